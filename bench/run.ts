@@ -1,0 +1,131 @@
+// npm run bench -- --scale medium|large|xlarge [--repeat N] [--seed S] [--memory-limit 4GB] [--threads N]
+// Runs the dedup strategies side by side (issue 5) and writes bench/results/<scale>.json + throughput.svg.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { runCli } from '../src/cli/run-cli.js';
+import { UserError } from '../src/cli/user-error.js';
+import { colors, isInteractive, printInfo, printLine } from '../src/report/console.js';
+import { describeMachine } from './lib/machine-info.js';
+import { runBench, type BenchStep } from './lib/run-bench.js';
+import { BenchJobError } from './lib/run-child.js';
+import { SCALE_NAMES, SCALES, isScaleName } from './lib/scales.js';
+import { describeRatios, renderResultsTable, targetLines } from './report/results-table.js';
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('expected a positive integer.');
+  return parsed;
+}
+
+function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new InvalidArgumentError('expected an integer ≥ 0.');
+  return parsed;
+}
+
+async function main(): Promise<number> {
+  const program = new Command('bench')
+    .description(
+      'Benchmark the dedup strategies (eager, bronze, window, merge, naive, build, incremental).',
+    )
+    .addOption(
+      new Option('--scale <scale>', 'messages: small 100, medium 10K, large 1M, xlarge 10M')
+        .choices(SCALE_NAMES)
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--repeat <n>',
+      'runs per strategy, median reported (default 3; 1 for small and xlarge)',
+      positiveInteger,
+    )
+    .option('--seed <s>', 'simulator seed', nonNegativeInteger, 42)
+    .option(
+      '--memory-limit <size>',
+      "DuckDB memory_limit for every run, e.g. '4GB' (default: DuckDB's)",
+    )
+    .option(
+      '--threads <n>',
+      "DuckDB threads for every run (default: DuckDB's, all cores)",
+      positiveInteger,
+    )
+    .option('--work-dir <dir>', 'where warehouses and snapshots go (default bench/work)')
+    .option(
+      '--results-dir <dir>',
+      'where <scale>.json and throughput.svg go (default bench/results)',
+    )
+    .exitOverride();
+  program.parse(process.argv);
+  const opts = program.opts<{
+    scale: string;
+    repeat?: number;
+    seed: number;
+    memoryLimit?: string;
+    threads?: number;
+    workDir?: string;
+    resultsDir?: string;
+  }>();
+  if (!isScaleName(opts.scale)) throw new UserError(`unknown scale ${opts.scale}`);
+  const scale = opts.scale;
+
+  const progress = isInteractive()
+    ? new cliProgress.SingleBar(
+        {
+          format: 'bench {bar} {value}/{total} {step}',
+          hideCursor: true,
+          clearOnComplete: true,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const onStep = (step: BenchStep) => {
+    if (progress) {
+      if (step.index === 0) progress.start(step.total, 0, { step: step.label });
+      progress.update(step.index, { step: step.label });
+    } else {
+      printInfo(`[${step.index + 1}/${step.total}] ${step.label}`);
+    }
+  };
+  printInfo(
+    `bench: scale ${scale} (${SCALES[scale].messages.toLocaleString('en-US')} messages), seed ${opts.seed}`,
+  );
+  let result;
+  try {
+    result = await runBench({
+      scale,
+      seed: opts.seed,
+      ...(opts.repeat !== undefined ? { repeat: opts.repeat } : {}),
+      ...(opts.memoryLimit !== undefined ? { memoryLimit: opts.memoryLimit } : {}),
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}),
+      ...(opts.resultsDir !== undefined ? { resultsDir: opts.resultsDir } : {}),
+      onStep,
+    });
+  } catch (error) {
+    // A failed job already names itself and its cause: print that, not a stack trace.
+    if (error instanceof BenchJobError) throw new UserError(error.message, 1, { cause: error });
+    throw error;
+  } finally {
+    progress?.stop();
+  }
+
+  printLine(
+    `${result.messages.toLocaleString('en-US')} messages, repeat ${result.repeat}, ${describeMachine(result.machine)}`,
+  );
+  printLine(renderResultsTable(result));
+  printLine(describeRatios(result));
+  for (const line of targetLines(result.targets)) {
+    printLine(
+      line.startsWith('FAIL')
+        ? colors.red(line)
+        : line.startsWith('PASS')
+          ? colors.green(line)
+          : line,
+    );
+  }
+  return 0;
+}
+
+runCli(main);

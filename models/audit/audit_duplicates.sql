@@ -1,0 +1,108 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='composite_hash'
+    )
+}}
+
+-- One row per key seen more than once in Bronze (issue 4, rule 6): how many copies, when the first
+-- and last arrived, and how many distinct payloads they carried (> 1 is a conflict).
+-- Incremental: the keys of the Bronze rows above our greatest last_offset are recomputed from all
+-- their Bronze copies and merged (one source row per key). Recomputing a key gives the same row, so
+-- a re-run after a crash changes nothing.
+
+with
+
+{% if is_incremental() %}
+
+new_keys as (
+
+    select distinct
+        message_id,
+        sequence_id,
+        partition_id,
+    from {{ ref('bronze_events') }}
+    where _offset > (select coalesce(max(last_offset), -1) from {{ this }})
+
+),
+
+copies as (
+
+    select
+        bronze.composite_hash,
+        bronze.message_id,
+        bronze.sequence_id,
+        bronze.partition_id,
+        bronze.payload_hash,
+        bronze._offset,
+        bronze._loaded_at,
+    from {{ ref('bronze_events') }} as bronze
+    semi join new_keys
+        on bronze.message_id = new_keys.message_id
+        and bronze.sequence_id = new_keys.sequence_id
+        and bronze.partition_id = new_keys.partition_id
+
+),
+
+{% else %}
+
+copies as (
+
+    select
+        composite_hash,
+        message_id,
+        sequence_id,
+        partition_id,
+        payload_hash,
+        _offset,
+        _loaded_at,
+    from {{ ref('bronze_events') }}
+
+),
+
+{% endif %}
+
+per_key as (
+
+    select
+        message_id,
+        sequence_id,
+        partition_id,
+        any_value(composite_hash) as composite_hash,
+        count(*) as copies,
+        count(distinct payload_hash) as distinct_payloads,
+        min(_offset) as first_offset,
+        max(_offset) as last_offset,
+        arg_min(_loaded_at, _offset) as first_loaded_at,
+        arg_max(_loaded_at, _offset) as last_loaded_at,
+    from copies
+    group by message_id, sequence_id, partition_id
+    having count(*) > 1
+
+),
+
+final as (
+
+    select
+        -- ids
+        composite_hash,
+        message_id,
+        sequence_id,
+        partition_id,
+
+        -- numbers
+        copies,
+        distinct_payloads,
+        first_offset,
+        last_offset,
+
+        -- timestamps
+        first_loaded_at,
+        last_loaded_at,
+    from per_key
+    order by first_offset
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append'
+    )
+}}
+
+-- One narrow row per key seen in Bronze: its first copy by arrival (late or not), and whether that
+-- first copy arrived out of order: its sequence_id is lower than that of an earlier-arriving first
+-- copy in the same partition. Maintained incrementally so audit_health costs the new data only.
+-- Incremental: Bronze rows above our greatest _offset (rows between it and the previous build's end
+-- were later copies of keys already here, and are rejected again).
+
+with
+
+bronze as (
+
+    select
+        message_id,
+        sequence_id,
+        partition_id,
+        _offset,
+    from {{ ref('bronze_events') }}
+    {% if is_incremental() %}
+    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
+    {% endif %}
+
+),
+
+first_in_batch as (
+
+    select
+        message_id,
+        sequence_id,
+        partition_id,
+        min(_offset) as _offset,
+    from bronze
+    group by message_id, sequence_id, partition_id
+
+),
+
+new_keys as (
+
+    select first_in_batch.*
+    from first_in_batch
+    {% if is_incremental() %}
+    anti join {{ this }} as known
+        on first_in_batch.message_id = known.message_id
+        and first_in_batch.sequence_id = known.sequence_id
+        and first_in_batch.partition_id = known.partition_id
+    {% endif %}
+
+),
+
+earlier_greatest_sequence as (
+
+    {% if is_incremental() %}
+    select
+        partition_id,
+        max(sequence_id) as greatest_sequence_id,
+    from {{ this }}
+    group by partition_id
+    {% else %}
+    select
+        cast(null as integer) as partition_id,
+        cast(null as bigint) as greatest_sequence_id,
+    where false
+    {% endif %}
+
+),
+
+ordered as (
+
+    select
+        new_keys.message_id,
+        new_keys.sequence_id,
+        new_keys.partition_id,
+        new_keys._offset,
+        greatest(
+            earlier_greatest_sequence.greatest_sequence_id,
+            max(new_keys.sequence_id) over (
+                partition by new_keys.partition_id
+                order by new_keys._offset
+                rows between unbounded preceding and 1 preceding
+            )
+        ) as greatest_sequence_id_before,
+    from new_keys
+    left join earlier_greatest_sequence
+        on new_keys.partition_id = earlier_greatest_sequence.partition_id
+
+),
+
+final as (
+
+    select
+        message_id,
+        sequence_id,
+        partition_id,
+        _offset,
+        coalesce(sequence_id < greatest_sequence_id_before, false) as is_out_of_order,
+    from ordered
+    order by _offset
+
+)
+
+select * from final

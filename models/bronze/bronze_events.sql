@@ -1,0 +1,65 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append'
+    )
+}}
+
+-- The immutable record: every landed message exactly once, in arrival order, with its hashes.
+-- Incremental: only landed rows above the greatest _offset already here, so a re-run after a crash
+-- (this model commits atomically) appends each _offset once.
+
+with
+
+landed as (
+
+    select * from {{ source('landing', 'raw_messages') }}
+    {% if is_incremental() %}
+    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
+    {% endif %}
+
+),
+
+hashed as (
+
+    select
+        -- ids
+        _offset,
+        message_id,
+        sequence_id,
+        partition_id,
+        composite_hash(message_id, sequence_id, partition_id) as composite_hash,
+        payload_hash(payload) as payload_hash,
+        transaction_id,
+
+        -- attributes
+        event_type,
+        currency,
+        customer_id,
+        payload,
+
+        -- numbers
+        amount,
+
+        -- timestamps
+        created_at,
+        cast(timezone('UTC', created_at) as date) as partition_date,
+
+        -- load metadata
+        _batch_id,
+        _source,
+        _line,
+        _loaded_at
+
+    from landed
+
+),
+
+final as (
+
+    select * from hashed
+    order by _offset
+
+)
+
+select * from final

@@ -1,0 +1,92 @@
+// `npm run build-models` (= `dbt build`) and `npm run dbt -- <build|run|test|seed|compile|ls> [flags]`.
+import { Command, InvalidArgumentError } from 'commander';
+import { runCli } from '../src/cli/run-cli.js';
+import { printLine } from '../src/report/console.js';
+import { compileProject, listNodes } from '../src/runner/compile-project.js';
+import { parseVars } from '../src/runner/parse-vars.js';
+import { runProject } from '../src/runner/run-project.js';
+import type { BuildOptions, RunnerCommand } from '../src/runner/runner-options.js';
+
+interface Flags {
+  select?: string[];
+  exclude?: string[];
+  fullRefresh?: boolean;
+  vars?: string;
+  projectDir?: string;
+  db?: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+function parseThreads(value: string): number {
+  if (!/^[1-9]\d*$/.test(value))
+    throw new InvalidArgumentError('expected a positive whole number.');
+  return Number(value);
+}
+
+function toOptions(flags: Flags): BuildOptions {
+  return {
+    projectDir: flags.projectDir ?? process.cwd(),
+    ...(flags.db !== undefined ? { dbPath: flags.db } : {}),
+    ...(flags.select ? { select: flags.select } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    fullRefresh: flags.fullRefresh ?? false,
+    ...(flags.vars !== undefined ? { vars: parseVars(flags.vars) } : {}),
+    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+    ...(flags.memoryLimit !== undefined ? { memoryLimit: flags.memoryLimit } : {}),
+  };
+}
+
+function addFlags(command: Command): Command {
+  return command
+    .option(
+      '-s, --select <selector...>',
+      'nodes to run: name, name+, +name, tag:x, path:models/x (space-separated union)',
+    )
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)')
+    .option('--full-refresh', 'rebuild incremental models from scratch', false)
+    .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
+    .option('--project-dir <dir>', 'directory holding dbt_project.yml (default: current directory)')
+    .option(
+      '--db <path>',
+      'warehouse file (default: $WAREHOUSE_PATH or <project-dir>/warehouse.duckdb)',
+    )
+    .option('--threads <n>', 'DuckDB threads', parseThreads)
+    .option('--memory-limit <size>', "DuckDB memory limit, e.g. '2GB'")
+    .exitOverride();
+}
+
+runCli(async () => {
+  let exitCode = 0;
+  const program = new Command('build-models')
+    .description('A dbt-style model runner for the DuckDB warehouse.')
+    .exitOverride()
+    .showHelpAfterError();
+  const verbs: [RunnerCommand, string][] = [
+    [
+      'build',
+      'seeds, models and their tests in dependency order (what `npm run build-models` runs)',
+    ],
+    ['run', 'build the selected models'],
+    ['test', 'run the selected data tests'],
+    ['seed', 'load the seed CSV files'],
+  ];
+  for (const [verb, description] of verbs) {
+    addFlags(program.command(verb).description(description)).action(async (flags: Flags) => {
+      exitCode = (await runProject(verb, toOptions(flags))).exitCode;
+    });
+  }
+  addFlags(
+    program
+      .command('compile')
+      .description('render models and tests to target/compiled without running them'),
+  ).action((flags: Flags) => {
+    const compiled = compileProject(toOptions(flags));
+    printLine(`Compiled ${compiled.length} node(s) into target/compiled/.`);
+  });
+  addFlags(program.command('ls').description('list the selected nodes')).action((flags: Flags) => {
+    for (const node of listNodes(toOptions(flags))) printLine(node.uniqueId);
+  });
+  await program.parseAsync();
+  return exitCode;
+});

@@ -1,0 +1,24 @@
+// `npm run gen-types [-- --db PATH --out FILE]`: writes the warehouse's relation types for Kysely.
+import { Command } from 'commander';
+import { runCli } from '../src/cli/run-cli.js';
+import { writeWarehouseTypes } from '../src/kysely/write-warehouse-types.js';
+import { WAREHOUSE_TYPES_FILE } from '../src/kysely/generate-warehouse-types.js';
+import { printInfo } from '../src/report/console.js';
+import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+
+runCli(async () => {
+  const program = new Command('gen-types')
+    .description(
+      'Generate TypeScript types for every table and view of the warehouse (for Kysely).',
+    )
+    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
+    .option('--out <file>', 'file to write', WAREHOUSE_TYPES_FILE)
+    .exitOverride();
+  program.parse();
+  const opts = program.opts<{ db?: string; out: string }>();
+  const result = await writeWarehouseTypes(resolveDbPath(process.cwd(), opts.db), opts.out);
+  printInfo(
+    `${result.changed ? 'Wrote' : 'Unchanged:'} ${opts.out} (${result.relations} relations).`,
+  );
+  return 0;
+});

@@ -1,0 +1,31 @@
+// `npm run load -- FILE... [--replay] [--db PATH]`: lands JSONL files (plain or gzip), one batch per file.
+import { Command } from 'commander';
+import { runCli } from '../src/cli/run-cli.js';
+import { formatLoadResult } from '../src/landing/format-load-result.js';
+import { loadFiles } from '../src/landing/load-file.js';
+import { printError, printLine } from '../src/report/console.js';
+import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+
+runCli(async () => {
+  const program = new Command('load')
+    .description('Land JSONL message files (.jsonl or .jsonl.gz) into raw_messages, one transaction per file.')
+    .argument('<files...>', 'files to land, in arrival order')
+    .option('--replay', 'land files whose content was already landed again, on purpose', false)
+    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
+    .exitOverride();
+  program.parse();
+  const opts = program.opts<{ replay: boolean; db?: string }>();
+  const results = await withWarehouse(resolveDbPath(process.cwd(), opts.db), {}, (warehouse) =>
+    loadFiles(warehouse, program.args, { replay: opts.replay }),
+  );
+  for (const result of results) {
+    if (result.status === 'landed') printLine(formatLoadResult(result));
+    else printError(result.message);
+  }
+  const notLanded = results.filter((r) => r.status !== 'landed').length;
+  if (results.length > 1) {
+    printLine(`${results.length - notLanded} of ${results.length} files landed${notLanded ? `, ${notLanded} not landed (see above)` : ''}.`);
+  }
+  return notLanded > 0 ? 1 : 0;
+});

@@ -1,0 +1,52 @@
+// `npm run sql -- [QUERY] [-f FILE] [--format F] [--max-rows N] [--output FILE] [--write] [--db PATH]`
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runCli } from '../src/cli/run-cli.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../src/sql/format-result.js';
+import { runSqlCommand } from '../src/sql/sql-command.js';
+import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+
+function parseMaxRows(value: string): number | null {
+  if (value === 'all') return null;
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number or "all".');
+  return Number(value) === 0 ? null : Number(value);
+}
+
+runCli(async () => {
+  const program = new Command('sql')
+    .description(
+      'Run SQL against the warehouse (read-only unless --write); no query opens a prompt.',
+    )
+    .argument('[query]', 'SQL to run: one statement or several separated by ;')
+    .option('-f, --file <file>', 'run the SQL in this file')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'),
+    )
+    .option(
+      '--max-rows <n>',
+      'rows shown per result, or "all" (default: 40 for table/markdown, all for csv/json)',
+      parseMaxRows,
+    )
+    .option('-o, --output <file>', 'write results to this file instead of stdout')
+    .option('--write', 'open the warehouse for writing (default: read-only)', false)
+    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
+    .exitOverride();
+  program.parse();
+  const opts = program.opts<{
+    file?: string;
+    format: OutputFormat;
+    maxRows?: number | null;
+    output?: string;
+    write: boolean;
+    db?: string;
+  }>();
+  const query = program.args[0];
+  return runSqlCommand({
+    dbPath: resolveDbPath(process.cwd(), opts.db),
+    ...(query !== undefined ? { query } : {}),
+    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    format: opts.format,
+    ...(opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {}),
+    ...(opts.output !== undefined ? { output: opts.output } : {}),
+    write: opts.write,
+  });
+});

@@ -1,0 +1,83 @@
+import nunjucks from 'nunjucks';
+import type { ProjectIssue } from '../project/project-issue.js';
+import type { ProjectSourceFile } from '../project/load-project.js';
+import { BUILTIN_MACROS } from './builtin-macros.js';
+import { rewriteTestBlocks } from './template-environment.js';
+import { describeTemplateError } from './template-error.js';
+
+/** Where one macro is defined. */
+export interface MacroDefinition {
+  readonly name: string;
+  /** `builtin` for the runner's own generic tests. */
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * All macros of a project compiled into one template, so that they can call each other and see
+ * the calling node's context (`this`, `ref`, `config` …). Line numbers map back to the files.
+ */
+export class MacroLibrary {
+  private readonly ranges: { file: string; start: number; lines: number }[] = [];
+  private readonly template: nunjucks.Template;
+  readonly macros: ReadonlyMap<string, MacroDefinition>;
+
+  constructor(
+    env: nunjucks.Environment,
+    files: readonly ProjectSourceFile[],
+    issues: ProjectIssue[],
+  ) {
+    const parts: string[] = [];
+    const macros = new Map<string, MacroDefinition>();
+    let line = 1;
+    const add = (file: string, source: string): void => {
+      const text = rewriteTestBlocks(source);
+      const lines = text.split('\n').length;
+      this.ranges.push({ file, start: line, lines });
+      parts.push(text);
+      const pattern = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\(/g;
+      for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+        const at = text.slice(0, match.index).split('\n').length;
+        macros.set(match[1]!, { name: match[1]!, file, line: at });
+      }
+      line += lines;
+    };
+    add('builtin', BUILTIN_MACROS);
+    for (const file of files) {
+      try {
+        new nunjucks.Template(rewriteTestBlocks(file.text), env, file.path, true);
+        add(file.path, file.text);
+      } catch (error) {
+        const problem = describeTemplateError(error, 'compile');
+        issues.push({
+          file: file.path,
+          ...(problem.line ? { line: problem.line } : {}),
+          message: problem.message,
+        });
+      }
+    }
+    this.macros = macros;
+    this.template = new nunjucks.Template(parts.join('\n'), env, 'macros', true);
+  }
+
+  /** Maps a line of the combined template to the file and line it came from. */
+  locate(line: number): { file: string; line: number } | undefined {
+    const range = this.ranges.find((r) => line >= r.start && line < r.start + r.lines);
+    return range ? { file: range.file, line: line - range.start + 1 } : undefined;
+  }
+
+  /** The macros bound to a render context (they see its `this`, `ref`, `config` …). */
+  bind(context: Record<string, unknown>): Record<string, unknown> {
+    let exported: Record<string, unknown> = {};
+    let failure: unknown;
+    const template = this.template as unknown as {
+      getExported(context: object, callback: (error: unknown, result: unknown) => void): void;
+    };
+    template.getExported(context, (error: unknown, result: unknown) => {
+      if (error) failure = error;
+      else exported = result as Record<string, unknown>;
+    });
+    if (failure) throw failure;
+    return exported;
+  }
+}

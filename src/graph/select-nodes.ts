@@ -1,0 +1,190 @@
+import type { GraphNode, ResourceType } from './graph-node.js';
+
+/** Options of {@link selectNodes}. */
+export interface SelectionOptions {
+  /** Selectors (each may hold several, space-separated); union. Default: everything. */
+  readonly select?: readonly string[];
+  /** Selectors of nodes to leave out. Default: none. */
+  readonly exclude?: readonly string[];
+}
+
+/** The selected node ids and warnings for selectors that matched nothing. */
+export interface Selection {
+  readonly selected: ReadonlySet<string>;
+  readonly warnings: readonly string[];
+}
+
+function splitSelectors(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(/\s+/)).filter(Boolean);
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Nodes matching one selector method and value, before graph operators. */
+function matchMethod(nodes: readonly GraphNode[], method: string, value: string): GraphNode[] {
+  const pattern = globToRegExp(value);
+  switch (method) {
+    case 'tag':
+      return nodes.filter((n) => n.tags.some((t) => pattern.test(t)));
+    case 'path': {
+      const prefix = value.replace(/\/+$/, '');
+      return nodes.filter(
+        (n) =>
+          n.resourceType !== 'source' &&
+          (n.path === prefix || n.path.startsWith(`${prefix}/`) || pattern.test(n.path)),
+      );
+    }
+    case 'resource_type':
+      return nodes.filter((n) => n.resourceType === value);
+    case 'source':
+      return nodes.filter((n) => {
+        if (n.resourceType !== 'source') return false;
+        const sourceName = n.uniqueId.split('.')[2]!;
+        return pattern.test(sourceName) || pattern.test(`${sourceName}.${n.name}`);
+      });
+    case 'test_type':
+      return nodes.filter(
+        (n) => n.test?.kind === value || (value === 'data' && n.test?.kind === 'singular'),
+      );
+    case 'test_name':
+      return nodes.filter((n) => n.test?.testName !== undefined && pattern.test(n.test.testName));
+    case 'fqn':
+    case 'name':
+      return nodes.filter((n) => n.resourceType !== 'source' && pattern.test(n.name));
+    default:
+      if (method.startsWith('config.')) {
+        const key = method.slice('config.'.length);
+        return nodes.filter((n) => {
+          const configValue = n.config[key];
+          return Array.isArray(configValue)
+            ? configValue.some((v) => pattern.test(String(v)))
+            : configValue !== undefined && pattern.test(String(configValue));
+        });
+      }
+      return [];
+  }
+}
+
+function walk(
+  start: Iterable<string>,
+  edges: ReadonlyMap<string, readonly string[]>,
+  depth: number,
+): Set<string> {
+  const seen = new Set<string>();
+  let frontier = [...start];
+  for (let level = 0; frontier.length > 0 && level < depth; level++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const neighbour of edges.get(id) ?? []) {
+        if (!seen.has(neighbour)) {
+          seen.add(neighbour);
+          next.push(neighbour);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+/**
+ * dbt-style node selection: `name`, `name+`, `+name`, `+name+`, `2+name`, `name+1`, `@name`,
+ * `tag:x`, `path:models/silver`, `config.materialized:incremental`, `resource_type:seed`,
+ * `source:landing`, `test_name:unique`; `a,b` intersects; space-separated selectors unite.
+ * Tests come along when every model/seed they test is selected. Selectors that match nothing
+ * produce a warning.
+ */
+export function selectNodes(
+  all: ReadonlyMap<string, GraphNode>,
+  options: SelectionOptions,
+): Selection {
+  const nodes = [...all.values()];
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  for (const node of nodes) {
+    parents.set(node.uniqueId, [...node.dependsOn]);
+    for (const dep of node.dependsOn) {
+      const list = children.get(dep) ?? [];
+      list.push(node.uniqueId);
+      children.set(dep, list);
+    }
+  }
+  const warnings: string[] = [];
+
+  const resolveAtom = (atom: string): Set<string> => {
+    const match = /^(@)?(\d*\+)?(.*?)(\+\d*)?$/.exec(atom)!;
+    const [, at, up, body = '', down] = match;
+    const colon = body.indexOf(':');
+    let method = 'name';
+    let value = body;
+    if (colon > 0 && /^[a-z_.]+$/i.test(body.slice(0, colon))) {
+      method = body.slice(0, colon);
+      value = body.slice(colon + 1);
+    } else if (body.includes('/') || body.endsWith('.sql')) method = 'path';
+    const base = matchMethod(nodes, method, value).map((n) => n.uniqueId);
+    const out = new Set(base);
+    if (up)
+      for (const id of walk(base, parents, up.length > 1 ? Number(up.slice(0, -1)) : Infinity))
+        out.add(id);
+    if (down || at)
+      for (const id of walk(
+        base,
+        children,
+        down && down.length > 1 ? Number(down.slice(1)) : Infinity,
+      ))
+        out.add(id);
+    if (at) {
+      const descendants = walk(base, children, Infinity);
+      for (const id of walk(descendants, parents, Infinity)) out.add(id);
+    }
+    return out;
+  };
+  const resolve = (selectors: string[], role: string): Set<string> => {
+    const out = new Set<string>();
+    for (const selector of selectors) {
+      let result: Set<string> | undefined;
+      for (const atom of selector.split(',')) {
+        const matched = resolveAtom(atom);
+        result = result ? new Set([...result].filter((id) => matched.has(id))) : matched;
+      }
+      if (!result || result.size === 0)
+        warnings.push(`The ${role} "${selector}" does not match any node.`);
+      for (const id of result ?? []) out.add(id);
+    }
+    return out;
+  };
+
+  const selectors = splitSelectors(options.select);
+  const excludes = splitSelectors(options.exclude);
+  const chosen = selectors.length > 0 ? resolve(selectors, 'selector') : new Set(all.keys());
+  const excluded = resolve(excludes, 'exclusion');
+  const selected = new Set<string>();
+  for (const id of chosen) if (!excluded.has(id)) selected.add(id);
+  // Tests: selected when all the models/seeds they test are selected.
+  for (const node of nodes) {
+    if (node.resourceType !== 'test' || selected.has(node.uniqueId) || excluded.has(node.uniqueId))
+      continue;
+    const tested = node.dependsOn.filter((id) => all.get(id)?.resourceType !== 'source');
+    const covered =
+      tested.length > 0
+        ? tested.every((id) => selected.has(id))
+        : node.dependsOn.some((id) => selected.has(id));
+    if (covered) selected.add(node.uniqueId);
+  }
+  return { selected, warnings };
+}
+
+/** Keeps only the node kinds a command runs (`run` → models, `test` → tests …). */
+export function filterByType(
+  selected: ReadonlySet<string>,
+  all: ReadonlyMap<string, GraphNode>,
+  types: ReadonlySet<ResourceType>,
+): Set<string> {
+  return new Set([...selected].filter((id) => types.has(all.get(id)!.resourceType)));
+}

@@ -1,0 +1,68 @@
+import type { DuckDBConnection as NodeApiConnection } from '@duckdb/node-api';
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import { toSqlError } from '../sql/run-statement.js';
+import { toDuckDbParameter, toKyselyValue } from './kysely-values.js';
+
+// DuckDB StatementType values that change rows (INSERT 2, UPDATE 3, DELETE 5, MERGE_INTO 30).
+const CHANGING_STATEMENTS = new Set([2, 3, 5, 30]);
+
+/**
+ * One Kysely connection over a `@duckdb/node-api` connection. Parameters are bound positionally
+ * (`$1, $2` from Kysely's PostgreSQL compiler, which DuckDB accepts) after conversion by
+ * {@link toDuckDbParameter}; rows come back converted by {@link toKyselyValue}. DuckDB errors
+ * are rethrown as `SqlError` with DuckDB's message (and its `LINE 1: … ^` marker).
+ */
+export class DuckDbConnection implements DatabaseConnection {
+  readonly #connection: NodeApiConnection;
+
+  constructor(connection: NodeApiConnection) {
+    this.#connection = connection;
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      const params = compiledQuery.parameters.map(toDuckDbParameter);
+      const result = await this.#connection.run(
+        compiledQuery.sql,
+        params.length > 0 ? params : undefined,
+      );
+      const changing = CHANGING_STATEMENTS.has(result.statementType as number);
+      // ResultType 1 = CHANGED_ROWS: a single "Count" column, not rows for the caller.
+      if ((result.returnType as number) === 1) {
+        return { rows: [], numAffectedRows: BigInt(result.rowsChanged) };
+      }
+      const rows = (await result.convertRowObjects(toKyselyValue)) as R[];
+      return changing ? { rows, numAffectedRows: BigInt(rows.length) } : { rows };
+    } catch (cause) {
+      throw toSqlError(cause);
+    }
+  }
+
+  /** Streams rows in chunks of DuckDB's vector size (2048) regrouped to `chunkSize` (default 100). */
+  async *streamQuery<R>(
+    compiledQuery: CompiledQuery,
+    chunkSize = 100,
+  ): AsyncIterableIterator<QueryResult<R>> {
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0)
+      throw new Error('chunkSize must be a positive integer');
+    const params = compiledQuery.parameters.map(toDuckDbParameter);
+    let result;
+    try {
+      result = await this.#connection.stream(
+        compiledQuery.sql,
+        params.length > 0 ? params : undefined,
+      );
+    } catch (cause) {
+      throw toSqlError(cause);
+    }
+    let pending: R[] = [];
+    for await (const rows of result.yieldConvertedRowObjects(toKyselyValue)) {
+      pending.push(...(rows as R[]));
+      while (pending.length >= chunkSize) {
+        yield { rows: pending.slice(0, chunkSize) };
+        pending = pending.slice(chunkSize);
+      }
+    }
+    if (pending.length > 0) yield { rows: pending };
+  }
+}

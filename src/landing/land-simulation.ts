@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { UserError } from '../cli/user-error.js';
+import type { Warehouse } from '../warehouse/open-warehouse.js';
+import { quoteLiteral } from '../warehouse/quote.js';
+import { ensureLandingTables } from './landing-schema.js';
+import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
+import {
+  DEFAULT_SIMULATION_OPTIONS,
+  TRUTH_WATERMARK_MINUTES,
+  describeSimulation,
+  type SimulationOptions,
+} from './simulation-options.js';
+import { EMPTY_STREAM_STATE, SimulationStream, type SimulationTruth, type StreamState } from './simulator.js';
+
+/** Rows generated per chunk: bounds memory and the size of each staging file. */
+const CHUNK_ROWS = 250_000;
+
+/** Receives progress as rows done out of the total. */
+export type ProgressListener = (done: number, total: number) => void;
+
+/** What a simulation landed or wrote. */
+export interface SimulationSummary {
+  /** Batch id when landed into a warehouse. */
+  readonly batchId?: number;
+  /** The options actually used (`startMs` moved past the warehouse's newest event when needed). */
+  readonly options: SimulationOptions;
+  readonly truth: SimulationTruth;
+  readonly contentSha256: string;
+  readonly firstOffset?: number;
+  readonly lastOffset?: number;
+  readonly seconds: number;
+}
+
+function validate(options: SimulationOptions): void {
+  const fail = (message: string): never => {
+    throw new UserError(message, 2);
+  };
+  if (!Number.isSafeInteger(options.messages) || options.messages < 1) fail(`messages: must be a whole number >= 1, got ${options.messages}`);
+  if (!Number.isInteger(options.partitions) || options.partitions < 1 || options.partitions > 10_000) {
+    fail(`partitions: must be a whole number from 1 to 10000, got ${options.partitions}`);
+  }
+  if (!Number.isSafeInteger(options.seed)) fail(`seed: must be a whole number, got ${options.seed}`);
+  if (!Number.isFinite(options.startMs)) fail('start: not a valid timestamp');
+  const rates: [string, number][] = [
+    ['duplicate-rate', options.duplicateRate],
+    ['out-of-order-rate', options.outOfOrderRate],
+    ['missing-rate', options.missingRate],
+    ['late-rate', options.lateRate],
+    ['conflict-rate', options.conflictRate],
+    ['malformed-rate', options.malformedRate],
+  ];
+  for (const [name, rate] of rates) {
+    if (!(rate >= 0 && rate < 1)) fail(`${name}: must be a probability in [0, 1), got ${rate}`);
+  }
+  if (options.lateRate + options.outOfOrderRate >= 1) fail('late-rate + out-of-order-rate: must stay below 1');
+}
+
+/** Reads where the warehouse's stream stands, so that a simulation continues it. */
+export async function readStreamState(connection: DuckDBConnection): Promise<StreamState> {
+  const partitions = new Map<number, { min: number; max: number; distinct: number }>();
+  const reader = await connection.runAndReadAll(
+    `select partition_id, min(sequence_id), max(sequence_id), count(distinct sequence_id)
+     from raw_messages group by partition_id`,
+  );
+  for (const [p, min, max, distinct] of reader.getRows()) {
+    partitions.set(Number(p), { min: Number(min), max: Number(max), distinct: Number(distinct) });
+  }
+  const newest = await connection.runAndReadAll('select epoch_ms(max(created_at)) from raw_messages');
+  const maxCreated = newest.getRows()[0]?.[0];
+  return { partitions, maxCreatedMs: maxCreated === null || maxCreated === undefined ? null : Number(maxCreated) };
+}
+
+
+/**
+ * Generates a simulation and lands it into the warehouse as ONE batch in one transaction:
+ * `raw_messages` rows (`_source` = {@link describeSimulation}, `_line` = the row's ordinal), a
+ * `raw_loads` row (kind 'simulation', sha256 of the JSONL text the same run writes with `--out`) and
+ * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
+ * after the newest `created_at` present and each partition's sequence after its highest id.
+ * Rows are staged through temporary TSV files (one per 250,000-row chunk) read by DuckDB.
+ * Malformed lines are JSONL-only: `malformedRate` must be 0 here.
+ */
+export async function landSimulation(
+  warehouse: Warehouse,
+  requested: Partial<SimulationOptions> = {},
+  onProgress?: ProgressListener,
+): Promise<SimulationSummary> {
+  const asked: SimulationOptions = { ...DEFAULT_SIMULATION_OPTIONS, ...requested };
+  validate(asked);
+  if (asked.malformedRate > 0) {
+    throw new UserError('malformed-rate: malformed lines exist only in JSONL output; add --out FILE', 2);
+  }
+  const { connection } = warehouse;
+  await ensureLandingTables(connection);
+  const startedAt = new Date();
+  const stagingDir = mkdtempSync(join(tmpdir(), 'landing-simulate-'));
+  try {
+    return await inTransaction(connection, async () => {
+      const state = await readStreamState(connection);
+      const options: SimulationOptions = {
+        ...asked,
+        startMs: state.maxCreatedMs === null ? asked.startMs : Math.max(asked.startMs, state.maxCreatedMs + 1000),
+      };
+      const { batchId, firstOffset } = await nextBatch(connection);
+      const source = describeSimulation(options);
+      const stream = new SimulationStream(options, state);
+      const hash = createHash('sha256');
+      const loadedAt = timestampLiteral(startedAt);
+      let pending: Promise<unknown> | undefined;
+      let chunkIndex = 0;
+      while (!stream.done) {
+        const tsv: string[] = [];
+        const jsonl: string[] = [];
+        stream.fill(CHUNK_ROWS, (m) => {
+          jsonl.push(m.line);
+          tsv.push(
+            `${m.ordinal}\t${m.messageId}\t${m.sequenceId}\t${m.partitionId}\t${m.createdAtIso}\t${m.transactionId}\t` +
+              `${m.eventType}\t${m.amount}\t${m.currency}\t${m.customerId === null ? '\\N' : m.customerId}\t${m.payloadJson}`,
+          );
+        });
+        if (tsv.length === 0) break;
+        hash.update(jsonl.join('\n') + '\n');
+        const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
+        await pending; // the previous chunk's insert (from the other file) must finish first
+        writeFileSync(file, tsv.join('\n') + '\n');
+        pending = connection.run(`
+          insert into raw_messages
+          select
+              ${firstOffset - 1} + ordinal,
+              message_id, sequence_id, partition_id, created_at::TIMESTAMPTZ, transaction_id, event_type,
+              amount::DECIMAL(18,2), currency, customer_id, json(payload),
+              ${batchId}, ${quoteLiteral(source)}, ordinal, ${loadedAt}
+          from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
+              auto_detect = false, nullstr = '\\N', columns = {
+                  'ordinal': 'BIGINT', 'message_id': 'VARCHAR', 'sequence_id': 'BIGINT', 'partition_id': 'INTEGER',
+                  'created_at': 'VARCHAR', 'transaction_id': 'VARCHAR', 'event_type': 'VARCHAR', 'amount': 'VARCHAR',
+                  'currency': 'VARCHAR', 'customer_id': 'VARCHAR', 'payload': 'VARCHAR'})`);
+        onProgress?.(stream.truth.messages, options.messages);
+      }
+      await pending;
+      const truth = stream.truth;
+      const contentSha256 = hash.digest('hex');
+      const finishedAt = new Date();
+      const lastOffset = firstOffset + truth.messages - 1;
+      await recordLoad(connection, {
+        batchId,
+        kind: 'simulation',
+        source,
+        contentSha256,
+        linesRead: truth.messages,
+        accepted: truth.messages,
+        rejected: 0,
+        firstOffset,
+        lastOffset,
+        replayOf: null,
+        startedAt,
+        finishedAt,
+      });
+      await connection.run(`insert into raw_simulations by name select ${[
+        `${batchId} as batch_id`,
+        `${options.seed} as seed`,
+        ...Object.entries(truth).map(([name, value]) => `${value} as ${name}`),
+        `${options.partitions} as partitions`,
+        `${options.duplicateRate} as duplicate_rate`,
+        `${options.outOfOrderRate} as out_of_order_rate`,
+        `${options.missingRate} as missing_rate`,
+        `${options.lateRate} as late_rate`,
+        `${options.conflictRate} as conflict_rate`,
+        `${options.malformedRate} as malformed_rate`,
+        `${TRUTH_WATERMARK_MINUTES} as watermark_minutes`,
+        `${timestampLiteral(new Date(options.startMs))} as start_at`,
+      ].join(', ')}`);
+      return {
+        batchId,
+        options,
+        truth: { ...truth },
+        contentSha256,
+        firstOffset,
+        lastOffset,
+        seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      };
+    });
+  } finally {
+    rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+async function write(stream: Writable, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/**
+ * Writes a simulation as JSONL to `path` (gzip when it ends in `.gz`), without a warehouse: the
+ * stream starts at `options.startMs` with sequences from 1. Same options → byte-identical file.
+ */
+export async function writeSimulationJsonl(
+  path: string,
+  requested: Partial<SimulationOptions> = {},
+  onProgress?: ProgressListener,
+): Promise<SimulationSummary> {
+  const options: SimulationOptions = { ...DEFAULT_SIMULATION_OPTIONS, ...requested };
+  validate(options);
+  const startedAt = Date.now();
+  const file = createWriteStream(path);
+  const gzip = path.endsWith('.gz') ? createGzip() : undefined;
+  if (gzip) gzip.pipe(file);
+  const out: Writable = gzip ?? file;
+  const finished = once(file, 'close');
+  const failed = new Promise<never>((_, reject) => {
+    file.once('error', (cause: Error) => reject(new UserError(`${path}: cannot write (${cause.message})`, 1, { cause })));
+  });
+  const hash = createHash('sha256');
+  const stream = new SimulationStream(options, EMPTY_STREAM_STATE);
+  const work = (async () => {
+    while (!stream.done) {
+      const lines: string[] = [];
+      const n = stream.fill(
+        CHUNK_ROWS,
+        (m) => lines.push(m.line),
+        (bad) => lines.push(bad),
+      );
+      if (n === 0) break;
+      const text = lines.join('\n') + '\n';
+      hash.update(text);
+      await write(out, text);
+      onProgress?.(stream.truth.messages, options.messages);
+    }
+    out.end();
+    await finished;
+  })();
+  await Promise.race([work, failed]);
+  return {
+    options,
+    truth: { ...stream.truth },
+    contentSha256: hash.digest('hex'),
+    seconds: (Date.now() - startedAt) / 1000,
+  };
+}
+
+/**
+ * Lands the default simulation (medium scale: 10,000 messages, seed 42) when `raw_messages` does not
+ * exist or is empty, for `npm run build-models`' quickstart. Never adds simulated data to a warehouse
+ * that holds any landed message. Returns whether it landed and, if so, the summary.
+ */
+export async function landDefaultSimulationIfEmpty(
+  warehouse: Warehouse,
+): Promise<{ landed: boolean; summary?: SimulationSummary }> {
+  const exists = await warehouse.connection.runAndReadAll(
+    `select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'raw_messages'`,
+  );
+  if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) {
+    const rows = await warehouse.connection.runAndReadAll('select exists (select 1 from raw_messages)');
+    if (rows.getRows()[0]?.[0] === true) return { landed: false };
+  }
+  return { landed: true, summary: await landSimulation(warehouse, DEFAULT_SIMULATION_OPTIONS) };
+}

@@ -1,0 +1,145 @@
+/**
+ * The message contract of issue 3 as SQL: one expression per field that yields the reason a line is
+ * rejected (naming the field), or null when the field is valid, and the typed values of a valid line.
+ *
+ * Decisions (documented in docs/landing.md):
+ * - `sequence_id` / `partition_id` must be JSON integer literals: `1.5`, `1.0`, `1e3` and `"3"` are
+ *   rejected, as are negative values and values beyond BIGINT (INTEGER for `partition_id`).
+ * - `amount` is a JSON number >= 0 with at most 2 decimals (`12.30` and `1e2` are fine, `1.005` is not),
+ *   below 10^16 so that it fits DECIMAL(18,2).
+ * - `created_at` is `YYYY-MM-DD` + `T` or space + `HH:MM[:SS[.fraction]]` + optional `Z` / `±HH[:MM]`;
+ *   no offset means UTC; fractions beyond microseconds are truncated.
+ * - `customer_id` is a string (possibly empty), `null`, or absent.
+ */
+
+/** JSON paths extracted once per line, in this order (1-based list indexes in SQL). */
+const FIELD_PATHS = [
+  '$.message_id',
+  '$.sequence_id',
+  '$.partition_id',
+  '$.created_at',
+  '$.payload',
+  '$.payload.transaction_id',
+  '$.payload.event_type',
+  '$.payload.amount',
+  '$.payload.currency',
+  '$.payload.customer_id',
+] as const;
+
+type Field = (typeof FIELD_PATHS)[number];
+
+function at(path: Field): string {
+  return `f[${FIELD_PATHS.indexOf(path) + 1}]`;
+}
+
+/** The JSON value as written back by DuckDB, shortened for a reason message. */
+function got(path: Field): string {
+  const value = at(path);
+  return `(case when ${value} is null then 'missing' when length(${value}::varchar) > 60 then left(${value}::varchar, 57) || '...' else ${value}::varchar end)`;
+}
+
+function str(path: Field): string {
+  return `json_extract_string(${at(path)}, '$')`;
+}
+
+const CREATED_AT_PATTERN = String.raw`^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$`;
+const AMOUNT_PATTERN = String.raw`^\d+(\.\d{1,2})?$`;
+
+/** `created_at` rewritten into a form DuckDB casts to TIMESTAMPTZ whatever the session time zone. */
+const CREATED_AT_NORMALISED = `(regexp_extract(${str('$.created_at')}, '${CREATED_AT_PATTERN}', 1) || ' ' ||
+    regexp_extract(${str('$.created_at')}, '${CREATED_AT_PATTERN}', 2) ||
+    coalesce(nullif(regexp_extract(${str('$.created_at')}, '${CREATED_AT_PATTERN}', 3), ''), ':00') ||
+    coalesce(nullif(replace(regexp_extract(${str('$.created_at')}, '${CREATED_AT_PATTERN}', 5), 'Z', '+00:00'), ''), '+00:00'))`;
+
+function nonNegativeInteger(path: Field, max: string): string {
+  return `case
+        when json_type(${at(path)}) is distinct from 'BIGINT' and json_type(${at(path)}) is distinct from 'UBIGINT'
+            or ${at(path)}::varchar like '-%'
+            then '${path.slice(2)}: must be a JSON integer >= 0, got ' || ${got(path)}
+        when ${str(path)}::HUGEINT > ${max}
+            then '${path.slice(2)}: out of range (at most ${max}), got ' || ${got(path)}
+    end`;
+}
+
+function nonEmptyString(path: Field, name: string): string {
+  return `case when json_type(${at(path)}) is distinct from 'VARCHAR' or ${str(path)} = ''
+        then '${name}: must be a non-empty JSON string, got ' || ${got(path)} end`;
+}
+
+/** One expression per rule, checked in this order; the first failing rule is the line's reason. */
+const FIELD_REASONS: readonly string[] = [
+  nonEmptyString('$.message_id', 'message_id'),
+  nonNegativeInteger('$.sequence_id', '9223372036854775807'),
+  nonNegativeInteger('$.partition_id', '2147483647'),
+  `case
+        when json_type(${at('$.created_at')}) is distinct from 'VARCHAR'
+            or not regexp_matches(${str('$.created_at')}, '${CREATED_AT_PATTERN}')
+            then 'created_at: must be an ISO-8601 timestamp string, got ' || ${got('$.created_at')}
+        when try_cast(${CREATED_AT_NORMALISED} as TIMESTAMPTZ) is null
+            then 'created_at: not a valid date and time, got ' || ${got('$.created_at')}
+    end`,
+  `case when json_type(${at('$.payload')}) is distinct from 'OBJECT'
+        then 'payload: must be a JSON object, got ' || ${got('$.payload')} end`,
+  nonEmptyString('$.payload.transaction_id', 'payload.transaction_id'),
+  nonEmptyString('$.payload.event_type', 'payload.event_type'),
+  `case
+        when json_type(${at('$.payload.amount')}) not in ('BIGINT', 'UBIGINT', 'DOUBLE')
+            or json_type(${at('$.payload.amount')}) is null
+            or ${at('$.payload.amount')}::varchar like '-%'
+            then 'payload.amount: must be a JSON number >= 0, got ' || ${got('$.payload.amount')}
+        when not regexp_matches(${str('$.payload.amount')}, '${AMOUNT_PATTERN}')
+            then 'payload.amount: at most 2 decimals, got ' || ${got('$.payload.amount')}
+        when try_cast(${str('$.payload.amount')} as DECIMAL(18,2)) is null
+            then 'payload.amount: out of range for DECIMAL(18,2), got ' || ${got('$.payload.amount')}
+    end`,
+  `case when json_type(${at('$.payload.currency')}) is distinct from 'VARCHAR'
+            or not regexp_matches(${str('$.payload.currency')}, '^[A-Z]{3}$')
+        then 'payload.currency: must be three upper-case letters, got ' || ${got('$.payload.currency')} end`,
+  `case when ${at('$.payload.customer_id')} is not null and json_type(${at('$.payload.customer_id')}) not in ('VARCHAR', 'NULL')
+        then 'payload.customer_id: must be a JSON string or null, got ' || ${got('$.payload.customer_id')} end`,
+];
+
+/**
+ * SQL selecting, from `linesRelation(line_no BIGINT, raw VARCHAR)` with blank lines already removed,
+ * `line_no`, `raw`, `reason` (null when accepted) and the typed columns of `raw_messages` (null when
+ * rejected). The payload is stored as DuckDB writes it back: same keys, order and values, minified.
+ */
+export function validateLinesSql(linesRelation: string): string {
+  const paths = FIELD_PATHS.map((p) => `'${p}'`).join(', ');
+  return `
+with parsed as (
+    select
+        line_no,
+        raw,
+        case
+            when not json_valid(raw) then 'invalid JSON'
+            when json_type(raw) <> 'OBJECT' then 'not a JSON object'
+        end as shape_reason,
+        case when shape_reason is null then json_extract(raw, [${paths}]) end as f
+    from ${linesRelation}
+),
+
+checked as (
+    select
+        *,
+        coalesce(shape_reason, ${FIELD_REASONS.join(',\n        ')}) as reason
+    from parsed
+)
+
+select
+    line_no,
+    raw,
+    reason,
+    case when reason is null then ${str('$.message_id')} end as message_id,
+    case when reason is null then ${str('$.sequence_id')}::BIGINT end as sequence_id,
+    case when reason is null then ${str('$.partition_id')}::INTEGER end as partition_id,
+    case when reason is null then cast(${CREATED_AT_NORMALISED} as TIMESTAMPTZ) end as created_at,
+    case when reason is null then ${str('$.payload.transaction_id')} end as transaction_id,
+    case when reason is null then ${str('$.payload.event_type')} end as event_type,
+    case when reason is null then ${str('$.payload.amount')}::DECIMAL(18,2) end as amount,
+    case when reason is null then ${str('$.payload.currency')} end as currency,
+    case when reason is null then ${str('$.payload.customer_id')} end as customer_id,
+    case when reason is null then ${at('$.payload')}::JSON end as payload
+from checked
+`;
+}

@@ -1,0 +1,393 @@
+import { Prng } from './prng.js';
+import { TRUTH_WATERMARK_MINUTES, type SimulationOptions } from './simulation-options.js';
+
+/**
+ * Where a simulation continues a warehouse's stream: per partition the sequence range already
+ * present, and the newest event time. Empty for a new warehouse or a JSONL file.
+ */
+export interface StreamState {
+  /** Per partition id: min and max `sequence_id` and the number of distinct ones present. */
+  readonly partitions: ReadonlyMap<number, { min: number; max: number; distinct: number }>;
+  /** Newest `created_at` present (ms), or null. */
+  readonly maxCreatedMs: number | null;
+}
+
+export const EMPTY_STREAM_STATE: StreamState = Object.freeze({ partitions: new Map(), maxCreatedMs: null });
+
+/** The ground truth of one run, measured with the pipeline's definitions (issue 4) while emitting. */
+export interface SimulationTruth {
+  /** Rows emitted (= options.messages). */
+  messages: number;
+  /** Distinct keys (message_id, sequence_id, partition_id). */
+  unique_messages: number;
+  /** messages − unique_messages. */
+  redeliveries: number;
+  /** Keys with more than one distinct payload content. */
+  payload_conflicts: number;
+  /** Increase of Σ per partition (max − min + 1 − distinct sequence ids) over the warehouse stream. */
+  missing_sequences: number;
+  /** Rows whose created_at < (max created_at of all earlier arrivals − watermark). */
+  late_messages: number;
+  /** First copies whose sequence_id is below that of an earlier first copy in the same partition. */
+  out_of_order_messages: number;
+  /** Distinct transaction ids among the rows. */
+  transactions: number;
+  /** Malformed lines written (JSONL output only). */
+  malformed_lines: number;
+}
+
+interface Transaction {
+  readonly id: string;
+  readonly partition: number;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly customerId: string | null;
+  readonly method: string;
+  state: 'authorized' | 'captured';
+  willRefund: boolean;
+  landed: boolean;
+}
+
+interface Message {
+  readonly messageId: string;
+  readonly sequenceId: number;
+  readonly partitionId: number;
+  readonly createdAtMs: number;
+  readonly createdAtIso: string;
+  readonly eventType: string;
+  readonly txn: Transaction;
+  /** Copies to schedule after the first copy is emitted. */
+  extras: Variant[] | null;
+  emitted: boolean;
+  conflictCounted: boolean;
+}
+
+type Variant = 'canonical' | 'reserialised' | 'conflict';
+
+/** One emitted row: a copy of a message in one of its serialisations. */
+export interface EmittedMessage {
+  /** 1-based position in the run. */
+  readonly ordinal: number;
+  readonly messageId: string;
+  readonly sequenceId: number;
+  readonly partitionId: number;
+  readonly createdAtIso: string;
+  readonly transactionId: string;
+  readonly eventType: string;
+  /** Amount as written in the JSON, two decimals. */
+  readonly amount: string;
+  readonly currency: string;
+  readonly customerId: string | null;
+  /** The payload object as serialised in this copy's line. */
+  readonly payloadJson: string;
+  /** The whole JSONL line (no newline). */
+  readonly line: string;
+}
+
+const CURRENCIES = ['EUR', 'EUR', 'USD', 'GBP'] as const;
+const METHODS = ['card', 'card', 'card', 'sepa', 'wallet'] as const;
+const MAX_OPEN_TRANSACTIONS = 64;
+const WATERMARK_MS = TRUTH_WATERMARK_MINUTES * 60_000;
+
+function formatCents(cents: number): string {
+  const rest = cents % 100;
+  return `${Math.floor(cents / 100)}.${rest < 10 ? '0' : ''}${rest}`;
+}
+
+function pick<T>(prng: Prng, values: readonly T[]): T {
+  return values[prng.below(values.length)] as T;
+}
+
+/**
+ * A deterministic chaotic payment-event stream, produced in chunks with bounded memory: messages
+ * that are held back (out of order, late) or redelivered wait in small buffers, never the whole
+ * stream. It measures its own ground truth ({@link SimulationTruth}) as it emits, independently of
+ * any SQL.
+ */
+export class SimulationStream {
+  readonly truth: SimulationTruth = {
+    messages: 0,
+    unique_messages: 0,
+    redeliveries: 0,
+    payload_conflicts: 0,
+    missing_sequences: 0,
+    late_messages: 0,
+    out_of_order_messages: 0,
+    transactions: 0,
+    malformed_lines: 0,
+  };
+
+  private readonly prng: Prng;
+  private readonly malformedPrng: Prng;
+  private readonly runTag: string;
+  private clockMs: number;
+  private scheduled = 0;
+  private emitted = 0;
+  private originals = 0;
+  private transactionCount = 0;
+  private readonly open: Transaction[] = [];
+  private readonly nextSequence: number[] = [];
+  private readonly maxFirstSequence: number[] = [];
+  private readonly stats: Map<number, { min: number; max: number; distinct: number }>;
+  private readonly missingBefore: number;
+  private maxCreatedMs: number | null;
+  private readonly ready: { msg: Message; variant: Variant }[] = [];
+  private readyHead = 0;
+  private readonly due = new Map<number, { msg: Message; variant: Variant }[]>();
+  private readonly late: { msg: Message; releaseAfterMs: number }[] = [];
+
+  constructor(
+    private readonly options: SimulationOptions,
+    state: StreamState = EMPTY_STREAM_STATE,
+  ) {
+    this.prng = new Prng(options.seed);
+    this.malformedPrng = new Prng(options.seed ^ 0x5bd1e995);
+    this.clockMs = options.startMs;
+    this.runTag = `s${options.seed}-${options.startMs.toString(36)}`;
+    this.maxCreatedMs = state.maxCreatedMs;
+    this.stats = new Map([...state.partitions].map(([p, s]) => [p, { ...s }]));
+    this.missingBefore = this.missingSequences();
+    for (let p = 0; p < options.partitions; p++) {
+      const present = state.partitions.get(p);
+      this.nextSequence.push(present ? present.max + 1 : 1);
+      this.maxFirstSequence.push(present ? present.max : -1);
+    }
+  }
+
+  /** True once every message has been emitted. */
+  get done(): boolean {
+    return this.emitted >= this.options.messages && this.readyHead >= this.ready.length;
+  }
+
+  /**
+   * Emits up to `limit` rows, calling `onMessage` for each and `onMalformed` for each malformed line
+   * (only when `malformedRate` > 0). Returns the number of rows emitted.
+   */
+  fill(limit: number, onMessage: (m: EmittedMessage) => void, onMalformed?: (line: string) => void): number {
+    let count = 0;
+    while (count < limit) {
+      if (this.readyHead < this.ready.length) {
+        const next = this.ready[this.readyHead++]!;
+        if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
+          this.ready.splice(0, this.readyHead);
+          this.readyHead = 0;
+        }
+        this.emit(next.msg, next.variant, onMessage, onMalformed);
+        count++;
+      } else if (this.scheduled < this.options.messages) {
+        this.generateOriginal();
+      } else if (!this.flushOne()) {
+        break;
+      }
+    }
+    this.truth.missing_sequences = this.missingSequences() - this.missingBefore;
+    return count;
+  }
+
+  private missingSequences(): number {
+    let missing = 0;
+    for (const s of this.stats.values()) missing += s.max - s.min + 1 - s.distinct;
+    return missing;
+  }
+
+  /** At the end: releases the earliest scheduled copies, then the late ones. False when nothing is left. */
+  private flushOne(): boolean {
+    if (this.due.size > 0) {
+      const first = Math.min(...this.due.keys());
+      for (const entry of this.due.get(first)!) this.ready.push(entry);
+      this.due.delete(first);
+      return true;
+    }
+    const held = this.late.shift();
+    if (held) {
+      this.ready.push({ msg: held.msg, variant: 'canonical' });
+      return true;
+    }
+    return false;
+  }
+
+  private schedule(afterRows: number, msg: Message, variant: Variant): void {
+    const at = this.emitted + afterRows;
+    const list = this.due.get(at);
+    if (list) list.push({ msg, variant });
+    else this.due.set(at, [{ msg, variant }]);
+  }
+
+  private newTransaction(): Transaction {
+    const prng = this.prng;
+    const txn: Transaction = {
+      id: `${this.runTag}-t${++this.transactionCount}`,
+      partition: prng.below(this.options.partitions),
+      amountCents: 100 + prng.below(50_000),
+      currency: pick(prng, CURRENCIES),
+      customerId: prng.next() < 0.1 ? null : `c-${prng.below(5000)}`,
+      method: pick(prng, METHODS),
+      state: 'authorized',
+      willRefund: false,
+      landed: false,
+    };
+    return txn;
+  }
+
+  /** The next event of the payment lifecycles, in event-time order, with its fate decided. */
+  private generateOriginal(): void {
+    const prng = this.prng;
+    const o = this.options;
+    if (this.originals > 0) this.clockMs += 1 + prng.below(4000);
+    let txn: Transaction;
+    let eventType: string;
+    if (this.open.length === 0 || (this.open.length < MAX_OPEN_TRANSACTIONS && prng.next() < 0.45)) {
+      txn = this.newTransaction();
+      eventType = 'authorized';
+      this.open.push(txn);
+    } else {
+      const index = prng.below(this.open.length);
+      txn = this.open[index]!;
+      let closes = true;
+      if (txn.state === 'authorized') {
+        if (prng.next() < 0.9) {
+          eventType = 'captured';
+          txn.willRefund = prng.next() < 0.15;
+          txn.state = 'captured';
+          closes = !txn.willRefund;
+        } else {
+          eventType = 'failed';
+        }
+      } else {
+        eventType = 'refunded';
+      }
+      if (closes) {
+        this.open[index] = this.open[this.open.length - 1]!;
+        this.open.pop();
+      }
+    }
+    const partition = txn.partition;
+    const sequenceId = this.nextSequence[partition]!;
+    this.nextSequence[partition] = sequenceId + 1;
+    const msg: Message = {
+      messageId: `${this.runTag}-m${++this.originals}`,
+      sequenceId,
+      partitionId: partition,
+      createdAtMs: this.clockMs,
+      createdAtIso: new Date(this.clockMs).toISOString(),
+      eventType,
+      txn,
+      extras: null,
+      emitted: false,
+      conflictCounted: false,
+    };
+    if (prng.next() < o.missingRate) return; // never delivered: a sequence gap
+    this.scheduled++;
+    const fate = prng.next();
+    if (fate < o.lateRate) {
+      const releaseAfterMs = msg.createdAtMs + WATERMARK_MS + 60_000 + prng.below(30 * 60_000);
+      let i = this.late.length;
+      while (i > 0 && this.late[i - 1]!.releaseAfterMs > releaseAfterMs) i--;
+      this.late.splice(i, 0, { msg, releaseAfterMs });
+    } else if (fate < o.lateRate + o.outOfOrderRate) {
+      this.schedule(1 + prng.below(20), msg, 'canonical');
+    } else {
+      this.ready.push({ msg, variant: 'canonical' });
+    }
+    if (this.scheduled < o.messages && prng.next() < o.duplicateRate) {
+      this.scheduled++;
+      (msg.extras ??= []).push(prng.next() < 0.5 ? 'reserialised' : 'canonical');
+    }
+    if (this.scheduled < o.messages && prng.next() < o.conflictRate) {
+      this.scheduled++;
+      (msg.extras ??= []).push('conflict');
+    }
+  }
+
+  private emit(
+    msg: Message,
+    variant: Variant,
+    onMessage: (m: EmittedMessage) => void,
+    onMalformed: ((line: string) => void) | undefined,
+  ): void {
+    const truth = this.truth;
+    if (onMalformed && this.options.malformedRate > 0 && this.malformedPrng.next() < this.options.malformedRate) {
+      onMalformed(this.malformedLine(msg));
+      truth.malformed_lines++;
+    }
+    this.emitted++;
+    truth.messages++;
+    // Lateness against every earlier arrival, as the pipeline's watermark does.
+    if (this.maxCreatedMs !== null && msg.createdAtMs < this.maxCreatedMs - WATERMARK_MS) truth.late_messages++;
+    if (this.maxCreatedMs === null || msg.createdAtMs > this.maxCreatedMs) this.maxCreatedMs = msg.createdAtMs;
+    if (!msg.emitted) {
+      msg.emitted = true;
+      truth.unique_messages++;
+      const p = msg.partitionId;
+      if (msg.sequenceId < this.maxFirstSequence[p]!) truth.out_of_order_messages++;
+      else this.maxFirstSequence[p] = msg.sequenceId;
+      const s = this.stats.get(p);
+      if (s) {
+        s.min = Math.min(s.min, msg.sequenceId);
+        s.max = Math.max(s.max, msg.sequenceId);
+        s.distinct++;
+      } else {
+        this.stats.set(p, { min: msg.sequenceId, max: msg.sequenceId, distinct: 1 });
+      }
+      if (!msg.txn.landed) {
+        msg.txn.landed = true;
+        truth.transactions++;
+      }
+      if (msg.extras) {
+        for (const extra of msg.extras) this.schedule(1 + this.prng.below(200), msg, extra);
+        msg.extras = null;
+      }
+    } else if (variant === 'conflict' && !msg.conflictCounted) {
+      msg.conflictCounted = true;
+      truth.payload_conflicts++;
+    }
+    truth.redeliveries = truth.messages - truth.unique_messages;
+    onMessage(this.serialise(msg, variant));
+    const due = this.due.get(this.emitted);
+    if (due) {
+      this.due.delete(this.emitted);
+      for (const entry of due) this.ready.push(entry);
+    }
+    while (this.late.length > 0 && this.maxCreatedMs > this.late[0]!.releaseAfterMs) {
+      this.ready.push({ msg: this.late.shift()!.msg, variant: 'canonical' });
+    }
+  }
+
+  private serialise(msg: Message, variant: Variant): EmittedMessage {
+    const txn = msg.txn;
+    const amount = formatCents(variant === 'conflict' ? txn.amountCents + 100 : txn.amountCents);
+    const customer = txn.customerId === null ? 'null' : `"${txn.customerId}"`;
+    let payloadJson: string;
+    let line: string;
+    if (variant === 'reserialised') {
+      payloadJson = `{ "method": "${txn.method}", "customer_id": ${customer}, "currency": "${txn.currency}", "amount": ${amount}, "event_type": "${msg.eventType}", "transaction_id": "${txn.id}" }`;
+      line = `{ "payload": ${payloadJson}, "created_at": "${msg.createdAtIso}", "partition_id": ${msg.partitionId}, "sequence_id": ${msg.sequenceId}, "message_id": "${msg.messageId}" }`;
+    } else {
+      payloadJson = `{"transaction_id":"${txn.id}","event_type":"${msg.eventType}","amount":${amount},"currency":"${txn.currency}","customer_id":${customer},"method":"${txn.method}"}`;
+      line = `{"message_id":"${msg.messageId}","sequence_id":${msg.sequenceId},"partition_id":${msg.partitionId},"created_at":"${msg.createdAtIso}","payload":${payloadJson}}`;
+    }
+    return {
+      ordinal: this.emitted,
+      messageId: msg.messageId,
+      sequenceId: msg.sequenceId,
+      partitionId: msg.partitionId,
+      createdAtIso: msg.createdAtIso,
+      transactionId: txn.id,
+      eventType: msg.eventType,
+      amount,
+      currency: txn.currency,
+      customerId: txn.customerId,
+      payloadJson,
+      line,
+    };
+  }
+
+  /** A line the loader must reject: cut short, or with a field of the wrong type. */
+  private malformedLine(msg: Message): string {
+    const kind = this.malformedPrng.below(3);
+    const whole = `{"message_id":"${msg.messageId}-bad","sequence_id":${msg.sequenceId},"partition_id":${msg.partitionId}}`;
+    if (kind === 0) return whole.slice(0, 1 + this.malformedPrng.below(whole.length - 2));
+    if (kind === 1) return `{"message_id":"${msg.messageId}-bad","sequence_id":"${msg.sequenceId}","partition_id":0}`;
+    return `["${msg.messageId}-bad"]`;
+  }
+}

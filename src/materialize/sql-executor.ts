@@ -1,0 +1,50 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * Runs statements on one connection and remembers them, so the runner can write what it executed
+ * to `target/run/`. `rowsChanged` is DuckDB's count for INSERT/UPDATE/DELETE/MERGE.
+ */
+export class SqlExecutor {
+  readonly executed: string[] = [];
+
+  constructor(readonly connection: DuckDBConnection) {}
+
+  /** Runs one or more statements; returns DuckDB's changed-row count. */
+  async run(sql: string): Promise<number> {
+    this.executed.push(sql);
+    const result = await this.connection.run(sql);
+    return Number(result.rowsChanged);
+  }
+
+  /** Runs a query and returns its rows as JSON-friendly objects. */
+  async rows(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  }
+
+  /** Column names and types of a query's result, without running it for rows. */
+  async columns(sql: string): Promise<{ name: string; type: string }[]> {
+    const reader = await this.connection.runAndReadAll(
+      `select * from (${sql}) as dbt_columns limit 0`,
+    );
+    const types = reader.columnTypes();
+    return reader.columnNames().map((name, i) => ({ name, type: types[i]!.toString() }));
+  }
+
+  /** Runs `work` inside `begin` … `commit`, rolling back on any error (then rethrown). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('begin transaction');
+    try {
+      const result = await work();
+      await this.run('commit');
+      return result;
+    } catch (error) {
+      try {
+        await this.connection.run('rollback');
+      } catch {
+        // The transaction may already be aborted; nothing more to undo.
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import fg from 'fast-glob';
+import { resolveFolderConfig } from './folder-config.js';
+import { readProjectFile, type ProjectFile } from './project-file.js';
+import type { ProjectIssue } from './project-issue.js';
+import { parsePropertiesFile, type Properties } from './properties.js';
+
+/** A file of the project with its text. `path` is relative to the project dir, `/`-separated. */
+export interface ProjectSourceFile {
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly text: string;
+}
+
+/** A model file (`models/**\/*.sql`); `name` is the file name without `.sql`. */
+export interface ModelFile extends ProjectSourceFile {
+  readonly name: string;
+  /** Config from `dbt_project.yml` for the model's folder (`+materialized`, `+tags` …). */
+  readonly folderConfig: Readonly<Record<string, unknown>>;
+}
+
+/** A seed file (`seeds/**\/*.csv`). */
+export interface SeedFile {
+  readonly name: string;
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly folderConfig: Readonly<Record<string, unknown>>;
+}
+
+/** Everything read from a project directory, before templating. Frozen once built. */
+export interface Project {
+  readonly dir: string;
+  readonly file: ProjectFile;
+  readonly models: readonly ModelFile[];
+  readonly seeds: readonly SeedFile[];
+  /** Files whose `{% macro %}`/`{% test %}` blocks are callable everywhere. */
+  readonly macroFiles: readonly ProjectSourceFile[];
+  /** Singular data tests (`tests/**\/*.sql`, without `tests/generic` and `tests/fixtures`). */
+  readonly singularTests: readonly ProjectSourceFile[];
+  readonly properties: Properties;
+  /** Problems found while reading (YAML errors, duplicates); reported with compile errors. */
+  readonly issues: readonly ProjectIssue[];
+}
+
+function glob(dir: string, base: string, patterns: string[], ignore: string[] = []): string[] {
+  return fg
+    .sync(patterns, { cwd: join(dir, base), ignore, onlyFiles: true, dot: false })
+    .sort()
+    .map((relative) => `${base.replace(/\/+$/, '')}/${relative}`);
+}
+
+function readSource(dir: string, path: string): ProjectSourceFile {
+  const absolutePath = join(dir, path);
+  return { path, absolutePath, text: readFileSync(absolutePath, 'utf8') };
+}
+
+/**
+ * Loads a dbt-style project: `dbt_project.yml`, models, seeds, macros, singular tests and
+ * properties YAML. Throws a UserError (exit 2) when `dbt_project.yml` is missing or invalid; other
+ * problems are collected in `issues`.
+ */
+export function loadProject(projectDir: string): Project {
+  const dir = resolve(projectDir);
+  const file = readProjectFile(dir);
+  const issues: ProjectIssue[] = [];
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
+
+  const models: ModelFile[] = [];
+  const propertyFiles: string[] = [];
+  for (const modelPath of file.modelPaths) {
+    for (const path of glob(dir, modelPath, ['**/*.sql'])) {
+      const segments = path
+        .slice(modelPath.length + 1)
+        .split('/')
+        .slice(0, -1);
+      models.push({
+        ...readSource(dir, path),
+        name: basename(path, '.sql'),
+        folderConfig: resolveFolderConfig(file.models, file.name, segments),
+      });
+    }
+    propertyFiles.push(...glob(dir, modelPath, ['**/*.yml', '**/*.yaml']));
+  }
+
+  const seeds: SeedFile[] = [];
+  for (const seedPath of file.seedPaths) {
+    for (const path of glob(dir, seedPath, ['**/*.csv'])) {
+      const segments = path
+        .slice(seedPath.length + 1)
+        .split('/')
+        .slice(0, -1);
+      seeds.push({
+        name: basename(path, '.csv'),
+        path,
+        absolutePath: join(dir, path),
+        folderConfig: resolveFolderConfig(file.seeds, file.name, segments),
+      });
+    }
+    propertyFiles.push(...glob(dir, seedPath, ['**/*.yml', '**/*.yaml']));
+  }
+
+  const macroFiles: ProjectSourceFile[] = [];
+  for (const macroPath of file.macroPaths) {
+    for (const path of glob(dir, macroPath, ['**/*.sql'])) macroFiles.push(readSource(dir, path));
+    propertyFiles.push(...glob(dir, macroPath, ['**/*.yml', '**/*.yaml']));
+  }
+
+  const singularTests: ProjectSourceFile[] = [];
+  for (const testPath of file.testPaths) {
+    for (const path of glob(dir, testPath, ['generic/**/*.sql']))
+      macroFiles.push(readSource(dir, path));
+    for (const path of glob(dir, testPath, ['**/*.sql'], ['fixtures/**', 'generic/**'])) {
+      singularTests.push(readSource(dir, path));
+    }
+    propertyFiles.push(...glob(dir, testPath, ['**/*.yml', '**/*.yaml'], ['fixtures/**']));
+  }
+
+  for (const path of propertyFiles) {
+    parsePropertiesFile(path, readFileSync(join(dir, path), 'utf8'), properties, issues);
+  }
+
+  return Object.freeze({ dir, file, models, seeds, macroFiles, singularTests, properties, issues });
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { WarehouseError } from './warehouse-error.js';
+
+/** DuckDB settings a user may set for a run (both map to DuckDB's own settings). */
+export interface WarehouseSettings {
+  /** DuckDB `memory_limit`, e.g. `'4GB'`. Default: DuckDB's (80% of RAM). Env: `DUCKDB_MEMORY_LIMIT`. */
+  readonly memoryLimit?: string;
+  /** DuckDB `threads`. Default: DuckDB's (all cores). Env: `DUCKDB_THREADS`. */
+  readonly threads?: number;
+}
+
+export interface OpenWarehouseOptions extends WarehouseSettings {
+  /** Open read-only (default `false`). A missing file is then an error instead of being created. */
+  readonly readOnly?: boolean;
+}
+
+/** An open warehouse: one DuckDB instance and one connection. Always `close()` it. */
+export interface Warehouse {
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  /** Closes the connection and the instance, releasing the file lock. Safe to call twice. */
+  close(): void;
+}
+
+/**
+ * Opens a warehouse file (`:memory:` for an in-memory one).
+ *
+ * Translates DuckDB's lock and missing-file errors into a {@link WarehouseError} with a message
+ * a user can act on: only one process may hold a warehouse file at a time.
+ */
+export async function openWarehouse(path: string, options: OpenWarehouseOptions = {}): Promise<Warehouse> {
+  const readOnly = options.readOnly ?? false;
+  if (readOnly && path !== ':memory:' && !existsSync(path)) {
+    throw new WarehouseError(
+      `Warehouse ${path} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
+      'missing',
+    );
+  }
+  const config: Record<string, string> = {};
+  if (readOnly) config['access_mode'] = 'READ_ONLY';
+  const memoryLimit = options.memoryLimit ?? process.env['DUCKDB_MEMORY_LIMIT'];
+  if (memoryLimit) config['memory_limit'] = memoryLimit;
+  const threads = options.threads ?? (process.env['DUCKDB_THREADS'] ? Number(process.env['DUCKDB_THREADS']) : undefined);
+  if (threads !== undefined) config['threads'] = String(threads);
+
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, config);
+  } catch (cause) {
+    throw translateOpenError(path, cause);
+  }
+  let connection: DuckDBConnection;
+  try {
+    connection = await instance.connect();
+  } catch (cause) {
+    instance.closeSync();
+    throw new WarehouseError(`Could not connect to warehouse ${path}: ${(cause as Error).message}`, 'other', { cause });
+  }
+  let closed = false;
+  return {
+    path,
+    readOnly,
+    instance,
+    connection,
+    close() {
+      if (closed) return;
+      closed = true;
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Runs `work` with an open warehouse and always closes it afterwards. */
+export async function withWarehouse<T>(
+  path: string,
+  options: OpenWarehouseOptions,
+  work: (warehouse: Warehouse) => Promise<T>,
+): Promise<T> {
+  const warehouse = await openWarehouse(path, options);
+  try {
+    return await work(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}
+
+function translateOpenError(path: string, cause: unknown): WarehouseError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const lock = /Could not set lock on file .*Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?\./.exec(message);
+  if (lock) {
+    const holder = lock[2] ? `process ${lock[2]} (${lock[1]})` : 'another process';
+    return new WarehouseError(
+      `Warehouse ${path} is in use by ${holder}: only one process may open it at a time. ` +
+        'Wait for the running build or session to finish, then try again.',
+      'busy',
+      { cause },
+    );
+  }
+  if (/database does not exist/.test(message)) {
+    return new WarehouseError(
+      `Warehouse ${path} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
+      'missing',
+      { cause },
+    );
+  }
+  return new WarehouseError(`Could not open warehouse ${path}: ${message}`, 'other', { cause });
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateWarehouseTypes, interfaceName } from '../src/kysely/generate-warehouse-types.js';
+import {
+  staleWarehouseTypesMessage,
+  writeWarehouseTypes,
+} from '../src/kysely/write-warehouse-types.js';
+import { openWarehouse, withWarehouse, type Warehouse } from '../src/warehouse/open-warehouse.js';
+
+let dir: string;
+let db: string;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dw-types-'));
+  db = join(dir, 'w.duckdb');
+  await withWarehouse(db, {}, async ({ connection }) => {
+    await connection.run(`create table silver_events (
+      message_id varchar not null, sequence_id bigint not null, amount decimal(18, 2), created_at timestamptz,
+      partition_date date, is_late boolean, ratio double, n integer, tags varchar[],
+      payload struct(kind varchar, "odd name" integer), attrs map(varchar, bigint), "select" varchar)`);
+    await connection.run(
+      'create view gold_daily_revenue as select partition_date as day, sum(amount) as total from silver_events group by all',
+    );
+  });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const generate = (): Promise<string> =>
+  withWarehouse(db, { readOnly: true }, ({ connection }) => generateWarehouseTypes(connection));
+
+describe('generateWarehouseTypes', () => {
+  it('types every column as the dialect returns it, nullable unless NOT NULL', async () => {
+    const text = await generate();
+    for (const line of [
+      'export interface SilverEvents {',
+      '  message_id: string;',
+      '  sequence_id: bigint;',
+      '  amount: string | null;',
+      '  created_at: Date | null;',
+      '  partition_date: string | null;',
+      '  is_late: boolean | null;',
+      '  ratio: number | null;',
+      '  n: number | null;',
+      '  tags: (string | null)[] | null;',
+      "  payload: { kind: string | null; 'odd name': number | null } | null;",
+      '  attrs: { key: string; value: bigint | null }[] | null;',
+      '  select: string | null;',
+      '/** View `gold_daily_revenue`. */',
+      '  silver_events: SilverEvents;',
+      '  gold_daily_revenue: GoldDailyRevenue;',
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect(text).toContain('/** DECIMAL(18,2) */');
+    expect(text.indexOf('interface GoldDailyRevenue')).toBeLessThan(
+      text.indexOf('interface SilverEvents'),
+    );
+  });
+
+  it('is deterministic', async () => {
+    expect(await generate()).toBe(await generate());
+  });
+
+  it('names interfaces in PascalCase', () => {
+    expect(interfaceName('audit_health')).toBe('AuditHealth');
+    expect(interfaceName('2024_stats')).toBe('Relation2024Stats');
+  });
+});
+
+describe('writeWarehouseTypes and the staleness check', () => {
+  let warehouse: Warehouse | undefined;
+  afterEach(() => warehouse?.close());
+
+  it('writes the file, and leaves it untouched when the schema did not change', async () => {
+    const out = join(dir, 'types', 'warehouse-types.ts');
+    expect(await writeWarehouseTypes(db, out)).toEqual({ changed: true, relations: 2 });
+    const written = statSync(out).mtimeMs;
+    expect(await writeWarehouseTypes(db, out)).toEqual({ changed: false, relations: 2 });
+    expect(statSync(out).mtimeMs).toBe(written);
+    expect(readFileSync(out, 'utf8')).toBe(await generate());
+  });
+
+  it('tells the user to run gen-types when a relation changed its columns', async () => {
+    const out = join(dir, 'warehouse-types.ts');
+    await writeWarehouseTypes(db, out);
+    warehouse = await openWarehouse(db);
+    expect(await staleWarehouseTypesMessage(warehouse.connection, out)).toBeNull();
+    await warehouse.connection.run('alter table silver_events add column currency varchar');
+    const message = await staleWarehouseTypesMessage(warehouse.connection, out);
+    expect(message).toContain('out of date');
+    expect(message).toContain('npm run gen-types');
+    writeFileSync(out, '');
+    expect(await staleWarehouseTypesMessage(warehouse.connection, out)).toContain('out of date');
+  });
+});

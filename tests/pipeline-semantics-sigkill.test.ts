@@ -1,0 +1,200 @@
+// Issue 4, "exactly-once under failure": a build killed with SIGKILL at any moment, then built again,
+// gives tables identical to an uninterrupted build's. Real child processes of the build CLI are
+// killed at many points: spread over the measured duration of an uninterrupted build, and right
+// after each of its output lines (so after each model it reports); during the first build and during
+// an incremental build after a new load.
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse } from '../src/warehouse/open-warehouse.js';
+import {
+  buildInChild,
+  buildPipeline,
+  copyPipelineProject,
+  spawnBuild,
+  type ChildBuildOutcome,
+} from './support/pipeline-build.js';
+import { landArrivals } from './support/pipeline-landing.js';
+import {
+  dumpRelations,
+  failedReconciliations,
+  PIPELINE_RELATIONS,
+} from './support/pipeline-read.js';
+import { type Arrival } from './support/pipeline-reference.js';
+import { arrivalsOf, sampleStream } from './support/pipeline-streams.js';
+
+let dir: string;
+let projectDir: string;
+let later: Arrival[];
+let totalArrivals: number;
+/** Landed, never built. */
+let landedPath: string;
+/** Built once without interruption, then the second load landed: the start of an incremental build. */
+let builtPlusLoadPath: string;
+
+/** Copies a closed warehouse file (and its WAL, if any). Copies keep `_loaded_at`, so no column is excluded below. */
+function copyWarehouse(from: string, to: string): string {
+  rmSync(to, { force: true });
+  rmSync(`${to}.wal`, { force: true });
+  copyFileSync(from, to);
+  if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
+  return to;
+}
+
+async function land(dbPath: string, load: readonly Arrival[]): Promise<void> {
+  const warehouse = await openWarehouse(dbPath);
+  try {
+    await landArrivals(warehouse, load);
+  } finally {
+    warehouse.close();
+  }
+}
+
+async function dump(dbPath: string): Promise<Record<string, unknown[]>> {
+  const warehouse = await openWarehouse(dbPath, { readOnly: true });
+  try {
+    expect(await failedReconciliations(warehouse.connection)).toEqual([]);
+    return await dumpRelations(warehouse.connection, PIPELINE_RELATIONS);
+  } finally {
+    warehouse.close();
+  }
+}
+
+interface Measured {
+  readonly durationMs: number;
+  /** Milliseconds from spawn to the first output line (process start-up). */
+  readonly firstLineMs: number;
+  readonly lines: number;
+  readonly expected: Record<string, unknown[]>;
+}
+
+/** Runs an uninterrupted child build on a copy of `start` and measures it. */
+async function measure(start: string, name: string): Promise<Measured> {
+  const dbPath = copyWarehouse(start, join(dir, `${name}.duckdb`));
+  const begin = Date.now();
+  let firstLineMs = -1;
+  const build = spawnBuild({ projectDir, dbPath });
+  build.child.stdout!.once('data', () => (firstLineMs = Date.now() - begin));
+  build.child.stderr!.once(
+    'data',
+    () => (firstLineMs = firstLineMs < 0 ? Date.now() - begin : firstLineMs),
+  );
+  const outcome = await build.done;
+  expect(outcome.code, `${outcome.stdout}\n${outcome.stderr}`).toBe(0);
+  return {
+    durationMs: Date.now() - begin,
+    firstLineMs: Math.max(firstLineMs, 0),
+    lines: build.lines.length,
+    expected: await dump(dbPath),
+  };
+}
+
+type KillPoint = { readonly afterMs: number } | { readonly afterLine: number };
+
+/** Starts a child build on a copy of `start`, SIGKILLs it at `point`, rebuilds, and dumps the result. */
+async function killAndRebuild(
+  start: string,
+  name: string,
+  point: KillPoint,
+): Promise<{ killed: boolean; dump: Record<string, unknown[]> }> {
+  const dbPath = copyWarehouse(start, join(dir, `${name}.duckdb`));
+  const build = spawnBuild({ projectDir, dbPath });
+  const kill = () => build.child.kill('SIGKILL');
+  let timer: NodeJS.Timeout | undefined;
+  if ('afterMs' in point) {
+    timer = setTimeout(kill, point.afterMs);
+  } else {
+    const watch = () => {
+      if (build.lines.length >= point.afterLine) kill();
+    };
+    build.child.stdout!.on('data', watch);
+    build.child.stderr!.on('data', watch);
+  }
+  const outcome: ChildBuildOutcome = await build.done;
+  if (timer) clearTimeout(timer);
+  const killed = outcome.signal === 'SIGKILL';
+  if (!killed) expect(outcome.code, `${outcome.stdout}\n${outcome.stderr}`).toBe(0);
+  await buildPipeline({ projectDir, dbPath });
+  const result = await dump(dbPath);
+  rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}.wal`, { force: true });
+  return { killed, dump: result };
+}
+
+/** `count` kill delays spread over the part of the build after process start-up. */
+function spreadDelays(measured: Measured, count: number): number[] {
+  const start = measured.firstLineMs;
+  const span = Math.max(measured.durationMs - start, 1);
+  return Array.from({ length: count }, (_, i) => Math.round(start + (span * (i + 0.5)) / count));
+}
+
+/** Up to `count` output line numbers spread over the uninterrupted build's output. */
+function spreadLines(measured: Measured, count: number): number[] {
+  const lines = Array.from({ length: measured.lines }, (_, i) => i + 1);
+  if (lines.length <= count) return lines;
+  return Array.from({ length: count }, (_, i) => lines[Math.floor((i * lines.length) / count)]!);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dw-semantics-sigkill-'));
+  projectDir = copyPipelineProject(join(dir, 'project'));
+  const arrivals = arrivalsOf(sampleStream(31, 1500, { transactions: 300 }));
+  const cut = Math.floor(arrivals.length * 0.85);
+  later = arrivals.slice(cut);
+  totalArrivals = arrivals.length;
+  landedPath = join(dir, 'landed.duckdb');
+  await land(landedPath, arrivals.slice(0, cut));
+  builtPlusLoadPath = copyWarehouse(landedPath, join(dir, 'built-plus-load.duckdb'));
+  await buildInChild({ projectDir, dbPath: builtPlusLoadPath });
+  await land(builtPlusLoadPath, later);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SIGKILL during a build', () => {
+  it('rebuilds to the uninterrupted tables after kills spread over the first build', async () => {
+    const measured = await measure(landedPath, 'first-clean');
+    let killed = 0;
+    for (const [i, afterMs] of spreadDelays(measured, 10).entries()) {
+      const result = await killAndRebuild(landedPath, `first-kill-${i}`, { afterMs });
+      if (result.killed) killed += 1;
+      expect(result.dump, `killed after ${afterMs} ms of ${measured.durationMs}`).toEqual(
+        measured.expected,
+      );
+    }
+    // Most kills must have hit a running build, or this test proves little.
+    expect(killed).toBeGreaterThanOrEqual(7);
+  }, 300_000);
+
+  it('rebuilds to the uninterrupted tables after a kill right after each reported step', async () => {
+    const measured = await measure(landedPath, 'first-clean-lines');
+    for (const afterLine of spreadLines(measured, 8)) {
+      const result = await killAndRebuild(landedPath, `first-line-${afterLine}`, { afterLine });
+      expect(result.dump, `killed after output line ${afterLine} of ${measured.lines}`).toEqual(
+        measured.expected,
+      );
+    }
+  }, 300_000);
+
+  it('rebuilds to the uninterrupted tables after kills during an incremental build', async () => {
+    const measured = await measure(builtPlusLoadPath, 'incremental-clean');
+    expect(measured.expected['bronze_events']).toHaveLength(totalArrivals);
+    let killed = 0;
+    for (const [i, afterMs] of spreadDelays(measured, 5).entries()) {
+      const result = await killAndRebuild(builtPlusLoadPath, `incremental-kill-${i}`, { afterMs });
+      if (result.killed) killed += 1;
+      expect(result.dump, `killed after ${afterMs} ms of ${measured.durationMs}`).toEqual(
+        measured.expected,
+      );
+    }
+    expect(killed).toBeGreaterThanOrEqual(3);
+    for (const afterLine of spreadLines(measured, 4)) {
+      const result = await killAndRebuild(builtPlusLoadPath, `incremental-line-${afterLine}`, {
+        afterLine,
+      });
+      expect(result.dump, `killed after output line ${afterLine} of ${measured.lines}`).toEqual(
+        measured.expected,
+      );
+    }
+  }, 300_000);
+});

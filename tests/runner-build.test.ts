@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
+
+let project: TestProject | undefined;
+afterEach(() => {
+  project?.cleanup();
+  project = undefined;
+});
+
+describe('build: models, seeds, macros, hooks', () => {
+  it('builds seeds, views, tables and ephemeral models in dependency order with macros and hooks', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml(`
+vars:
+  min_id: 2
+on-run-start:
+  - "create or replace macro plus_one(x) as x + 1"
+models:
+  demo:
+    marts:
+      +materialized: table
+      +tags: [marts]
+`),
+      'seeds/people.csv': 'id,name\n1,ann\n2,bob\n3,cid\n',
+      'macros/doubled.sql': '{% macro doubled(col) %}({{ col }} * 2){% endmacro %}\n',
+      'macros/label.sql':
+        "{% macro label(x) %}{{ return(x ~ '!') }}{% endmacro %}\n{% macro quoted(x) %}'{{ label(x) }}'{% endmacro %}\n",
+      'models/staging/stg_people.sql': "select id, upper(name) as name from {{ ref('people') }}\n",
+      'models/staging/filtered.sql':
+        "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('stg_people') }} where id >= {{ var('min_id') }}\n",
+      'models/marts/people_wide.sql':
+        "with f as (select * from {{ ref('filtered') }})\nselect id, name, {{ doubled('id') }} as id2, plus_one(id) as id3, {{ quoted('x') }} as tag from f\n",
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(result.results.map((r) => `${r.resourceType}:${r.name}:${r.status}`)).toEqual([
+      'seed:people:success',
+      'model:stg_people:success',
+      'model:people_wide:success',
+    ]);
+    const rows = await project.query('select * from main.people_wide order by id');
+    expect(rows).toEqual([
+      { id: '2', name: 'BOB', id2: '4', id3: '3', tag: 'x!' },
+      { id: '3', name: 'CID', id2: '6', id3: '4', tag: 'x!' },
+    ]);
+    const kinds = await project.query(
+      "select table_name, table_type from information_schema.tables where table_schema = 'main' order by 1",
+    );
+    expect(kinds).toEqual([
+      { table_name: 'people', table_type: 'BASE TABLE' },
+      { table_name: 'people_wide', table_type: 'BASE TABLE' },
+      { table_name: 'stg_people', table_type: 'VIEW' },
+    ]);
+    const compiled = readFileSync(
+      join(project.dir, 'target/compiled/demo/models/marts/people_wide.sql'),
+      'utf8',
+    );
+    expect(compiled).toContain('with __dbt__cte__filtered as (');
+    expect(compiled).toContain('"main"."stg_people"');
+  });
+
+  it('creates the custom schema of +schema as main_<schema>, like dbt', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml('models:\n  demo:\n    silver:\n      +schema: silver\n'),
+      'models/silver/events.sql': 'select 1 as id\n',
+      'models/gold/daily.sql': "select * from {{ ref('events') }}\n",
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(await project.query('select * from main_silver.events')).toEqual([{ id: 1 }]);
+    expect(
+      readFileSync(join(project.dir, 'target/compiled/demo/models/gold/daily.sql'), 'utf8'),
+    ).toContain('"main_silver"."events"');
+  });
+
+  it('runs pre_hook and post_hook inside the model transaction and on-run-end after all nodes', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml(`
+on-run-start: ["create table if not exists audit_log (what varchar)"]
+on-run-end: ["insert into audit_log values ('end')"]
+`),
+      'models/m.sql':
+        "{{ config(materialized='table', pre_hook=\"insert into audit_log values ('pre')\", post_hook=[\"insert into audit_log select 'post ' || count(*) from {{ this }}\"]) }}\nselect 1 as id union all select 2\n",
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    expect((await project.query('select what from audit_log')).map((r) => r['what'])).toEqual([
+      'pre',
+      'post 2',
+      'end',
+    ]);
+  });
+
+  it('reloads seeds on every build and honours column_types', async () => {
+    project = makeProject({
+      'seeds/codes.csv': 'code,amount\n007,1.5\n010,2.25\n',
+      'seeds/properties.yml':
+        'version: 2\nseeds:\n  - name: codes\n    config:\n      column_types:\n        code: varchar\n        amount: decimal(10,2)\n',
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    expect(
+      await project.query(
+        'select code, amount::varchar as amount, typeof(amount) as t from codes order by code',
+      ),
+    ).toEqual([
+      { code: '007', amount: '1.50', t: 'DECIMAL(10,2)' },
+      { code: '010', amount: '2.25', t: 'DECIMAL(10,2)' },
+    ]);
+    project.write({ 'seeds/codes.csv': 'code,amount\n011,3\n' });
+    const again = await project.build();
+    expect(again.results[0]!.rowsAffected).toBe(1);
+    expect(await project.query('select code from codes')).toEqual([{ code: '011' }]);
+  });
+
+  it('applies seed column_types from dbt_project.yml', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml('seeds:\n  demo:\n    +column_types:\n      zip: varchar\n'),
+      'seeds/zips.csv': 'zip\n00123\n',
+    });
+    await project.build();
+    expect(await project.query('select zip from zips')).toEqual([{ zip: '00123' }]);
+  });
+
+  it('honours +enabled: false and reports a ref to the disabled model', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml('models:\n  demo:\n    old:\n      +enabled: false\n'),
+      'models/old/legacy.sql': 'select 1 as id\n',
+      'models/current.sql': 'select 2 as id\n',
+    });
+    const result = await project.build();
+    expect(Object.keys(statuses(result))).toEqual(['current']);
+    project.write({ 'models/uses_legacy.sql': "select * from {{ ref('legacy') }}\n" });
+    await expect(project.build()).rejects.toThrow(
+      /uses_legacy.*refers to model "legacy", which is disabled/s,
+    );
+  });
+
+  it('does not write warehouse files outside the given db path', async () => {
+    project = makeProject({ 'models/a.sql': 'select 1 as x\n' });
+    await project.build();
+    expect(existsSync(project.db)).toBe(true);
+    expect(existsSync(join(project.dir, 'target/run_results.json'))).toBe(true);
+  });
+});

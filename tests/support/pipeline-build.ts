@@ -1,0 +1,162 @@
+/**
+ * Builds the repo-root pipeline project for the semantics tests: in-process through the runner
+ * library, or as a real child process (`scripts/build-models.ts build`) that a test may SIGKILL.
+ *
+ * The project is copied into a temporary folder first, so that the runner's artifacts (target/) of
+ * parallel tests never meet, and never land in the repo.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
+import { setConsoleSink } from '../../src/report/console.js';
+
+/** The repository root, which holds the pipeline project. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Copies the pipeline project (dbt_project.yml, models, macros, seeds, singular SQL tests) into `dir`. */
+export function copyPipelineProject(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['dbt_project.yml', 'packages.yml', 'selectors.yml']) {
+    if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(dir, file));
+  }
+  for (const folder of ['models', 'macros', 'seeds', 'snapshots', 'analyses']) {
+    if (existsSync(join(REPO_ROOT, folder)))
+      cpSync(join(REPO_ROOT, folder), join(dir, folder), { recursive: true });
+  }
+  // Singular data tests live beside the vitest files; fixtures are other projects' files.
+  for (const file of fg.sync('tests/**/*.sql', { cwd: REPO_ROOT, ignore: ['tests/fixtures/**'] })) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(REPO_ROOT, file), join(dir, file));
+  }
+  return dir;
+}
+
+/** Options of a pipeline build. */
+export interface PipelineBuildOptions {
+  readonly projectDir: string;
+  readonly dbPath: string;
+  /** Rebuild every model from scratch (default `false`). */
+  readonly fullRefresh?: boolean;
+  /** Project vars, e.g. `{ watermark_minutes: 30 }`. Default: none. */
+  readonly vars?: Readonly<Record<string, unknown>>;
+  /** Extra environment of a child build, e.g. `{ TZ: 'Pacific/Kiritimati' }`. Ignored in-process. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The outcome of a build in a child process. */
+export interface ChildBuildOutcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running child build. */
+export interface ChildBuild {
+  readonly child: ChildProcess;
+  /** Output lines seen so far (stdout and stderr, in arrival order). */
+  readonly lines: string[];
+  readonly done: Promise<ChildBuildOutcome>;
+}
+
+/** The CLI arguments of a build (without the node/tsx part). */
+export function buildArguments(options: PipelineBuildOptions): string[] {
+  const args = ['build', '--db', options.dbPath, '--project-dir', options.projectDir];
+  if (options.fullRefresh) args.push('--full-refresh');
+  if (options.vars) args.push('--vars', JSON.stringify(options.vars));
+  return args;
+}
+
+/**
+ * Starts `scripts/build-models.ts build` as ONE node process (`node --import tsx`, no npx or tsx
+ * wrapper in between), so that a SIGKILL hits the process that holds the warehouse.
+ */
+export function spawnBuild(options: PipelineBuildOptions): ChildBuild {
+  const script = join(REPO_ROOT, 'scripts', 'build-models.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...buildArguments(options)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stdout = '';
+  let stderr = '';
+  const collect = (into: 'out' | 'err') => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (into === 'out') stdout += text;
+      else stderr += text;
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts);
+    };
+  };
+  child.stdout!.on('data', collect('out'));
+  child.stderr!.on('data', collect('err'));
+  const done = new Promise<ChildBuildOutcome>((resolveDone, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolveDone({ code, signal, stdout, stderr }));
+  });
+  return { child, lines, done };
+}
+
+/** Runs a child build to its end and fails with its output unless it exits 0. */
+export async function buildInChild(options: PipelineBuildOptions): Promise<ChildBuildOutcome> {
+  const outcome = await spawnBuild(options).done;
+  if (outcome.code !== 0) {
+    throw new Error(
+      `build of ${relative(REPO_ROOT, options.projectDir) || options.projectDir} exited ${outcome.code ?? outcome.signal}:\n` +
+        `${outcome.stdout}\n${outcome.stderr}`,
+    );
+  }
+  return outcome;
+}
+
+/** The runner library's `build`, as far as these tests rely on it. */
+type BuildFunction = (options: {
+  projectDir: string;
+  dbPath: string;
+  fullRefresh?: boolean;
+  vars?: Record<string, unknown>;
+}) => Promise<unknown>;
+
+/**
+ * Builds in this process through the runner library, with its console output captured (and shown
+ * only when the build fails). Throws unless the build succeeded.
+ */
+export async function buildPipeline(options: PipelineBuildOptions): Promise<string> {
+  const api = (await import('../../src/index.js')) as Record<string, unknown>;
+  const build = api['build'] as BuildFunction | undefined;
+  if (typeof build !== 'function')
+    throw new Error('src/index.ts exports no `build` (the runner library) yet');
+  let output = '';
+  const restore = setConsoleSink({ out: (t) => (output += t), err: (t) => (output += t) });
+  let result: unknown;
+  try {
+    result = await build({
+      projectDir: options.projectDir,
+      dbPath: options.dbPath,
+      ...(options.fullRefresh ? { fullRefresh: true } : {}),
+      ...(options.vars ? { vars: { ...options.vars } } : {}),
+    });
+  } catch (error) {
+    throw new Error(`build failed: ${(error as Error).message}\n${output}`, { cause: error });
+  } finally {
+    restore();
+  }
+  const failure = buildFailure(result);
+  if (failure) throw new Error(`build failed: ${failure}\n${output}`);
+  return output;
+}
+
+/** Reads a failure out of the runner's result, whatever its exact shape: an exit code, `ok`, `success`. */
+function buildFailure(result: unknown): string | undefined {
+  if (result === null || typeof result !== 'object') return undefined;
+  const r = result as Record<string, unknown>;
+  if (typeof r['exitCode'] === 'number' && r['exitCode'] !== 0) return `exit code ${r['exitCode']}`;
+  if (r['ok'] === false || r['success'] === false) return 'the result says it failed';
+  return undefined;
+}

@@ -1,6 +1,7 @@
 // `npm run build-models` (= `dbt build`) and `npm run dbt -- <build|run|test|seed|compile|ls> [flags]`.
 import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from '../src/cli/run-cli.js';
+import { defaultSimulationHook } from '../src/landing/default-simulation-hook.js';
 import { printLine } from '../src/report/console.js';
 import { compileProject, listNodes } from '../src/runner/compile-project.js';
 import { parseVars } from '../src/runner/parse-vars.js';
@@ -73,7 +74,13 @@ runCli(async () => {
   ];
   for (const [verb, description] of verbs) {
     addFlags(program.command(verb).description(description)).action(async (flags: Flags) => {
-      exitCode = (await runProject(verb, toOptions(flags))).exitCode;
+      const options = toOptions(flags);
+      // This repository's own project lands a default simulated batch into an empty warehouse
+      // (the quickstart); other projects (--project-dir) never get simulated data.
+      const beforeBuild =
+        verb === 'build' || verb === 'run' ? defaultSimulationHook(options.projectDir) : undefined;
+      exitCode = (await runProject(verb, beforeBuild ? { ...options, beforeBuild } : options))
+        .exitCode;
     });
   }
   addFlags(

@@ -245,18 +245,21 @@ export async function writeSimulationJsonl(
 }
 
 /**
- * Lands the default simulation (medium scale: 10,000 messages, seed 42) when `raw_messages` does not
- * exist or is empty, for `npm run build-models`' quickstart. Never adds simulated data to a warehouse
+ * Lands the default simulation (medium scale: 10,000 messages, seed 42) when nothing was ever landed
+ * (`raw_messages` and the `raw_loads` ledger absent or empty), for `npm run build-models`' quickstart. Never adds simulated data to a warehouse
  * that holds any landed message. Returns whether it landed and, if so, the summary.
  */
 export async function landDefaultSimulationIfEmpty(
   warehouse: Warehouse,
 ): Promise<{ landed: boolean; summary?: SimulationSummary }> {
-  const exists = await warehouse.connection.runAndReadAll(
-    `select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'raw_messages'`,
-  );
-  if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) {
-    const rows = await warehouse.connection.runAndReadAll('select exists (select 1 from raw_messages)');
+  // Anything landed before (an accepted message, or a load whose every line was rejected) means
+  // the user has their own data: never mix simulated messages into it.
+  for (const table of ['raw_messages', 'raw_loads']) {
+    const exists = await warehouse.connection.runAndReadAll(
+      `select count(*) from information_schema.tables where table_schema = 'main' and table_name = '${table}'`,
+    );
+    if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) continue;
+    const rows = await warehouse.connection.runAndReadAll(`select exists (select 1 from ${table})`);
     if (rows.getRows()[0]?.[0] === true) return { landed: false };
   }
   return { landed: true, summary: await landSimulation(warehouse, DEFAULT_SIMULATION_OPTIONS) };

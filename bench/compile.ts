@@ -128,7 +128,7 @@ runCli(async () => {
       min: Math.min(...runs.map((r) => r[phase])),
     }));
     const total = phases.find((p) => p.phase === 'total')!.median;
-    const table = new Table({ head: ['phase', 'median s', 'min s'] });
+    const table = new Table({ head: ['phase', 'median s', 'min s'], style: { head: [], border: [] } });
     for (const p of phases) table.push([p.phase, p.median.toFixed(3), p.min.toFixed(3)]);
     printLine(`Parse/compile pass: ${models} models, ${tests} tests, ${runs[0]!.nodes} rendered nodes, ${repeat} run(s)`);
     printLine(table.toString());

@@ -102,6 +102,9 @@ describe('health numbers', () => {
   it('keeps BIGINT and DECIMAL exact for people and for JSON', () => {
     expect(formatMetricNumber(9007199254740993n)).toBe('9,007,199,254,740,993');
     expect(formatMetricNumber('12.50')).toBe('12.50');
+    expect(formatMetricNumber('9074.00')).toBe('9,074'); // a count in the DECIMAL column
+    expect(formatMetricNumber('-1234567.05')).toBe('-1,234,567.05');
+    expect(formatMetricNumber('12345678901234567890.10')).toBe('12,345,678,901,234,567,890.10');
     expect(jsonMetricNumber(9007199254740993n)).toBe('9007199254740993');
     expect(jsonMetricNumber(12n)).toBe(12);
     expect(jsonMetricNumber('12.50')).toBe(12.5);

@@ -7,6 +7,7 @@ import {
   staleWarehouseTypesMessage,
   writeWarehouseTypes,
 } from '../src/kysely/write-warehouse-types.js';
+import { describeTypesDrift, readDeclaredRelations } from '../src/kysely/warehouse-types-drift.js';
 import { openWarehouse, withWarehouse, type Warehouse } from '../src/warehouse/open-warehouse.js';
 
 let dir: string;
@@ -89,8 +90,34 @@ describe('writeWarehouseTypes and the staleness check', () => {
     await warehouse.connection.run('alter table silver_events add column currency varchar');
     const message = await staleWarehouseTypesMessage(warehouse.connection, out);
     expect(message).toContain('out of date');
+    expect(message).toContain('silver_events: column currency (VARCHAR) is new');
     expect(message).toContain('npm run gen-types');
     writeFileSync(out, '');
-    expect(await staleWarehouseTypesMessage(warehouse.connection, out)).toContain('out of date');
+    expect(await staleWarehouseTypesMessage(warehouse.connection, out)).toContain(
+      'the file is missing or empty',
+    );
+  });
+
+  it('names each kind of drift: new, gone and retyped columns and relations', async () => {
+    const before = await generate();
+    await withWarehouse(db, {}, async ({ connection }) => {
+      await connection.run('alter table silver_events drop column ratio');
+      await connection.run('alter table silver_events alter n type bigint');
+      await connection.run('alter table silver_events add column "odd col" varchar');
+      await connection.run('drop view gold_daily_revenue');
+      await connection.run('create table audit_health (metric varchar)');
+    });
+    const after = await generate();
+    expect(describeTypesDrift(after, before)).toEqual([
+      'relation audit_health is new',
+      'silver_events: column n is now BIGINT (was INTEGER)',
+      'silver_events: column odd col (VARCHAR) is new',
+      'silver_events: column ratio is gone',
+      'relation gold_daily_revenue is gone',
+    ]);
+    expect(describeTypesDrift(after, after)).toEqual([]);
+    expect(readDeclaredRelations(after).get('silver_events')?.columns.get('payload')).toBe(
+      'STRUCT("kind" VARCHAR, "odd name" INTEGER)',
+    );
   });
 });

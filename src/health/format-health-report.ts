@@ -1,7 +1,11 @@
 import { colors } from '../report/console.js';
 import type { HealthReport, MetricNumber } from './health-report.js';
 
-/** A number for people: `1,234`, `0.0123`, exact digits for BIGINT and DECIMAL, `—` for NULL. */
+/**
+ * A number for people: `1,234`, `0.0123`, `—` for NULL. BIGINT and DECIMAL keep their exact
+ * digits, grouped by thousands; a DECIMAL whose fraction is all zeros is shown as a whole
+ * number (`9074.00` → `9,074`: the reconciliation's counts share a DECIMAL column with money).
+ */
 export function formatMetricNumber(value: MetricNumber): string {
   if (value === null) return '—';
   if (typeof value === 'bigint') return value.toLocaleString('en-US');
@@ -9,7 +13,11 @@ export function formatMetricNumber(value: MetricNumber): string {
     if (Number.isInteger(value)) return value.toLocaleString('en-US');
     return Number(value.toPrecision(6)).toString();
   }
-  return value;
+  const decimal = /^(-?)(\d+)(?:\.(\d*))?$/.exec(value);
+  if (!decimal) return value;
+  const [, sign, whole, fraction = ''] = decimal;
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return /^0*$/.test(fraction) ? `${sign}${grouped}` : `${sign}${grouped}.${fraction}`;
 }
 
 /** A number for JSON: numbers stay numbers, BIGINT within 2^53 and DECIMAL strings become numbers when exact. */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { withWarehouse } from '../warehouse/open-warehouse.js';
 import { generateWarehouseTypes } from './generate-warehouse-types.js';
+import { describeTypesDrift } from './warehouse-types-drift.js';
 
 /** Outcome of {@link writeWarehouseTypes}. */
 export interface WriteTypesResult {
@@ -41,11 +42,13 @@ export async function staleWarehouseTypesMessage(
   const expected = await generateWarehouseTypes(connection);
   const actual = existsSync(typesFile) ? readFileSync(typesFile, 'utf8') : '';
   if (actual === expected) return null;
-  const relations = (text: string): Set<string> => new Set(text.match(/^\s{2}\S+: \w+;$/gm) ?? []);
-  const wanted = [...relations(expected)].filter((line) => !relations(actual).has(line));
-  const detail = wanted.length > 0 ? ` (e.g. ${wanted[0]!.trim()} differs)` : '';
+  const drift =
+    actual === '' ? ['the file is missing or empty'] : describeTypesDrift(expected, actual);
+  const shown =
+    drift.slice(0, 5).join('; ') + (drift.length > 5 ? `; and ${drift.length - 5} more` : '');
+  const detail = shown === '' ? 'its text differs from what gen-types writes' : shown;
   return (
-    `${typesFile} is out of date with the warehouse schema${detail}: ` +
-    'a model changed its columns. Run `npm run build-models` then `npm run gen-types`, and commit the result.'
+    `${typesFile} is out of date with the warehouse schema (${detail}). ` +
+    'Run `npm run build-models` then `npm run gen-types`, and commit the result.'
   );
 }

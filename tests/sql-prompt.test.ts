@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,6 +122,98 @@ describe('the sql prompt', () => {
     });
     expect(code).toBe(0);
     expect(console_.out).toBe('five\n5\n');
+  });
+
+  it('.schema matches the name without regard to case, as DuckDB does', async () => {
+    await drive(['.schema DAILY']);
+    expect(console_.out).toMatch(/CREATE VIEW daily AS SELECT/i);
+    expect(console_.err).toBe('');
+  });
+
+  it("recalls the previous session's statements from the history file (up arrow)", async () => {
+    const historyPath = join(fixture.dir, 'history');
+    writeFileSync(historyPath, 'select 40 as oldest;\nselect 41 as newest;\n');
+    const input = new PassThrough();
+    const done = runSqlPrompt(new SqlSession(warehouse.connection, { format: 'csv' }), {
+      input,
+      output: new PassThrough(),
+      terminal: true,
+      historyPath,
+    });
+    input.write('\x1b[A\r'); // up arrow: the newest entry
+    input.write('\x1b[A\x1b[A\r'); // twice: the one before it (the just-run entry is the newest now)
+    input.end();
+    await done;
+    expect(console_.out).toBe('newest\n41\noldest\n40\n');
+    expect(readFileSync(historyPath, 'utf8').trim().split('\n')).toEqual([
+      'select 41 as newest;',
+      'select 40 as oldest;',
+    ]);
+  });
+
+  it('Ctrl-C clears a statement being typed; the prompt goes on', async () => {
+    const input = new PassThrough();
+    const done = runSqlPrompt(new SqlSession(warehouse.connection, { format: 'csv' }), {
+      input,
+      output: new PassThrough(),
+      terminal: true,
+      historyPath: null,
+    });
+    input.write('select 1 as discarded,\r');
+    input.write('\x03');
+    input.write('select 2 as kept;\r');
+    input.end();
+    expect(await done).toBe(0);
+    expect(console_.out).toBe('kept\n2\n');
+  });
+
+  it('Ctrl-C interrupts a running query, which fails; the prompt goes on', async () => {
+    const input = new PassThrough();
+    const done = runSqlPrompt(new SqlSession(warehouse.connection, { format: 'csv' }), {
+      input,
+      output: new PassThrough(),
+      terminal: true,
+      historyPath: null,
+    });
+    input.write('select sum(range) as endless from range(100000000000);\r');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    input.write('\x03');
+    input.write('select 3 as after;\r');
+    input.end();
+    expect(await done).toBe(1);
+    expect(console_.err).toMatch(/INTERRUPT/i);
+    expect(console_.out).toBe('after\n3\n');
+  }, 20_000);
+
+  it('exits 1 when a statement of piped input failed (a script), 0 at a terminal (a person saw it)', async () => {
+    warehouse.close();
+    const piped = await runSqlCommand({
+      dbPath: fixture.db,
+      format: 'csv',
+      prompt: {
+        input: Readable.from(['select nope;\nselect 1 as still_run;\n']),
+        historyPath: null,
+      },
+    });
+    expect(piped).toBe(1);
+    expect(console_.out).toBe('still_run\n1\n');
+    const input = new PassThrough();
+    const typed = runSqlCommand({
+      dbPath: fixture.db,
+      prompt: { input, output: new PassThrough(), terminal: true, historyPath: null },
+    });
+    input.end('select nope;\r');
+    expect(await typed).toBe(0);
+    expect(console_.err.match(/Referenced column "nope"/g)).toHaveLength(2);
+  });
+
+  it('says to use .maxrows (not --max-rows) when the prompt cuts a result', async () => {
+    warehouse.close();
+    await runSqlCommand({
+      dbPath: fixture.db,
+      prompt: { input: Readable.from(['select * from bronze_events;\n']), historyPath: null },
+    });
+    expect(console_.out).toContain('(showing 40 of 100 rows; use .maxrows to see more)');
   });
 
   it('keeps history in DEDUP_WAREHOUSE_HISTORY or ~/.dedup_warehouse_history', () => {

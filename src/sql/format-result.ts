@@ -34,20 +34,23 @@ export function formatRows(result: StatementResult, format: OutputFormat): strin
 
 /**
  * The summary line under a result: `3 rows (0.012 s)`, or for a cut result
- * `40 rows shown (showing 40 of 1,234 rows; use --max-rows to see more) (0.40 s)`.
+ * `1,234 rows (showing 40 of 1,234 rows; use --max-rows to see more) (0.40 s)`.
  */
-export function formatSummary(result: StatementResult): string {
+export function formatSummary(result: StatementResult, limitHint = '--max-rows'): string {
   const seconds = `(${(result.elapsedMs / 1000).toFixed(3)} s)`;
   if (result.kind === 'nothing') return `OK ${seconds}`;
-  const cut = truncationNote(result);
+  const cut = truncationNote(result, limitHint);
   const count = `${result.totalRows.toLocaleString('en-US')} ${result.totalRows === 1 ? 'row' : 'rows'}`;
   return cut ? `${count} ${cut} ${seconds}` : `${count} ${seconds}`;
 }
 
-/** The note for a cut result, e.g. `(showing 40 of 1,234 rows; use --max-rows to see more)`, else null. */
-export function truncationNote(result: StatementResult): string | null {
+/**
+ * The note for a cut result, e.g. `(showing 40 of 1,234 rows; use --max-rows to see more)`, else
+ * null. `limitHint` names the way to raise the limit (default `--max-rows`; `.maxrows` at the prompt).
+ */
+export function truncationNote(result: StatementResult, limitHint = '--max-rows'): string | null {
   if (result.rows.length >= result.totalRows) return null;
-  return `(showing ${result.rows.length.toLocaleString('en-US')} of ${result.totalRows.toLocaleString('en-US')} rows; use --max-rows to see more)`;
+  return `(showing ${result.rows.length.toLocaleString('en-US')} of ${result.totalRows.toLocaleString('en-US')} rows; use ${limitHint} to see more)`;
 }
 
 function displayCell(value: Parameters<typeof cellText>[0]): string {

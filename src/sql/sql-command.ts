@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { UserError } from '../cli/user-error.js';
 import { withWarehouse } from '../warehouse/open-warehouse.js';
 import type { OutputFormat } from './format-result.js';
-import { runSqlPrompt, type SqlPromptOptions } from './sql-prompt.js';
+import { isTerminalPrompt, runSqlPrompt, type SqlPromptOptions } from './sql-prompt.js';
 import { SqlSession } from './sql-session.js';
 
 /** What `npm run sql` was asked to do. */
@@ -28,7 +28,7 @@ export interface SqlCommandOptions {
 /**
  * Runs `npm run sql`: the query, the file, or (with neither) the interactive prompt, against
  * the warehouse opened read-only unless `write` is set. Returns the exit code: 0, or 1 when a
- * statement failed. A missing or busy warehouse throws `WarehouseError` (exit 2 via runCli);
+ * statement failed (at the prompt: only when the input is not a terminal, e.g. a piped script). A missing or busy warehouse throws `WarehouseError` (exit 2 via runCli);
  * an unreadable `--file` throws `UserError`.
  */
 export async function runSqlCommand(options: SqlCommandOptions): Promise<number> {
@@ -49,10 +49,12 @@ export async function runSqlCommand(options: SqlCommandOptions): Promise<number>
         ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
         ...(fd !== null ? { write: (text: string) => void writeSync(fd, text) } : {}),
         readOnly,
+        ...(script === undefined ? { limitHint: '.maxrows' } : {}),
       });
       if (script !== undefined) return (await session.runScript(script)) ? 0 : 1;
-      await runSqlPrompt(session, options.prompt);
-      return 0;
+      const failures = await runSqlPrompt(session, options.prompt);
+      // A person at the prompt saw each error; a script piped in (`npm run sql < f.sql`) did not.
+      return failures > 0 && !isTerminalPrompt(options.prompt) ? 1 : 0;
     } finally {
       if (fd !== null) closeSync(fd);
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { printError, printInfo } from '../report/console.js';
 import { isCompleteInput } from './split-statements.js';
@@ -31,18 +31,25 @@ export interface SqlPromptOptions {
   historyPath?: string | null;
 }
 
+/** True when the prompt reads a terminal (a person typing), false for piped input (a script). */
+export function isTerminalPrompt(options: SqlPromptOptions = {}): boolean {
+  const input = options.input ?? process.stdin;
+  return options.terminal ?? Boolean((input as { isTTY?: boolean }).isTTY);
+}
+
 /**
  * Runs the interactive prompt until `.quit`, `.exit` or end of input (Ctrl-D). Input collects
  * lines until a `;` ends the statement outside quotes and comments, then runs it; a line
  * starting with `.` (with nothing collected yet) is a dot-command. SQL errors are printed and the
- * prompt goes on. Ctrl-C interrupts a running query, or clears the statement being typed. Returns the number of failed statements.
+ * prompt goes on. Ctrl-C interrupts a running query, or clears the statement being typed.
+ * Returns the number of failed statements.
  */
 export async function runSqlPrompt(
   session: SqlSession,
   options: SqlPromptOptions = {},
 ): Promise<number> {
   const input = options.input ?? process.stdin;
-  const terminal = options.terminal ?? Boolean((input as { isTTY?: boolean }).isTTY);
+  const terminal = isTerminalPrompt(options);
   const output = options.output ?? (terminal ? process.stdout : undefined);
   const historyPath =
     options.historyPath === undefined ? defaultHistoryPath() : options.historyPath;
@@ -63,25 +70,29 @@ export async function runSqlPrompt(
     rl.setPrompt(buffer === '' ? 'warehouse> ' : '      ...> ');
     rl.prompt();
   };
+  // Lines and Ctrl-C go through one queue, so that a Ctrl-C typed after a line (even before that
+  // line was handled) clears that line and not only what came before it. A Ctrl-C while a
+  // statement runs interrupts it at once.
+  const events = new PromptEvents(rl);
   rl.on('SIGINT', () => {
-    if (running) {
-      session.interrupt();
-      return;
-    }
-    if (buffer === '') printInfo('(type .quit or press Ctrl-D to leave)');
-    buffer = '';
-    if (output) output.write('\n');
-    prompt();
+    if (running) session.interrupt();
+    else events.push({ kind: 'interrupt' });
   });
   if (terminal) printInfo('Connected. Type .help for commands; end statements with ;');
   prompt();
   try {
-    for await (const line of rl) {
-      if (buffer === '' && line.trim().startsWith('.')) {
-        const outcome = await session.runCommand(line);
+    for (;;) {
+      const event = await events.next();
+      if (event.kind === 'end') break;
+      if (event.kind === 'interrupt') {
+        if (buffer === '') printInfo('(type .quit or press Ctrl-D to leave)');
+        buffer = '';
+        if (output) output.write('\n');
+      } else if (buffer === '' && event.line.trim().startsWith('.')) {
+        const outcome = await session.runCommand(event.line);
         if (outcome === 'quit') break;
-      } else if (buffer !== '' || line.trim() !== '') {
-        buffer += buffer === '' ? line : `\n${line}`;
+      } else if (buffer !== '' || event.line.trim() !== '') {
+        buffer += buffer === '' ? event.line : `\n${event.line}`;
         if (isCompleteInput(buffer)) {
           const script = buffer;
           buffer = '';
@@ -103,6 +114,47 @@ export async function runSqlPrompt(
       saveHistory(historyPath, (rl as unknown as { history: string[] }).history);
   }
   return failures;
+}
+
+type PromptEvent = { kind: 'line'; line: string } | { kind: 'interrupt' } | { kind: 'end' };
+
+/** Lines read from a readline interface, Ctrl-Cs and the end of input, in the order they came. */
+class PromptEvents {
+  /** Input is paused while this many events wait (a long script piped in is not read at once). */
+  static readonly HIGH_WATER = 1000;
+  readonly #queue: PromptEvent[] = [];
+  readonly #rl: Interface;
+  #wake: (() => void) | undefined;
+  #paused = false;
+
+  constructor(rl: Interface) {
+    this.#rl = rl;
+    rl.on('line', (line: string) => this.push({ kind: 'line', line }));
+    rl.on('close', () => this.push({ kind: 'end' }));
+  }
+
+  push(event: PromptEvent): void {
+    this.#queue.push(event);
+    if (this.#queue.length >= PromptEvents.HIGH_WATER && !this.#paused) {
+      this.#paused = true;
+      this.#rl.pause();
+    }
+    this.#wake?.();
+    this.#wake = undefined;
+  }
+
+  async next(): Promise<PromptEvent> {
+    while (this.#queue.length === 0) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+    if (this.#paused && this.#queue.length < PromptEvents.HIGH_WATER / 2) {
+      this.#paused = false;
+      this.#rl.resume();
+    }
+    return this.#queue.shift()!;
+  }
 }
 
 function loadHistory(path: string): string[] {

@@ -27,6 +27,8 @@ export interface SqlSessionOptions {
   write?: (text: string) => void;
   /** True when the warehouse was opened read-only (only changes the hint in `.help`). */
   readOnly?: boolean;
+  /** How the cut note says to raise the row limit (default `--max-rows`; the prompt's is `.maxrows`). */
+  limitHint?: string;
 }
 
 /** What a dot-command asks of the prompt. */
@@ -44,6 +46,7 @@ export class SqlSession {
   readonly #write: (text: string) => void;
   readonly #connection: DuckDBConnection;
   readonly #readOnly: boolean;
+  readonly #limitHint: string;
 
   constructor(connection: DuckDBConnection, options: SqlSessionOptions = {}) {
     this.#connection = connection;
@@ -51,6 +54,7 @@ export class SqlSession {
     this.#maxRows = options.maxRows;
     this.#write = options.write ?? ((text) => printRawLines(text));
     this.#readOnly = options.readOnly ?? true;
+    this.#limitHint = options.limitHint ?? '--max-rows';
   }
 
   get format(): OutputFormat {
@@ -75,9 +79,9 @@ export class SqlSession {
         if (result.kind === 'rows') this.#write(formatRows(result, this.#format));
         const human = this.#format === 'table' || this.#format === 'markdown';
         if (human) {
-          this.#write(`${formatSummary(result)}\n`);
+          this.#write(`${formatSummary(result, this.#limitHint)}\n`);
         } else {
-          const note = truncationNote(result);
+          const note = truncationNote(result, this.#limitHint);
           if (note) printInfo(note);
         }
       } catch (error) {
@@ -138,7 +142,8 @@ export class SqlSession {
   }
 
   async #schema(name: string | undefined): Promise<void> {
-    const filter = name ? `and table_name = ${quoteLiteral(name)}` : '';
+    // Names are matched like DuckDB matches identifiers: without regard to case.
+    const filter = name ? `and lower(table_name) = lower(${quoteLiteral(name)})` : '';
     const result = await runStatement(
       this.#connection,
       `select sql from (

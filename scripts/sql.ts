@@ -5,10 +5,11 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../src/sql/format-result.js';
 import { runSqlCommand } from '../src/sql/sql-command.js';
 import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
 
-function parseMaxRows(value: string): number | null {
-  if (value === 'all') return null;
+// "all" (or 0) is kept as the string 'all': commander turns a parser's null into ''.
+function parseMaxRows(value: string): number | 'all' {
+  if (value === 'all') return 'all';
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number or "all".');
-  return Number(value) === 0 ? null : Number(value);
+  return Number(value) === 0 ? 'all' : Number(value);
 }
 
 runCli(async () => {
@@ -34,7 +35,7 @@ runCli(async () => {
   const opts = program.opts<{
     file?: string;
     format: OutputFormat;
-    maxRows?: number | null;
+    maxRows?: number | 'all';
     output?: string;
     write: boolean;
     db?: string;
@@ -45,7 +46,9 @@ runCli(async () => {
     ...(query !== undefined ? { query } : {}),
     ...(opts.file !== undefined ? { file: opts.file } : {}),
     format: opts.format,
-    ...(opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {}),
+    ...(opts.maxRows !== undefined
+      ? { maxRows: opts.maxRows === 'all' ? null : opts.maxRows }
+      : {}),
     ...(opts.output !== undefined ? { output: opts.output } : {}),
     write: opts.write,
   });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSqlCommand } from '../src/sql/sql-command.js';
@@ -99,7 +99,9 @@ describe('npm run sql: statements and files', () => {
 
   it('prints OK for statements without a result (SET, BEGIN, CREATE)', async () => {
     await sql('set threads = 1; begin; commit', { write: true });
-    expect(console_.out).toMatch(/^OK \(\d+\.\d{3} s\)\nOK \(\d+\.\d{3} s\)\nOK \(\d+\.\d{3} s\)\n$/);
+    expect(console_.out).toMatch(
+      /^OK \(\d+\.\d{3} s\)\nOK \(\d+\.\d{3} s\)\nOK \(\d+\.\d{3} s\)\n$/,
+    );
   });
 
   it('runs a file with -f', async () => {
@@ -148,6 +150,27 @@ describe('npm run sql: safety', () => {
     expect(await sql('delete from bronze_events where _offset < 10', { write: true })).toBe(0);
     expect(console_.out).toContain('Count');
     expect(await count()).toBe(90n);
+  });
+
+  it('never creates a warehouse, even with --write (a mistyped --db leaves no file behind)', async () => {
+    const typo = join(fixture.dir, 'typo.duckdb');
+    const error = await runSqlCommand({ dbPath: typo, query: 'select 1', write: true }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as WarehouseError).reason).toBe('missing');
+    expect((error as Error).message).toContain('typo.duckdb does not exist');
+    expect(existsSync(typo)).toBe(false);
+  });
+
+  it('names an unwritable --output and an unreadable -f, leaving the warehouse closed', async () => {
+    await expect(
+      sql('select 1', { output: join(fixture.dir, 'no-such-dir', 'out.csv') }),
+    ).rejects.toThrow(/Cannot write --output .*no-such-dir/);
+    await expect(runSqlCommand({ dbPath: fixture.db, file: fixture.dir })).rejects.toThrow(
+      /Cannot read SQL file .*EISDIR/,
+    );
+    // Closed: this process (or another) can open it for writing again.
+    expect(await sql('select 1', { write: true })).toBe(0);
   });
 
   it('reports a missing warehouse as a WarehouseError (exit 2)', async () => {
@@ -206,5 +229,37 @@ describe('scripts/sql.ts (the CLI)', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
     const badFlag = run(['--db', fixture.db, '--format', 'xml', 'select 1']);
     expect(badFlag.status).toBe(2);
+  });
+
+  it('takes -f, --max-rows, --format and --output together; rejects a bad --max-rows', () => {
+    const file = join(fixture.dir, 'q.sql');
+    const out = join(fixture.dir, 'out.md');
+    writeFileSync(file, 'select _offset from bronze_events order by _offset;\n');
+    const ok = run([
+      '--db',
+      fixture.db,
+      '-f',
+      file,
+      '--max-rows',
+      '2',
+      '--format',
+      'markdown',
+      '-o',
+      out,
+    ]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(
+      '| _offset |\n|---:|\n| 0 |\n| 1 |\n100 rows (showing 2 of 100 rows; use --max-rows to see more) ' +
+        readFileSync(out, 'utf8').match(/\(\d+\.\d{3} s\)\n$/)![0],
+    );
+    const all = run(['--db', fixture.db, '--max-rows', 'all', 'select * from bronze_events']);
+    expect(all.stdout.match(/^│ +\d+ │/gm)).toHaveLength(100);
+    expect(all.stdout).toMatch(/^100 rows \(\d+\.\d{3} s\)$/m);
+    const zero = run(['--db', fixture.db, '--max-rows', '0', 'select * from bronze_events']);
+    expect(zero.stdout.match(/^│ +\d+ │/gm)).toHaveLength(100);
+    const bad = run(['--db', fixture.db, '--max-rows', 'lots', 'select 1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("option '--max-rows <n>' argument 'lots' is invalid");
   });
 });

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { UserError } from '../cli/user-error.js';
 import { withWarehouse } from '../warehouse/open-warehouse.js';
+import { WarehouseError } from '../warehouse/warehouse-error.js';
 import type { OutputFormat } from './format-result.js';
 import { isTerminalPrompt, runSqlPrompt, type SqlPromptOptions } from './sql-prompt.js';
 import { SqlSession } from './sql-session.js';
@@ -28,8 +29,9 @@ export interface SqlCommandOptions {
 /**
  * Runs `npm run sql`: the query, the file, or (with neither) the interactive prompt, against
  * the warehouse opened read-only unless `write` is set. Returns the exit code: 0, or 1 when a
- * statement failed (at the prompt: only when the input is not a terminal, e.g. a piped script). A missing or busy warehouse throws `WarehouseError` (exit 2 via runCli);
- * an unreadable `--file` throws `UserError`.
+ * statement failed (at the prompt: only when the input is not a terminal, e.g. a piped script).
+ * A missing (even with `write`: it is never created) or busy warehouse throws `WarehouseError`
+ * (exit 2 via runCli); an unreadable `--file` or `--output` throws `UserError`.
  */
 export async function runSqlCommand(options: SqlCommandOptions): Promise<number> {
   if (options.query !== undefined && options.file !== undefined) {
@@ -38,9 +40,22 @@ export async function runSqlCommand(options: SqlCommandOptions): Promise<number>
   let script = options.query;
   if (options.file !== undefined) {
     if (!existsSync(options.file)) throw new UserError(`SQL file ${options.file} does not exist.`);
-    script = readFileSync(options.file, 'utf8');
+    try {
+      script = readFileSync(options.file, 'utf8');
+    } catch (cause) {
+      throw new UserError(`Cannot read SQL file ${options.file}: ${(cause as Error).message}`, 2, {
+        cause,
+      });
+    }
   }
   const readOnly = !options.write;
+  // --write never creates a warehouse: a mistyped --db must not leave an empty file behind.
+  if (options.dbPath !== ':memory:' && !existsSync(options.dbPath)) {
+    throw new WarehouseError(
+      `Warehouse ${options.dbPath} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
+      'missing',
+    );
+  }
   return withWarehouse(options.dbPath, { readOnly }, async (warehouse) => {
     const fd = options.output === undefined ? null : openOutput(options.output);
     try {

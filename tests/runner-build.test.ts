@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listNodes } from '../src/runner/compile-project.js';
 import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 let project: TestProject | undefined;
@@ -134,6 +135,84 @@ on-run-end: ["insert into audit_log values ('end')"]
     await expect(project.build()).rejects.toThrow(
       /uses_legacy.*refers to model "legacy", which is disabled/s,
     );
+  });
+
+  it('accumulates +tags (and hooks) from every folder level, as dbt does; deeper +materialized wins', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml(`
+models:
+  demo:
+    +tags: [everything]
+    +materialized: table
+    marts:
+      +tags: [marts]
+      +post-hook: "create or replace table hook_log as select 'marts' as level"
+      finance:
+        +tags: finance
+        +materialized: view
+        +post-hook: "insert into hook_log values ('finance')"
+`),
+      'models/marts/finance/revenue.sql': "{{ config(tags=['own']) }}\nselect 1 as id\n",
+      'models/other.sql': 'select 2 as id\n',
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    const revenue = result.results.find((r) => r.name === 'revenue')!;
+    expect(revenue.kind).toBe('view');
+    const tagged = (tag: string): string[] =>
+      listNodes({ projectDir: project!.dir, select: [`tag:${tag}`] }).map((n) => n.name);
+    expect(tagged('everything')).toEqual(['other', 'revenue']);
+    for (const tag of ['marts', 'finance', 'own']) expect(tagged(tag)).toEqual(['revenue']);
+    expect(await project.query('select level from hook_log order by level')).toEqual([
+      { level: 'finance' },
+      { level: 'marts' },
+    ]);
+  });
+
+  it('reads model-paths, seed-paths, macro-paths and test-paths from dbt_project.yml', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml(`
+model-paths: [transform]
+seed-paths: [data]
+macro-paths: [lib]
+test-paths: [checks]
+models:
+  demo:
+    marts:
+      +materialized: table
+`),
+      'transform/marts/m.sql': "select {{ two() }} as x, id from {{ ref('s') }}\n",
+      'data/s.csv': 'id\n1\n',
+      'lib/two.sql': '{% macro two() %}2{% endmacro %}\n',
+      'checks/x_is_two.sql': "select * from {{ ref('m') }} where x <> {{ two() }}\n",
+      // Not under the configured paths: ignored.
+      'models/ignored.sql': 'select no_such_column\n',
+      'seeds/ignored.csv': 'a\n1\n',
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(statuses(result)).toEqual({ s: 'success', m: 'success', x_is_two: 'pass' });
+    expect(result.results.find((r) => r.name === 'm')!.kind).toBe('table');
+    expect(await project.query('select x, id from m')).toEqual([{ x: 2, id: '1' }]);
+  });
+
+  it('a seed the CSV reader rejects errors naming the seed, its file, the line and the column; the previous load stays', async () => {
+    project = makeProject({
+      'seeds/rates.csv': 'code,rate\nEUR,1\n',
+      'seeds/rates.yml':
+        'version: 2\nseeds:\n  - name: rates\n    config:\n      column_types: {rate: integer}\n',
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    project.write({ 'seeds/rates.csv': 'code,rate\nEUR,1\nUSD,2\nGBP,abc\n' });
+    const failed = await project.build();
+    expect(failed.exitCode).toBe(1);
+    const message = failed.results[0]!.message;
+    expect(message).toMatch(/^Runtime error in seed rates \(seeds\/rates\.csv\): Conversion Error/);
+    expect(message).toContain('Line: 4');
+    expect(message).toContain('column "rate"');
+    // DuckDB's reader settings dump is left out.
+    expect(message).not.toMatch(/delimiter = |sample_size = /);
+    expect(await project.query('select code, rate from rates')).toEqual([{ code: 'EUR', rate: 1 }]);
   });
 
   it('does not write warehouse files outside the given db path', async () => {

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../src/cli/user-error.js';
 import { ProjectError } from '../src/project/project-issue.js';
-import { makeProject, statuses, type TestProject } from './support/runner-project.js';
+import { WarehouseError } from '../src/warehouse/warehouse-error.js';
+import {
+  captureOutput,
+  makeProject,
+  statuses,
+  type TestProject,
+} from './support/runner-project.js';
 
 let project: TestProject | undefined;
 afterEach(() => {
@@ -104,6 +110,19 @@ describe('project errors are reported before anything runs (exit 2)', () => {
     expect(error.message).toContain('Did you mean "unique"?');
   });
 
+  it('a template error in an on-run-start/end hook names the hook and its line in dbt_project.yml', async () => {
+    const error = await projectError({
+      'dbt_project.yml':
+        "name: demo\non-run-start:\n  - 'select 1'\n  - 'select {{ oops( }}'\non-run-end: \"{% if %}\"\n",
+      'models/a.sql': 'select 1 as id\n',
+    });
+    expect(error.issues.map((i) => `${i.file}:${i.line}: ${i.message.split(':')[0]}`)).toEqual([
+      'dbt_project.yml:4: on-run-start hook #2',
+      'dbt_project.yml:5: on-run-end hook #1',
+    ]);
+    expect(error.message).toContain('template error');
+  });
+
   it('a var without a value or default is an error naming it', async () => {
     const error = await projectError({ 'models/a.sql': "select {{ var('start') }} as s\n" }).catch(
       (e: unknown) => e,
@@ -198,13 +217,42 @@ models:
     });
   });
 
-  it('a failing on-run-start hook skips every node and exits 1', async () => {
+  it('a failing on-run-start hook skips every node and exits 1, naming the hook and its line', async () => {
     project = makeProject({
       'dbt_project.yml': 'name: demo\non-run-start: ["select * from missing_table"]\n',
       'models/a.sql': 'select 1 as id\n',
     });
-    const result = await project.build();
+    const output = captureOutput();
+    let result;
+    try {
+      result = await project.build({ print: true });
+    } finally {
+      output.restore();
+    }
     expect(result.exitCode).toBe(1);
     expect(statuses(result)).toEqual({ a: 'skipped' });
+    expect(output.err()).toContain(
+      'on-run-start hook #1 (dbt_project.yml:2) failed: Catalog Error: Table with name missing_table does not exist',
+    );
+  });
+
+  it('a second build of the same warehouse in this process fails at once with "in use"; the first is unharmed', async () => {
+    project = makeProject({
+      'models/slow.sql': "{{ config(materialized='table') }}\nselect 42 as n\n",
+    });
+    // runProject claims the warehouse before its first await, so the second call always overlaps.
+    const first = project.build();
+    const second = await project.build().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(second).toBeInstanceOf(WarehouseError);
+    expect((second as WarehouseError).reason).toBe('busy');
+    expect((second as Error).message).toMatch(/warehouse\.duckdb is in use by another build/);
+    const done = await first;
+    expect(statuses(done)).toEqual({ slow: 'success' });
+    expect(await project.query('select n from slow')).toEqual([{ n: 42 }]);
+    // Once the first is done, the warehouse is free again.
+    expect((await project.build()).exitCode).toBe(0);
   });
 });

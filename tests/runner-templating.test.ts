@@ -32,6 +32,16 @@ describe('templating', () => {
     expect(nodes[0]!.sql.trim()).toBe("select 'from_project' as a, 'from_cli' as b, '3' as c");
   });
 
+  it('var(): vars scoped to the project (vars: {<project>: {...}}) apply, as in dbt', () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml('vars:\n  a: global\n  demo:\n    a: scoped\n    b: 2\n'),
+      'models/m.sql': "select '{{ var('a') }}' as a, {{ var('b') }} as b\n",
+    });
+    expect(compiled('m')).toBe("select 'scoped' as a, 2 as b");
+    const nodes = compileProject({ projectDir: project.dir, vars: { b: 3 }, write: false });
+    expect(nodes[0]!.sql.trim()).toBe("select 'scoped' as a, 3 as b");
+  });
+
   it('env_var() reads the environment, falls back to the default, and names a missing variable', () => {
     process.env['RUNNER_TEST_SCHEMA'] = 'xyz';
     project = makeProject({
@@ -138,6 +148,86 @@ models:
     });
     expect(result.results.find((r) => r.name === 'n_is_big_enough')!.failures).toBe(1);
     expect(result.exitCode).toBe(0);
+  });
+
+  it('data_tests: config in dbt_project.yml (+severity) applies to the project and per folder', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml(`
+data_tests:
+  +severity: warn
+  demo:
+    strict:
+      +severity: error
+`),
+      'models/loose/a.sql': 'select 1 as id union all select 1\n',
+      'models/loose/a.yml':
+        'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+      'models/strict/b.sql': 'select 1 as id union all select 1\n',
+      'models/strict/b.yml':
+        'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+      'tests/a_is_empty.sql': "select * from {{ ref('a') }}\n",
+    });
+    const result = await project.build();
+    expect(statuses(result)).toMatchObject({
+      unique_a_id: 'warn',
+      a_is_empty: 'warn',
+      unique_b_id: 'fail',
+    });
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('tests on an ephemeral model (and relationships to one) read its CTE; a failure skips its dependants', async () => {
+    project = makeProject({
+      'models/keys.sql':
+        "{{ config(materialized='ephemeral') }}\nselect * from (values (1), (2), (2)) as t(id)\n",
+      'models/parents.sql':
+        "{{ config(materialized='ephemeral') }}\nselect * from (values (1), (2)) as t(id)\n",
+      'models/kids.sql': "select id as parent_id from {{ ref('keys') }}\n",
+      'models/props.yml': `version: 2
+models:
+  - name: keys
+    columns:
+      - name: id
+        data_tests:
+          - not_null
+          - unique: {where: "id <> 2"}
+          - accepted_values: {values: [1, 2], quote: false}
+  - name: parents
+    columns:
+      - name: id
+        data_tests: [unique]
+  - name: kids
+    columns:
+      - name: parent_id
+        data_tests:
+          - relationships: {to: ref('parents'), field: id}
+`,
+      'tests/keys_has_three_rows.sql':
+        "select count(*) as n from {{ ref('keys') }} having count(*) <> 3\n",
+    });
+    const passing = await project.build();
+    expect(passing.exitCode).toBe(0);
+    expect(new Set(passing.results.map((r) => r.status))).toEqual(new Set(['success', 'pass']));
+    expect(passing.results).toHaveLength(7);
+    expect(passing.results.at(-1)!.name).toBe('relationships_kids_parent_id__ref_parents___id');
+    project.write({
+      'models/props.yml': `version: 2
+models:
+  - name: keys
+    columns:
+      - name: id
+        data_tests: [unique]
+`,
+    });
+    const failing = await project.build();
+    expect(statuses(failing)).toEqual({
+      keys_has_three_rows: 'pass',
+      unique_keys_id: 'fail',
+      kids: 'skipped',
+    });
+    expect(failing.results.find((r) => r.name === 'kids')!.message).toBe(
+      'skipped: test unique_keys_id on upstream keys failed',
+    );
   });
 
   it('singular tests fail when rows come back and take severity from config()', async () => {

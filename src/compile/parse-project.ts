@@ -1,13 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import nunjucks from 'nunjucks';
-import { mergeConfig, toList } from '../project/folder-config.js';
+import {
+  folderSegments,
+  mergeConfig,
+  resolveFolderConfig,
+  toList,
+} from '../project/folder-config.js';
 import type { Project } from '../project/load-project.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import type { TestDeclaration } from '../project/properties.js';
 import type { GraphNode, Materialization } from '../graph/graph-node.js';
 import { MacroLibrary } from './macro-library.js';
 import { Relation } from './relation.js';
+import { ephemeralCteName } from './render-node.js';
 import { createRenderContext, type RenderHooks } from './render-context.js';
 import { didYouMean } from './suggest.js';
 import { createTemplateEnvironment } from './template-environment.js';
@@ -54,6 +60,24 @@ function schemaFor(custom: unknown, override: ((custom: unknown) => unknown) | u
 }
 
 /**
+ * The vars a project's templates see: the project's `vars:`, then those scoped to the project
+ * (`vars: {<project name>: {key: value}}`, as dbt allows), then `--vars`, later ones winning.
+ */
+function projectVars(
+  project: Project,
+  overrides: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
+  const { vars: declared, name } = project.file;
+  const scoped = declared[name];
+  if (scoped === null || typeof scoped !== 'object' || Array.isArray(scoped)) {
+    return { ...declared, ...overrides };
+  }
+  const global = { ...declared };
+  delete global[name];
+  return { ...global, ...(scoped as Record<string, unknown>), ...overrides };
+}
+
+/**
  * The parse pass: renders every model, test and hook with a capturing context to learn its
  * refs, sources and config (what dbt does), builds the nodes and collects every problem
  * (template errors with file and line, unknown refs and sources, duplicates, bad config).
@@ -62,7 +86,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   const issues: ProjectIssue[] = [...project.issues];
   const env = createTemplateEnvironment();
   const macros = new MacroLibrary(env, project.macroFiles, issues);
-  const vars = { ...project.file.vars, ...options.vars };
+  const vars = projectVars(project, options.vars);
   const fullRefresh = options.fullRefresh ?? false;
   const runStartedAt = new Date().toISOString();
   const invocationId = randomUUID();
@@ -302,6 +326,16 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     });
   }
 
+  // From here on (tests), a ref to an ephemeral model is its CTE, inlined when the test runs.
+  for (const node of nodes.values()) {
+    if (node.materialized === 'ephemeral' && node.relation) {
+      modelRelations.set(
+        node.name,
+        new Relation(node.relation.schema, node.relation.identifier, ephemeralCteName(node.name)),
+      );
+    }
+  }
+
   // Resolve dependencies of a capture into unique ids, reporting unknown names.
   const byName = new Map<string, string>();
   for (const node of nodes.values()) byName.set(node.name, node.uniqueId);
@@ -349,10 +383,19 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     testNames.add(name);
     return name;
   };
-  const testConfigDefaults = mergeConfig(
-    { severity: 'error' },
-    project.file.tests as Record<string, unknown>,
-  );
+  // `data_tests:` (or `tests:`) in dbt_project.yml: `+severity`, `+where` … for the whole project
+  // or per folder of the file that declares the test.
+  const testRoots = [
+    ...project.file.modelPaths,
+    ...project.file.seedPaths,
+    ...project.file.testPaths,
+    ...project.file.macroPaths,
+  ];
+  const testConfigDefaults = (file: string): Record<string, unknown> =>
+    mergeConfig(
+      { severity: 'error' },
+      resolveFolderConfig(project.file.tests, projectName, folderSegments(file, testRoots)),
+    );
   const addGenericTest = (declaration: TestDeclaration, target: GraphNode): void => {
     const macroName = `test_${declaration.testName}`;
     const where = `${declaration.file}${declaration.line ? `:${declaration.line}` : ''}`;
@@ -398,7 +441,11 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     const template = compileTemplate(call, declaration.file);
     if (!template) return;
     // Arguments written as ref('x') / source('s', 't') are rendered like dbt renders them.
-    const capture: Capture = { refs: [], sources: [], config: mergeConfig(testConfigDefaults) };
+    const capture: Capture = {
+      refs: [],
+      sources: [],
+      config: testConfigDefaults(declaration.file),
+    };
     const args: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(declaration.args)) {
       if (typeof value === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
@@ -420,14 +467,16 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
         }
       } else args[key] = value;
     }
+    const tested = modelRelations.get(target.name) ?? target.relation!;
+    const testedRelation = target.resourceType === 'source' ? target.relation! : tested;
     const modelRelation = (config: Readonly<Record<string, unknown>>): Relation =>
       config['where']
         ? new Relation(
             '',
             '',
-            `(select * from ${target.relation!.render()} where ${String(config['where'])}) dbt_subquery`,
+            `(select * from ${testedRelation.render()} where ${String(config['where'])}) dbt_subquery`,
           )
-        : target.relation!;
+        : testedRelation;
     const extra: Record<string, unknown> = {
       __test_model: modelRelation({ ...capture.config, ...declaration.config }),
       __test_column: declaration.columnName,
@@ -487,7 +536,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   for (const file of project.singularTests) {
     const template = compileTemplate(file.text, file.path);
     if (!template) continue;
-    const capture: Capture = { refs: [], sources: [], config: mergeConfig(testConfigDefaults) };
+    const capture: Capture = { refs: [], sources: [], config: testConfigDefaults(file.path) };
     if (!renderParse(template, file.path, capture, undefined)) continue;
     const name = uniqueTestName(basename(file.path, '.sql'));
     if (capture.config['enabled'] === false) continue;
@@ -507,9 +556,24 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     });
   }
 
-  // Hooks must at least compile.
-  for (const hook of [...project.file.onRunStart, ...project.file.onRunEnd])
-    compileTemplate(hook, 'dbt_project.yml');
+  // Hooks must at least compile; an error names the hook and its line in dbt_project.yml.
+  for (const [which, hooks, lines] of [
+    ['start', project.file.onRunStart, project.file.onRunStartLines],
+    ['end', project.file.onRunEnd, project.file.onRunEndLines],
+  ] as const) {
+    for (const [index, hook] of hooks.entries()) {
+      try {
+        new nunjucks.Template(hook, env, 'dbt_project.yml', true);
+      } catch (error) {
+        const line = lines[index];
+        issues.push({
+          file: 'dbt_project.yml',
+          ...(line !== undefined ? { line } : {}),
+          message: `on-run-${which} hook #${index + 1}: template error: ${describeTemplateError(error, 'compile').message}`,
+        });
+      }
+    }
+  }
 
   return { project, env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues };
 }

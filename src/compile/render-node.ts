@@ -121,7 +121,11 @@ export function renderNodeSql(
   const ctes: { name: string; sql: string }[] = [];
   const seen = new Set<string>();
   const renderWith = (target: GraphNode, targetState: RenderState): string => {
-    const ephemerals: string[] = [];
+    // A test of an ephemeral model (or with one as an argument) reads its CTE.
+    const ephemerals: string[] =
+      target.resourceType === 'test'
+        ? target.dependsOn.filter((id) => parsed.nodes.get(id)?.materialized === 'ephemeral')
+        : [];
     const sql = stripTrailingSemicolons(
       target.template!.render(executeContext(parsed, target, targetState, ephemerals)),
     );

@@ -54,7 +54,11 @@ export async function applyIncrementalStrategy(
     readonly excludeColumns?: readonly string[];
   },
 ): Promise<number> {
-  const { target, source, columns, uniqueKey } = options;
+  const { target, source, columns } = options;
+  // DuckDB identifiers are case-insensitive: `unique_key='ID'` names the column `id`.
+  const uniqueKey = options.uniqueKey.map(
+    (key) => columns.find((c) => c.toLowerCase() === key.toLowerCase()) ?? key,
+  );
   const columnList = columns.map(quoteIdentifier).join(', ');
   if (options.strategy === 'append') {
     return sql.run(`insert into ${target} (${columnList})\nselect ${columnList} from ${source}`);

@@ -3,8 +3,8 @@
  * schema change); the message says what to do. DuckDB's own errors are reported as they are.
  */
 export class MaterializeError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'MaterializeError';
   }
 }

@@ -1,8 +1,9 @@
 /**
  * dbt's per-folder configuration: in `models: {<project>: {silver: {+materialized: table}}}` every
- * `+key` applies to the folder it sits under and everything below; deeper folders win. Keys without
- * `+` are folder names (dbt also accepts a few bare config keys; we accept any bare key that is not a
- * sub-folder and whose value is not an object).
+ * `+key` applies to the folder it sits under and everything below; deeper folders win, except that
+ * `tags` and `pre_hook`/`post_hook` accumulate from the outermost level in (see {@link mergeConfig}).
+ * Keys without `+` are folder names (dbt also accepts a few bare config keys; we accept any bare
+ * key that is not a sub-folder and whose value is not an object).
  */
 export function resolveFolderConfig(
   tree: Readonly<Record<string, unknown>>,
@@ -10,14 +11,16 @@ export function resolveFolderConfig(
   /** Path segments below the resource path, e.g. `['silver', 'events']` for `models/silver/events.sql`. */
   segments: readonly string[],
 ): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
+  let config: Record<string, unknown> = {};
   const apply = (level: Record<string, unknown>): void => {
+    const own: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(level)) {
-      if (key.startsWith('+')) config[normalizeConfigKey(key.slice(1))] = value;
+      if (key.startsWith('+')) own[normalizeConfigKey(key.slice(1))] = value;
       else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        config[normalizeConfigKey(key)] = value;
+        own[normalizeConfigKey(key)] = value;
       }
     }
+    config = mergeConfig(config, own);
   };
   apply(tree);
   let level = tree[projectName];
@@ -30,6 +33,18 @@ export function resolveFolderConfig(
     apply(level as Record<string, unknown>);
   }
   return config;
+}
+
+/**
+ * The folders of `path` below the resource path it sits under: `['staging', 'orders']` for
+ * `models/staging/orders/stg.sql` with roots `['models']`; `[]` when no root holds it.
+ */
+export function folderSegments(path: string, roots: readonly string[]): string[] {
+  for (const root of roots) {
+    const prefix = `${root.replace(/\/+$/, '')}/`;
+    if (path.startsWith(prefix)) return path.slice(prefix.length).split('/').slice(0, -1);
+  }
+  return [];
 }
 
 /** `pre-hook` and `pre_hook` are the same key in dbt. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { UserError } from '../cli/user-error.js';
 
 /** The parts of `dbt_project.yml` the runner uses. Unknown keys are ignored, as dbt does. */
@@ -26,6 +26,10 @@ export interface ProjectFile {
   readonly onRunStart: readonly string[];
   /** `on-run-end` hooks (templates), in order. */
   readonly onRunEnd: readonly string[];
+  /** The line in `dbt_project.yml` of each `on-run-start` hook (`undefined` when unknown). */
+  readonly onRunStartLines: readonly (number | undefined)[];
+  /** The line in `dbt_project.yml` of each `on-run-end` hook (`undefined` when unknown). */
+  readonly onRunEndLines: readonly (number | undefined)[];
 }
 
 export const PROJECT_FILE = 'dbt_project.yml';
@@ -42,6 +46,17 @@ function asStringList(value: unknown, fallback: string[]): string[] {
   return [String(value)];
 }
 
+/** The line of each hook of `on-run-start`/`on-run-end` (a list, or one string). */
+function hookLines(node: unknown, lineCounter: LineCounter): (number | undefined)[] {
+  const lineOf = (item: unknown): number | undefined => {
+    const range = (item as YamlNode | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  if (isSeq(node)) return node.items.map(lineOf);
+  if (node === undefined || node === null || isMap(node)) return [];
+  return [lineOf(node)];
+}
+
 /** Reads `dbt_project.yml` in `projectDir`; a missing or invalid file is a UserError (exit 2). */
 export function readProjectFile(projectDir: string): ProjectFile {
   const path = join(projectDir, PROJECT_FILE);
@@ -51,7 +66,8 @@ export function readProjectFile(projectDir: string): ProjectFile {
       2,
     );
   }
-  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, lineCounter });
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const line = first.linePos?.[0].line;
@@ -80,5 +96,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
     tests: asObject(raw['data_tests'] ?? raw['tests']),
     onRunStart: asStringList(raw['on-run-start'], []),
     onRunEnd: asStringList(raw['on-run-end'], []),
+    onRunStartLines: hookLines(document.get('on-run-start', true), lineCounter),
+    onRunEndLines: hookLines(document.get('on-run-end', true), lineCounter),
   });
 }

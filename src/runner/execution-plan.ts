@@ -52,6 +52,20 @@ export class ExecutionPlan {
     return list;
   }
 
+  /** The ephemeral models `id` reads, directly or through other ephemeral models. */
+  private ephemeralsRead(id: string): string[] {
+    const out: string[] = [];
+    const visit = (from: string): void => {
+      for (const dep of this.nodes.get(from)?.dependsOn ?? []) {
+        if (this.nodes.get(dep)?.materialized !== 'ephemeral' || out.includes(dep)) continue;
+        out.push(dep);
+        visit(dep);
+      }
+    };
+    visit(id);
+    return out;
+  }
+
   private ancestors(id: string): Set<string> {
     const cached = this.ancestorsMemo.get(id);
     if (cached) return cached;
@@ -115,6 +129,13 @@ export class ExecutionPlan {
       if (status === 'skipped') return `skipped: upstream ${name} was skipped`;
       if (node.resourceType !== 'test' && this.failedTests.has(dep)) {
         return `skipped: test ${this.failedTests.get(dep)} on upstream ${name} failed`;
+      }
+    }
+    if (node.resourceType !== 'test') {
+      for (const ephemeral of this.ephemeralsRead(id)) {
+        const test = this.failedTests.get(ephemeral);
+        const name = this.nodes.get(ephemeral)?.name ?? ephemeral;
+        if (test) return `skipped: test ${test} on upstream ${name} failed`;
       }
     }
     return undefined;

@@ -26,8 +26,7 @@ export function prepareProject(
     ...(options.vars ? { vars: options.vars } : {}),
     fullRefresh: options.fullRefresh ?? false,
   });
-  const issues = [...parsed.issues];
-  if (issues.length === 0) issues.push(...findCycles(parsed.nodes));
+  const issues = [...parsed.issues, ...findCycles(parsed.nodes)];
   if (issues.length > 0) throw new ProjectError(issues);
   const { selected, warnings } = selectNodes(parsed.nodes, {
     ...(options.select ? { select: options.select } : {}),

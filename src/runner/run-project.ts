@@ -21,10 +21,11 @@ import {
   writeRunResults,
 } from '../report/write-artifacts.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
-import { openWarehouse } from '../warehouse/open-warehouse.js';
+import { openWarehouse, type Warehouse } from '../warehouse/open-warehouse.js';
 import { resolveDbPath } from '../warehouse/resolve-db-path.js';
 import { ExecutionPlan } from './execution-plan.js';
 import { prepareProject } from './prepare-project.js';
+import { claimWarehouse } from './warehouse-claim.js';
 import type { BuildOptions, BuildResult, RunnerCommand } from './runner-options.js';
 
 const TYPES: Record<RunnerCommand, ReadonlySet<ResourceType>> = {
@@ -109,11 +110,10 @@ async function executeNode(
     }
     compiledPath = compiledPathFor(projectName, node.path, node.name, false);
     const existing = await relationKind(sql, node.relation!);
-    const incremental =
-      node.materialized === 'incremental' &&
-      existing === 'table' &&
-      !parsed.fullRefresh &&
-      node.config['full_refresh'] !== true;
+    // dbt: a model's `full_refresh: true|false` config wins over the --full-refresh flag.
+    const configured = node.config['full_refresh'];
+    const fullRefresh = typeof configured === 'boolean' ? configured : parsed.fullRefresh;
+    const incremental = node.materialized === 'incremental' && existing === 'table' && !fullRefresh;
     const compiled = renderOrThrow(node, () =>
       renderNodeSql(parsed, node, { isIncremental: incremental }),
     );
@@ -161,15 +161,18 @@ async function runProjectHooks(
   sql: SqlExecutor,
   which: 'start' | 'end',
 ): Promise<string | undefined> {
-  const hooks = which === 'start' ? parsed.project.file.onRunStart : parsed.project.file.onRunEnd;
+  const file = parsed.project.file;
+  const hooks = which === 'start' ? file.onRunStart : file.onRunEnd;
+  const lines = which === 'start' ? file.onRunStartLines : file.onRunEndLines;
   for (const [index, hook] of hooks.entries()) {
+    const line = lines[index];
     let rendered = '';
     try {
       rendered = renderHook(parsed, hook);
       if (rendered) await sql.run(rendered);
     } catch (error) {
       const problem = describeTemplateError(error);
-      return `on-run-${which} hook #${index + 1} (dbt_project.yml) failed: ${problem.message}`;
+      return `on-run-${which} hook #${index + 1} (dbt_project.yml${line !== undefined ? `:${line}` : ''}) failed: ${problem.message}`;
     }
   }
   return undefined;
@@ -190,17 +193,26 @@ export async function runProject(
   const print = options.print ?? true;
   const { parsed, selected, warnings } = prepareProject(options, TYPES[command]);
   const targetDir = join(parsed.project.dir, 'target');
-  mkdirSync(targetDir, { recursive: true });
-  writeManifest(parsed, targetDir);
-  if (print) for (const warning of warnings) printWarning(warning);
 
-  const warehouse = await openWarehouse(resolveDbPath(parsed.project.dir, options.dbPath), {
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
-  });
+  const dbPath = resolveDbPath(parsed.project.dir, options.dbPath);
+  const release = claimWarehouse(dbPath);
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse(dbPath, {
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  // Only a build that holds the warehouse writes target/ (a refused one leaves it to the running one).
   const results: NodeResult[] = [];
   const hookErrors: string[] = [];
   try {
+    mkdirSync(targetDir, { recursive: true });
+    writeManifest(parsed, targetDir);
+    if (print) for (const warning of warnings) printWarning(warning);
     if (options.beforeBuild) await options.beforeBuild(warehouse);
     const sql = new SqlExecutor(warehouse.connection);
     const plan = new ExecutionPlan(parsed.nodes, selected);
@@ -252,6 +264,7 @@ export async function runProject(
     }
   } finally {
     warehouse.close();
+    release();
   }
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(targetDir, results, {

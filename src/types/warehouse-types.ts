@@ -92,6 +92,16 @@ export interface BronzeEvents {
   _loaded_at: Date | null;
 }
 
+/** Table `currencies`. */
+export interface Currencies {
+  /** VARCHAR */
+  code: string | null;
+  /** VARCHAR */
+  name: string | null;
+  /** TINYINT */
+  minor_units: number | null;
+}
+
 /** Table `gold_daily_revenue`. */
 export interface GoldDailyRevenue {
   /** DATE */
@@ -368,6 +378,7 @@ export interface WarehouseDatabase {
   audit_health: AuditHealth;
   audit_reconciliation: AuditReconciliation;
   bronze_events: BronzeEvents;
+  currencies: Currencies;
   gold_daily_revenue: GoldDailyRevenue;
   int_event_watermarks: IntEventWatermarks;
   int_key_first_copies: IntKeyFirstCopies;

@@ -69,6 +69,18 @@ describe('npm run sql: output formats', () => {
     expect(console_.out).toContain('9007199254740993'); // not rounded to ...992
   });
 
+  it('prints infinite dates and timestamps as infinity, and pre-1970 instants exactly', async () => {
+    const query = `select 'infinity'::date as d, '-infinity'::timestamptz as t,
+                          timestamptz '1969-12-31 23:59:59.9995+00' as pre`;
+    await sql(query, { format: 'json' });
+    expect(console_.out).toBe(
+      '[\n  {"d":"infinity","t":"-infinity","pre":"1969-12-31T23:59:59.9995Z"}\n]\n',
+    );
+    console_.out = '';
+    await sql(query, { format: 'csv' });
+    expect(console_.out).toBe('d,t,pre\ninfinity,-infinity,1969-12-31 23:59:59.9995+00\n');
+  });
+
   it('prints all rows in csv/json unless --max-rows is given, then notes the cut on stderr', async () => {
     await sql('select _offset from bronze_events', { format: 'json' });
     expect(JSON.parse(console_.out)).toHaveLength(100);

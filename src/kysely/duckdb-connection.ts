@@ -1,7 +1,11 @@
-import type { DuckDBConnection as NodeApiConnection } from '@duckdb/node-api';
+import type {
+  DuckDBConnection as NodeApiConnection,
+  DuckDBType,
+  DuckDBValue,
+} from '@duckdb/node-api';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import { toSqlError } from '../sql/run-statement.js';
-import { toDuckDbParameter, toKyselyValue } from './kysely-values.js';
+import { toDuckDbParameter, toDuckDbParameterType, toKyselyValue } from './kysely-values.js';
 
 // DuckDB StatementType values that change rows (INSERT 2, UPDATE 3, DELETE 5, MERGE_INTO 30).
 const CHANGING_STATEMENTS = new Set([2, 3, 5, 30]);
@@ -21,11 +25,8 @@ export class DuckDbConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      const params = compiledQuery.parameters.map(toDuckDbParameter);
-      const result = await this.#connection.run(
-        compiledQuery.sql,
-        params.length > 0 ? params : undefined,
-      );
+      const [params, types] = bindings(compiledQuery);
+      const result = await this.#connection.run(compiledQuery.sql, params, types);
       const changing = CHANGING_STATEMENTS.has(result.statementType as number);
       // ResultType 1 = CHANGED_ROWS: a single "Count" column, not rows for the caller.
       if ((result.returnType as number) === 1) {
@@ -45,13 +46,10 @@ export class DuckDbConnection implements DatabaseConnection {
   ): AsyncIterableIterator<QueryResult<R>> {
     if (!Number.isInteger(chunkSize) || chunkSize <= 0)
       throw new Error('chunkSize must be a positive integer');
-    const params = compiledQuery.parameters.map(toDuckDbParameter);
     let result;
     try {
-      result = await this.#connection.stream(
-        compiledQuery.sql,
-        params.length > 0 ? params : undefined,
-      );
+      const [params, types] = bindings(compiledQuery);
+      result = await this.#connection.stream(compiledQuery.sql, params, types);
     } catch (cause) {
       throw toSqlError(cause);
     }
@@ -65,4 +63,17 @@ export class DuckDbConnection implements DatabaseConnection {
     }
     if (pending.length > 0) yield { rows: pending };
   }
+}
+
+/** A query's parameters as DuckDB values, with the LIST and STRUCT types to bind them with. */
+function bindings(
+  compiledQuery: CompiledQuery,
+): [DuckDBValue[] | undefined, DuckDBType[] | undefined] {
+  if (compiledQuery.parameters.length === 0) return [undefined, undefined];
+  const types = compiledQuery.parameters.map(toDuckDbParameterType);
+  return [
+    compiledQuery.parameters.map((value, i) => toDuckDbParameter(value, types[i])),
+    // An undefined entry lets the node API infer that parameter's type, as without `types`.
+    types.some((t) => t !== undefined) ? (types as DuckDBType[]) : undefined,
+  ];
 }

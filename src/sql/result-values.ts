@@ -1,4 +1,5 @@
 import {
+  DuckDBDateValue,
   DuckDBTypeId,
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
@@ -11,6 +12,7 @@ import {
   type DuckDBValue,
   type DuckDBValueConverter,
 } from '@duckdb/node-api';
+import { dateText } from '../kysely/kysely-values.js';
 
 /** A value ready for JSON: like JSON's, plus `bigint` written as an exact number literal. */
 export type JsonReady =
@@ -24,6 +26,7 @@ export type JsonReady =
 export function cellText(value: DuckDBValue): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof DuckDBTimestampTZValue) return timestampTzText(value, ' ');
+  if (value instanceof DuckDBDateValue) return dateText(value);
   return String(value);
 }
 
@@ -62,11 +65,11 @@ function jsonConverters(): Partial<Record<DuckDBTypeId, DuckDBValueConverter<Jso
     [DuckDBTypeId.STRUCT]: (v, t, c) => objectFromStructValue(v, t, c),
     [DuckDBTypeId.UNION]: (v, t, c) => objectFromUnionValue(v, t, c),
     [DuckDBTypeId.MAP]: (v, t, c) => mapObject(v, t, c),
+    [DuckDBTypeId.DATE]: (v) => dateText(v as DuckDBDateValue),
     [DuckDBTypeId.SQLNULL]: () => null,
     ...Object.fromEntries(
       [
         DuckDBTypeId.VARCHAR,
-        DuckDBTypeId.DATE,
         DuckDBTypeId.TIME,
         DuckDBTypeId.TIME_TZ,
         DuckDBTypeId.TIME_NS,

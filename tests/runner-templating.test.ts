@@ -113,6 +113,32 @@ models:
     expect(result.exitCode).toBe(1);
   });
 
+  it('dbt_utils.unique_combination_of_columns works unchanged: one failure per duplicated combination', async () => {
+    project = makeProject({
+      'models/events.sql':
+        "select * from (values (1, 'a'), (1, 'a'), (1, 'a'), (1, 'b'), (2, 'b'), (2, 'b')) as t(id, \"Kind\")\n",
+      'models/events.yml': `version: 2
+models:
+  - name: events
+    data_tests:
+      - dbt_utils.unique_combination_of_columns:
+          combination_of_columns: [id, Kind]
+          quote_columns: true
+      - dbt_utils.unique_combination_of_columns:
+          name: id_is_unique
+          combination_of_columns: [id]
+          config: {where: "id = 2"}
+`,
+    });
+    const result = await project.build();
+    const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
+    expect(byName['unique_combination_of_columns_events__id__Kind__true']).toMatchObject({
+      status: 'fail',
+      failures: 2,
+    });
+    expect(byName['id_is_unique']).toMatchObject({ status: 'fail', failures: 1 });
+  });
+
   it('supports where, a custom name, relationships, and user-defined generic tests with arguments', async () => {
     project = makeProject({
       'tests/generic/at_least.sql':

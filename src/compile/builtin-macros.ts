@@ -1,6 +1,7 @@
 /**
  * The generic data tests every project has, written as dbt writes them: `{% test %}` blocks
- * (stored as `test_<name>` macros). A project may override any of them by defining a test or macro
+ * (stored as `test_<name>` macros): `unique`, `not_null`, `accepted_values`, `relationships`,
+ * `uniq_equals_total` and dbt_utils' `unique_combination_of_columns`. A project may override any of them by defining a test or macro
  * of the same name. Each returns the failing rows; the runner counts them (`fail_calc`, default
  * `count(*)`).
  */
@@ -53,6 +54,20 @@ select child.from_field
 from child
 left join parent on child.from_field = parent.to_field
 where parent.to_field is null
+{%- endtest %}
+
+{#- dbt_utils' test of the same name (a project using it needs no edits): the duplicated combinations. -#}
+{%- test unique_combination_of_columns(model, combination_of_columns, quote_columns=False) -%}
+{%- set key_columns = [] -%}
+{%- for column in combination_of_columns -%}
+{%- do key_columns.append(adapter.quote(column) if quote_columns else column) -%}
+{%- endfor -%}
+select
+    {{ key_columns | join(', ') }},
+    count(*) as n_records
+from {{ model }}
+group by {{ key_columns | join(', ') }}
+having count(*) > 1
 {%- endtest %}
 
 {%- test uniq_equals_total(model, column_name=None, columns=None) -%}

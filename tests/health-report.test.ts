@@ -85,6 +85,23 @@ describe('npm run health', () => {
     expect((error as Error).message).toContain('npm run build-models');
   });
 
+  it('the CLI exits 1 on a failed check, readable and with --json, without a stack trace', async () => {
+    await buildFixture(false);
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/health.ts', '--db', db, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+    const readable = run([]);
+    expect(readable.status).toBe(1);
+    expect(readable.stdout).toMatch(/^ {2}silver_unique +1,000 +999 +FAILED$/m);
+    expect(readable.stdout).toContain('1 of 2 reconciliation checks FAILED; 1 of 3 metrics warn.');
+    expect(readable.stderr).not.toMatch(/\n\s+at /);
+    const json = run(['--json']);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, failedChecks: 1, warnings: 1 });
+  });
+
   it('exits 2 with a clear message from the CLI when the warehouse does not exist', () => {
     const result = spawnSync(
       process.execPath,

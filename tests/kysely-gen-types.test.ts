@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,28 @@ describe('generateWarehouseTypes', () => {
   it('names interfaces in PascalCase', () => {
     expect(interfaceName('audit_health')).toBe('AuditHealth');
     expect(interfaceName('2024_stats')).toBe('Relation2024Stats');
+  });
+});
+
+describe('scripts/gen-types.ts (the CLI)', () => {
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gen-types.ts', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+
+  it('writes the types of --db to --out, says so, and exits 2 on a missing warehouse', async () => {
+    const out = join(dir, 'out', 'types.ts');
+    const first = run(['--db', db, '--out', out]);
+    expect(first.status).toBe(0);
+    expect(first.stderr + first.stdout).toContain(`Wrote ${out} (2 relations).`);
+    expect(readFileSync(out, 'utf8')).toBe(await generate());
+    const again = run(['--db', db, '--out', out]);
+    expect(again.stderr + again.stdout).toContain(`Unchanged: ${out} (2 relations).`);
+    const missing = run(['--db', join(dir, 'none.duckdb'), '--out', out]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('none.duckdb does not exist');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

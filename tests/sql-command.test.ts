@@ -126,6 +126,13 @@ describe('npm run sql: statements and files', () => {
     expect(console_.out).toBe('n\n100\ns\n;\n');
   });
 
+  it("shows a syntax error as DuckDB's parser message with its position marker", async () => {
+    expect(await sql('selec 1')).toBe(1);
+    expect(console_.err).toMatch(
+      /^error: SQL failed: Parser Error: syntax error at or near "selec"\n\nLINE 1: selec 1\n {8}\^/m,
+    );
+  });
+
   it('names a missing -f file', async () => {
     await expect(
       runSqlCommand({ dbPath: fixture.db, file: join(fixture.dir, 'nope.sql') }),

@@ -76,7 +76,11 @@ export async function runStatement(
 
 /** Translates a DuckDB error into a {@link SqlError} with a message a user can act on. */
 export function toSqlError(cause: unknown): SqlError {
-  const message = cause instanceof Error ? cause.message : String(cause);
+  // DuckDB prefixes parser errors with how it met them; the parser's own message is what helps.
+  const message = (cause instanceof Error ? cause.message : String(cause)).replace(
+    /^Failed to extract statements: /,
+    '',
+  );
   if (/read-only mode|read-only database|attached in read-only/i.test(message)) {
     return new SqlError(
       `the warehouse is opened read-only; pass --write to modify it.\n${message}`,

@@ -100,6 +100,29 @@ describe('project errors are reported before anything runs (exit 2)', () => {
     expect(error.message).toMatch(/^models\/a\.yml:\d+: invalid YAML/);
   });
 
+  it('a properties file of the wrong shape is reported with file and line, never silently ignored', async () => {
+    const error = await projectError({
+      'models/a.sql': 'select 1 as id\n',
+      'models/a.yml': `version: 2
+models:
+  - name: a
+    columns:
+      - id
+      - name: kind
+        data_tests: not_null
+    data_tests:
+      unique: {column_name: id}
+sources: landing
+`,
+    });
+    expect(error.issues.map((i) => `${i.file}:${i.line}: ${i.message}`)).toEqual([
+      'models/a.yml:9: data_tests of a must be a list (got {"unique":{"column_name":"id"}})',
+      'models/a.yml:5: a column of a must be an entry with a "name" (got "id")',
+      'models/a.yml:7: data_tests of a.kind must be a list (got "not_null")',
+      'models/a.yml:10: "sources:" must be a list (got "landing")',
+    ]);
+  });
+
   it('an unknown generic test names the YAML file and line', async () => {
     const error = await projectError({
       'models/a.sql': 'select 1 as id\n',

@@ -1,4 +1,12 @@
-import { isMap, isSeq, parseDocument, LineCounter, type Node as YamlNode } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  LineCounter,
+  type Node as YamlNode,
+  type YAMLSeq,
+} from 'yaml';
 import type { ProjectIssue } from './project-issue.js';
 
 /** A data test declared in properties YAML (`tests:` or `data_tests:`), not yet compiled. */
@@ -95,10 +103,27 @@ export function parsePropertiesFile(
   const root = document.contents;
   if (!isMap(root)) return;
 
-  const parseTests = (listNode: unknown, columnName: string | undefined): TestDeclaration[] => {
-    if (!isSeq(listNode)) return [];
+  // A key that must hold a list: absent or empty is fine, anything else is reported (never ignored).
+  const listAt = (node: unknown, what: string): YAMLSeq | undefined => {
+    if (isSeq(node)) return node;
+    if (node === undefined || node === null || (isScalar(node) && node.value === null)) return;
+    issues.push({
+      file,
+      line: lineOf(node),
+      message: `${what} must be a list (got ${JSON.stringify((node as { toJSON(): unknown }).toJSON())})`,
+    });
+    return undefined;
+  };
+
+  const parseTests = (
+    listNode: unknown,
+    where: string,
+    columnName: string | undefined,
+  ): TestDeclaration[] => {
+    const list = listAt(listNode, where);
+    if (!list) return [];
     const out: TestDeclaration[] = [];
-    for (const item of listNode.items) {
+    for (const item of list.items) {
       const line = lineOf(item);
       const value: unknown = (item as YamlNode & { toJSON(): unknown }).toJSON();
       let fullName: string;
@@ -156,7 +181,14 @@ export function parsePropertiesFile(
   };
 
   const parseResource = (entry: unknown): ResourceProperties | undefined => {
-    if (!isMap(entry)) return undefined;
+    if (!isMap(entry)) {
+      issues.push({
+        file,
+        line: lineOf(entry),
+        message: `expected an entry with a "name" (got ${JSON.stringify((entry as { toJSON(): unknown }).toJSON())})`,
+      });
+      return undefined;
+    }
     const js = obj(entry.toJSON());
     const name = js['name'];
     if (typeof name !== 'string') {
@@ -164,14 +196,21 @@ export function parsePropertiesFile(
       return undefined;
     }
     const tests = [
-      ...parseTests(entry.get('tests', true), undefined),
-      ...parseTests(entry.get('data_tests', true), undefined),
+      ...parseTests(entry.get('tests', true), `tests of ${name}`, undefined),
+      ...parseTests(entry.get('data_tests', true), `data_tests of ${name}`, undefined),
     ];
     const columns: { name: string; description: string }[] = [];
-    const columnsNode = entry.get('columns', true);
-    if (isSeq(columnsNode)) {
+    const columnsNode = listAt(entry.get('columns', true), `columns of ${name}`);
+    if (columnsNode) {
       for (const column of columnsNode.items) {
-        if (!isMap(column)) continue;
+        if (!isMap(column)) {
+          issues.push({
+            file,
+            line: lineOf(column),
+            message: `a column of ${name} must be an entry with a "name" (got ${JSON.stringify((column as { toJSON(): unknown }).toJSON())})`,
+          });
+          continue;
+        }
         const columnName = String(column.get('name') ?? '');
         if (!columnName) {
           issues.push({ file, line: lineOf(column), message: `a column of ${name} has no "name"` });
@@ -179,8 +218,12 @@ export function parsePropertiesFile(
         }
         columns.push({ name: columnName, description: String(column.get('description') ?? '') });
         tests.push(
-          ...parseTests(column.get('tests', true), columnName),
-          ...parseTests(column.get('data_tests', true), columnName),
+          ...parseTests(column.get('tests', true), `tests of ${name}.${columnName}`, columnName),
+          ...parseTests(
+            column.get('data_tests', true),
+            `data_tests of ${name}.${columnName}`,
+            columnName,
+          ),
         );
       }
     }
@@ -195,8 +238,8 @@ export function parsePropertiesFile(
   };
 
   for (const kind of ['models', 'seeds'] as const) {
-    const list = root.get(kind, true);
-    if (!isSeq(list)) continue;
+    const list = listAt(root.get(kind, true), `"${kind}:"`);
+    if (!list) continue;
     for (const entry of list.items) {
       const resource = parseResource(entry);
       if (!resource) continue;
@@ -213,10 +256,17 @@ export function parsePropertiesFile(
     }
   }
 
-  const sources = root.get('sources', true);
-  if (isSeq(sources)) {
+  const sources = listAt(root.get('sources', true), '"sources:"');
+  if (sources) {
     for (const sourceNode of sources.items) {
-      if (!isMap(sourceNode)) continue;
+      if (!isMap(sourceNode)) {
+        issues.push({
+          file,
+          line: lineOf(sourceNode),
+          message: 'a source must be an entry with a "name"',
+        });
+        continue;
+      }
       const source = obj(sourceNode.toJSON());
       const sourceName = source['name'];
       if (typeof sourceName !== 'string') {
@@ -224,8 +274,8 @@ export function parsePropertiesFile(
         continue;
       }
       const schema = typeof source['schema'] === 'string' ? source['schema'] : 'main';
-      const tables = sourceNode.get('tables', true);
-      if (!isSeq(tables)) continue;
+      const tables = listAt(sourceNode.get('tables', true), `tables of source ${sourceName}`);
+      if (!tables) continue;
       for (const tableNode of tables.items) {
         const table = parseResource(tableNode);
         if (!table) continue;

@@ -22,6 +22,14 @@ afterEach(() => {
   fixture.cleanup();
 });
 
+/** Resolves once `condition` holds (polled every `every` ms, for at most 10 s). */
+async function until(condition: () => boolean, every = 10): Promise<void> {
+  for (let waited = 0; !condition(); waited += every) {
+    if (waited > 10_000) throw new Error('timed out waiting for the prompt');
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
 /** Drives the prompt with scripted lines (no TTY) and returns the number of failed statements. */
 const drive = (lines: string[], session = new SqlSession(warehouse.connection)) =>
   runSqlPrompt(session, { input: Readable.from([lines.join('\n') + '\n']), historyPath: null });
@@ -151,6 +159,25 @@ describe('the sql prompt', () => {
     ]);
   });
 
+  it('keeps a statement typed over several lines as one history entry', async () => {
+    const historyPath = join(fixture.dir, 'history');
+    const input = new PassThrough();
+    const done = runSqlPrompt(new SqlSession(warehouse.connection, { format: 'csv' }), {
+      input,
+      output: new PassThrough(),
+      terminal: true,
+      historyPath,
+    });
+    input.write('select 1 as a,\r');
+    input.write('    2 as b;\r');
+    await until(() => console_.out === 'a,b\n1,2\n');
+    input.write('\x1b[A\r'); // up arrow: the whole statement again
+    input.end();
+    await done;
+    expect(console_.out).toBe('a,b\n1,2\na,b\n1,2\n');
+    expect(readFileSync(historyPath, 'utf8')).toBe('select 1 as a, 2 as b;\n');
+  });
+
   it('Ctrl-C clears a statement being typed; the prompt goes on', async () => {
     const input = new PassThrough();
     const done = runSqlPrompt(new SqlSession(warehouse.connection, { format: 'csv' }), {
@@ -168,16 +195,29 @@ describe('the sql prompt', () => {
   });
 
   it('Ctrl-C interrupts a running query, which fails; the prompt goes on', async () => {
+    class WatchedSession extends SqlSession {
+      started = false;
+      override async runScript(script: string): Promise<boolean> {
+        this.started = true;
+        return super.runScript(script);
+      }
+    }
+    const session = new WatchedSession(warehouse.connection, { format: 'csv' });
     const input = new PassThrough();
-    const done = runSqlPrompt(new SqlSession(warehouse.connection, { format: 'csv' }), {
+    const done = runSqlPrompt(session, {
       input,
       output: new PassThrough(),
       terminal: true,
       historyPath: null,
     });
     input.write('select sum(range) as endless from range(100000000000);\r');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    input.write('\x03');
+    await until(() => session.started);
+    // Ctrl-C until DuckDB reports the interruption (one press is enough once the query runs;
+    // a press before DuckDB started it would be missed, so a busy machine cannot fail the test).
+    await until(() => {
+      if (!/INTERRUPT/i.test(console_.err)) input.write('\x03');
+      return /INTERRUPT/i.test(console_.err);
+    }, 100);
     input.write('select 3 as after;\r');
     input.end();
     expect(await done).toBe(1);

@@ -96,6 +96,7 @@ export async function runSqlPrompt(
         if (isCompleteInput(buffer)) {
           const script = buffer;
           buffer = '';
+          if (terminal) keepStatementAsOneEntry(rl, script);
           running = true;
           try {
             if (!(await session.runScript(script))) failures++;
@@ -155,6 +156,22 @@ class PromptEvents {
     }
     return this.#queue.shift()!;
   }
+}
+
+/**
+ * readline keeps each typed line as a history entry; a statement typed over several lines is
+ * kept instead as one entry, its lines joined by spaces, so that the up arrow brings back the
+ * whole statement (as the DuckDB shell does). A statement with a `--` comment keeps its lines:
+ * joined, the comment would swallow the rest.
+ */
+function keepStatementAsOneEntry(rl: Interface, statement: string): void {
+  const lines = statement.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length < 2 || statement.includes('--')) return;
+  const history = (rl as unknown as { history?: string[] }).history;
+  if (!history) return;
+  const typed = history.slice(0, lines.length).reverse(); // newest first
+  if (typed.join('\n') !== lines.join('\n')) return; // not what readline recorded: leave it
+  history.splice(0, lines.length, lines.map((line) => line.trim()).join(' '));
 }
 
 function loadHistory(path: string): string[] {

@@ -169,6 +169,42 @@ models:
     ]);
   });
 
+  it('configures a single model or seed by name in dbt_project.yml; a config path matching no file is a warning', async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml(`
+models:
+  demo:
+    gold:
+      +materialized: table
+      daily:
+        +materialized: view
+    silvr:
+      +materialized: table
+  old_name:
+    +tags: [x]
+seeds:
+  demo:
+    codes:
+      +column_types: {code: varchar}
+`),
+      'models/gold/daily.sql': 'select 1 as id\n',
+      'models/gold/weekly.sql': 'select 2 as id\n',
+      'seeds/codes.csv': 'code\n007\n',
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(result.results.map((r) => `${r.name}:${r.kind}`)).toEqual([
+      'codes:seed',
+      'daily:view',
+      'weekly:table',
+    ]);
+    expect(await project.query('select code from codes')).toEqual([{ code: '007' }]);
+    expect(result.warnings).toEqual([
+      'dbt_project.yml: the config path models.demo.silvr applies to no file (is a folder or file name misspelt?)',
+      'dbt_project.yml: the config path models.old_name applies to no file (is a folder or file name misspelt?)',
+    ]);
+  });
+
   it('reads model-paths, seed-paths, macro-paths and test-paths from dbt_project.yml', async () => {
     project = makeProject({
       'dbt_project.yml': projectYml(`

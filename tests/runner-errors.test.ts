@@ -39,6 +39,23 @@ describe('project errors are reported before anything runs (exit 2)', () => {
     expect((error as Error).message).toContain(`No dbt_project.yml found in ${project.dir}`);
   });
 
+  it('a dbt_project.yml key of the wrong shape is a UserError naming the key and line', async () => {
+    project = makeProject({
+      'dbt_project.yml': 'name: demo\nmodel-paths: [models]\nvars:\n  - watermark_minutes\n',
+      'models/a.sql': 'select 1 as id\n',
+    });
+    const error = await project.build().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).exitCode).toBe(2);
+    expect((error as Error).message).toBe(
+      'dbt_project.yml:4: "vars" must be a mapping (got ["watermark_minutes"]).',
+    );
+    project.write({ 'dbt_project.yml': 'name: demo\non-run-end:\n  - {sql: select 1}\n' });
+    await expect(project.build()).rejects.toThrow(
+      'dbt_project.yml:3: "on-run-end" must be a string or a list of strings',
+    );
+  });
+
   it('a cycle names every model and file in it', async () => {
     const error = await projectError({
       'models/a.sql': "select * from {{ ref('c') }}\n",

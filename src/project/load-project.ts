@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { resolveFolderConfig } from './folder-config.js';
-import { readProjectFile, type ProjectFile } from './project-file.js';
+import { folderSegments, resolveFolderConfig } from './folder-config.js';
+import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
 import { parsePropertiesFile, type Properties } from './properties.js';
+import { unusedConfigPaths } from './unused-config-paths.js';
 
 /** A file of the project with its text. `path` is relative to the project dir, `/`-separated. */
 export interface ProjectSourceFile {
@@ -41,6 +42,8 @@ export interface Project {
   readonly properties: Properties;
   /** Problems found while reading (YAML errors, duplicates); reported with compile errors. */
   readonly issues: readonly ProjectIssue[];
+  /** Things worth a look that do not stop a run (config paths in `dbt_project.yml` that match nothing). */
+  readonly warnings: readonly string[];
 }
 
 function glob(dir: string, base: string, patterns: string[], ignore: string[] = []): string[] {
@@ -67,17 +70,18 @@ export function loadProject(projectDir: string): Project {
   const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
 
   const models: ModelFile[] = [];
+  const modelFqns: string[][] = [];
+  const seedFqns: string[][] = [];
   const propertyFiles: string[] = [];
   for (const modelPath of file.modelPaths) {
     for (const path of glob(dir, modelPath, ['**/*.sql'])) {
-      const segments = path
-        .slice(modelPath.length + 1)
-        .split('/')
-        .slice(0, -1);
+      // dbt's fqn: the folders, then the model's name (`models: {p: {staging: {stg_x: {…}}}}`).
+      const fqn = [...folderSegments(path, [modelPath]), basename(path, '.sql')];
+      modelFqns.push(fqn);
       models.push({
         ...readSource(dir, path),
         name: basename(path, '.sql'),
-        folderConfig: resolveFolderConfig(file.models, file.name, segments),
+        folderConfig: resolveFolderConfig(file.models, file.name, fqn),
       });
     }
     propertyFiles.push(...glob(dir, modelPath, ['**/*.yml', '**/*.yaml']));
@@ -86,15 +90,13 @@ export function loadProject(projectDir: string): Project {
   const seeds: SeedFile[] = [];
   for (const seedPath of file.seedPaths) {
     for (const path of glob(dir, seedPath, ['**/*.csv'])) {
-      const segments = path
-        .slice(seedPath.length + 1)
-        .split('/')
-        .slice(0, -1);
+      const fqn = [...folderSegments(path, [seedPath]), basename(path, '.csv')];
+      seedFqns.push(fqn);
       seeds.push({
         name: basename(path, '.csv'),
         path,
         absolutePath: join(dir, path),
-        folderConfig: resolveFolderConfig(file.seeds, file.name, segments),
+        folderConfig: resolveFolderConfig(file.seeds, file.name, fqn),
       });
     }
     propertyFiles.push(...glob(dir, seedPath, ['**/*.yml', '**/*.yaml']));
@@ -120,5 +122,33 @@ export function loadProject(projectDir: string): Project {
     parsePropertiesFile(path, readFileSync(join(dir, path), 'utf8'), properties, issues);
   }
 
-  return Object.freeze({ dir, file, models, seeds, macroFiles, singularTests, properties, issues });
+  // Tests are configured by the folder of the file that declares them (and a singular test's name).
+  const testRoots = [...file.modelPaths, ...file.seedPaths, ...file.testPaths, ...file.macroPaths];
+  const testFqns = [
+    ...propertyFiles.map((path) => folderSegments(path, testRoots)),
+    ...singularTests.map((test) => [
+      ...folderSegments(test.path, testRoots),
+      basename(test.path, '.sql'),
+    ]),
+  ];
+  const warnings = [
+    ...unusedConfigPaths('models', file.models, file.name, modelFqns),
+    ...unusedConfigPaths('seeds', file.seeds, file.name, seedFqns),
+    ...unusedConfigPaths('data_tests', file.tests, file.name, testFqns),
+  ].map(
+    (path) =>
+      `${PROJECT_FILE}: the config path ${path} applies to no file (is a folder or file name misspelt?)`,
+  );
+
+  return Object.freeze({
+    dir,
+    file,
+    models,
+    seeds,
+    macroFiles,
+    singularTests,
+    properties,
+    issues,
+    warnings,
+  });
 }

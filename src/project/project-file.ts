@@ -80,9 +80,42 @@ export function readProjectFile(projectDir: string): ProjectFile {
   const name = raw['name'];
   if (typeof name !== 'string' || !/^[A-Za-z_][\w]*$/.test(name)) {
     throw new UserError(
-      `${PROJECT_FILE}: "name" must be a identifier like my_project (got ${JSON.stringify(name)}).`,
+      `${PROJECT_FILE}: "name" must be an identifier like my_project (got ${JSON.stringify(name)}).`,
       2,
     );
+  }
+  // A key of the wrong shape would otherwise be silently ignored: say which, and where.
+  const wrong = (key: string, expected: string): UserError => {
+    const node = document.get(key, true) as YamlNode | undefined;
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    return new UserError(
+      `${PROJECT_FILE}${line ? `:${line}` : ''}: "${key}" must be ${expected} (got ${JSON.stringify(raw[key])}).`,
+      2,
+    );
+  };
+  for (const key of ['vars', 'models', 'seeds', 'data_tests', 'tests']) {
+    const value = raw[key];
+    if (
+      value !== undefined &&
+      value !== null &&
+      (typeof value !== 'object' || Array.isArray(value))
+    )
+      throw wrong(key, 'a mapping');
+  }
+  for (const key of [
+    'model-paths',
+    'source-paths',
+    'seed-paths',
+    'data-paths',
+    'macro-paths',
+    'test-paths',
+    'on-run-start',
+    'on-run-end',
+  ]) {
+    const value = raw[key];
+    const items = Array.isArray(value) ? value : [value];
+    if (value !== undefined && value !== null && !items.every((item) => typeof item === 'string'))
+      throw wrong(key, 'a string or a list of strings');
   }
   return Object.freeze({
     name,

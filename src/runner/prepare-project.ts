@@ -38,5 +38,5 @@ export function prepareProject(
       return types.has(node.resourceType) && node.materialized !== 'ephemeral';
     }),
   );
-  return { parsed, selected: runnable, warnings };
+  return { parsed, selected: runnable, warnings: [...project.warnings, ...warnings] };
 }

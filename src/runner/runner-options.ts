@@ -35,7 +35,7 @@ export interface BuildResult {
   readonly exitCode: 0 | 1;
   readonly results: readonly NodeResult[];
   readonly elapsedSeconds: number;
-  /** Selection warnings (selectors that matched nothing). */
+  /** Warnings: selectors that matched nothing, `dbt_project.yml` config paths that match no file. */
   readonly warnings: readonly string[];
   /** `<projectDir>/target`. */
   readonly targetDir: string;

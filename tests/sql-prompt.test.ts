@@ -57,9 +57,20 @@ describe('the sql prompt', () => {
   });
 
   it('.mode switches the format and rejects unknown ones', async () => {
-    await drive(['.mode json', 'select 1 as a;', '.mode markdown', 'select 2 as b;', '.mode xml']);
+    await drive([
+      '.mode json',
+      'select 1 as a;',
+      '.mode markdown',
+      'select 2 as b;',
+      '.mode table',
+      'select 3 as c;',
+      '.mode',
+      '.mode xml',
+    ]);
     expect(console_.out).toContain('[\n  {"a":1}\n]\n');
     expect(console_.out).toContain('| b |\n|---:|\n| 2 |\n');
+    expect(console_.out).toMatch(/│ +c +│\n│ integer │\n├─+┤\n│ +3 │\n└─+┘\n1 row \(/);
+    expect(console_.out).toContain('mode: table');
     expect(console_.err).toContain("Unknown mode 'xml'");
   });
 

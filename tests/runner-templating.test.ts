@@ -76,6 +76,18 @@ describe('templating', () => {
     expect(compiled('m')).toBe('select c0, c1, c2 from "main"."m"');
   });
 
+  it('an error inside a macro names the calling file and line, and the macro with its file', () => {
+    project = makeProject({
+      'macros/helpers.sql': '{% macro ok() %}1{% endmacro %}\n',
+      'macros/boom.sql':
+        "-- raises when asked\n{% macro boom(x) %}\n{{ exceptions.raise_compiler_error('bad value ' ~ x) if x > 1 else x }}\n{% endmacro %}\n",
+      'models/m.sql': 'select {{ ok() }}\n, {{ boom(1) }}\n, {{ boom(2) }}\n',
+    });
+    expect(() => compileProject({ projectDir: project!.dir, write: false })).toThrow(
+      'models/m.sql:3: bad value 2 (in macro boom, macros/boom.sql:2)',
+    );
+  });
+
   it('a compiler error raised in a model names the file and line', () => {
     project = makeProject({
       'models/m.sql':

@@ -78,6 +78,26 @@ export class MacroLibrary {
       else exported = result as Record<string, unknown>;
     });
     if (failure) throw failure;
-    return exported;
+    // An error raised inside a macro is reported at the caller's line; say which macro it came from.
+    const bound: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(exported)) {
+      const definition = this.macros.get(name);
+      if (typeof value !== 'function' || !definition || definition.file === 'builtin') {
+        bound[name] = value;
+        continue;
+      }
+      const macro = value as (...args: unknown[]) => unknown;
+      bound[name] = function (this: unknown, ...args: unknown[]): unknown {
+        try {
+          return macro.apply(this, args);
+        } catch (error) {
+          if (error instanceof Error && !error.message.includes(' (in macro ')) {
+            error.message += ` (in macro ${name}, ${definition.file}:${definition.line})`;
+          }
+          throw error;
+        }
+      };
+    }
+    return bound;
   }
 }

@@ -57,7 +57,7 @@ describe('build-models CLI', () => {
     expect(failing.stdout).toContain('Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2');
   });
 
-  it('exits 2 for an unknown flag, bad --vars and a missing dbt_project.yml, without a stack trace', async () => {
+  it('exits 2 for an unknown flag, bad --vars, a cycle and a missing dbt_project.yml, without a stack trace', async () => {
     project = makeProject({ 'models/m.sql': 'select 1 as id\n' });
     const unknown = await cli(['build', '--project-dir', project.dir, '--no-such-flag']);
     expect(unknown.code).toBe(2);
@@ -65,6 +65,16 @@ describe('build-models CLI', () => {
     const badVars = await cli(['build', '--project-dir', project.dir, '--vars', '[1, 2]']);
     expect(badVars.code).toBe(2);
     expect(badVars.stderr).toMatch(/^error: --vars must be a mapping/);
+    project.write({
+      'models/a.sql': "select * from {{ ref('b') }}\n",
+      'models/b.sql': "select * from {{ ref('a') }}\n",
+    });
+    const cycle = await cli(['build', '--project-dir', project.dir]);
+    expect(cycle.code).toBe(2);
+    expect(cycle.stderr).toMatch(
+      /^error: models\/a\.sql: dependency cycle between 2 node\(s\): a \(models\/a\.sql\) -> b \(models\/b\.sql\) -> a\n$/,
+    );
+    expect(cycle.stdout).toBe('');
     const missing = await cli(['build', '--project-dir', join(project.dir, 'models')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(

@@ -10,6 +10,7 @@ import { UserError } from '../cli/user-error.js';
 import type { Warehouse } from '../warehouse/open-warehouse.js';
 import { quoteLiteral } from '../warehouse/quote.js';
 import { ensureLandingTables } from './landing-schema.js';
+import { StagingBuffer } from './staging-buffer.js';
 import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
@@ -17,7 +18,16 @@ import {
   describeSimulation,
   type SimulationOptions,
 } from './simulation-options.js';
-import { EMPTY_STREAM_STATE, SimulationStream, type SimulationTruth, type StreamState } from './simulator.js';
+import {
+  CURRENCIES,
+  EMPTY_STREAM_STATE,
+  EVENT_TYPES,
+  METHODS,
+  SimulationStream,
+  type EmittedMessage,
+  type SimulationTruth,
+  type StreamState,
+} from './simulator.js';
 
 /** Rows generated per chunk: bounds memory and the size of each staging file. */
 const CHUNK_ROWS = 250_000;
@@ -78,13 +88,99 @@ export async function readStreamState(connection: DuckDBConnection): Promise<Str
 }
 
 
+/** A SQL list literal of strings, indexed 1-based by `code + 1`. */
+function listLiteral(values: readonly string[]): string {
+  return `[${values.map(quoteLiteral).join(', ')}]`;
+}
+
+/**
+ * One staged row: the generator's numbers only (about 60 bytes once written), tab-separated. DuckDB builds the
+ * strings (ids, timestamps, payload JSON) from them in parallel, far faster than JavaScript could
+ * build and ship the JSON text.
+ */
+function stagingRow(m: EmittedMessage): number[] {
+  return [
+    m.ordinal,
+    m.messageNo,
+    m.sequenceId,
+    m.partitionId,
+    m.createdAtMs,
+    m.transactionNo,
+    m.eventTypeCode,
+    m.amountCents,
+    m.currencyCode,
+    m.customerNo,
+    m.methodCode,
+    m.reserialised ? 1 : 0,
+  ];
+}
+
+/**
+ * The insert of one staged chunk into `raw_messages`. The payload text is built exactly as
+ * {@link EmittedMessage.payloadJson} writes it (canonical or re-serialised) and then parsed with
+ * `json()`, so it is stored exactly as the loader stores the same line of the `--out` JSONL.
+ */
+export function insertStagedChunkSql(
+  file: string,
+  batch: { firstOffset: number; batchId: number; source: string; loadedAt: string; runTag: string },
+): string {
+  const tag = quoteLiteral(batch.runTag);
+  return `
+    insert into raw_messages
+    with staged as (
+        select
+            *,
+            ${tag} || '-m' || message_no as message_id,
+            ${tag} || '-t' || transaction_no as transaction_id,
+            ${listLiteral(EVENT_TYPES)}[event_type_code + 1] as event_type,
+            (amount_cents // 100)::VARCHAR || '.' || lpad((amount_cents % 100)::VARCHAR, 2, '0') as amount_text,
+            ${listLiteral(CURRENCIES)}[currency_code + 1] as currency,
+            case when customer_no >= 0 then 'c-' || customer_no end as customer_id,
+            ${listLiteral(METHODS)}[method_code + 1] as method
+        from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
+            auto_detect = false, columns = {
+                'ordinal': 'BIGINT', 'message_no': 'BIGINT', 'sequence_id': 'BIGINT', 'partition_id': 'INTEGER',
+                'created_ms': 'BIGINT', 'transaction_no': 'BIGINT', 'event_type_code': 'INTEGER',
+                'amount_cents': 'BIGINT', 'currency_code': 'INTEGER', 'customer_no': 'BIGINT',
+                'method_code': 'INTEGER', 'reserialised': 'INTEGER'})
+    )
+    select
+        ${batch.firstOffset - 1} + ordinal as _offset,
+        message_id,
+        sequence_id,
+        partition_id,
+        timezone('UTC', make_timestamp(created_ms * 1000)) as created_at,
+        transaction_id,
+        event_type,
+        amount_text::DECIMAL(18,2) as amount,
+        currency,
+        customer_id,
+        json(case
+            when reserialised = 1 then
+                '{ "method": "' || method || '", "customer_id": ' || coalesce('"' || customer_id || '"', 'null') ||
+                ', "currency": "' || currency || '", "amount": ' || amount_text || ', "event_type": "' || event_type ||
+                '", "transaction_id": "' || transaction_id || '" }'
+            else
+                '{"transaction_id":"' || transaction_id || '","event_type":"' || event_type || '","amount":' || amount_text ||
+                ',"currency":"' || currency || '","customer_id":' || coalesce('"' || customer_id || '"', 'null') ||
+                ',"method":"' || method || '"}'
+        end) as payload,
+        ${batch.batchId} as _batch_id,
+        ${quoteLiteral(batch.source)} as _source,
+        ordinal as _line,
+        ${batch.loadedAt} as _loaded_at
+    from staged`;
+}
+
 /**
  * Generates a simulation and lands it into the warehouse as ONE batch in one transaction:
  * `raw_messages` rows (`_source` = {@link describeSimulation}, `_line` = the row's ordinal), a
- * `raw_loads` row (kind 'simulation', sha256 of the JSONL text the same run writes with `--out`) and
+ * `raw_loads` row (kind 'simulation'; `content_sha256` fingerprints the generated rows, so two identical
+ * runs share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
  * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
  * after the newest `created_at` present and each partition's sequence after its highest id.
- * Rows are staged through temporary TSV files (one per 250,000-row chunk) read by DuckDB.
+ * Rows are staged as numbers through temporary TSV files (one per 250,000-row chunk, two on disk at
+ * most) read by DuckDB, which builds the strings.
  * Malformed lines are JSONL-only: `malformedRate` must be 0 here.
  */
 export async function landSimulation(
@@ -115,33 +211,17 @@ export async function landSimulation(
       const loadedAt = timestampLiteral(startedAt);
       let pending: Promise<unknown> | undefined;
       let chunkIndex = 0;
+      const buffers = [new StagingBuffer(), new StagingBuffer()];
       while (!stream.done) {
-        const tsv: string[] = [];
-        const jsonl: string[] = [];
-        stream.fill(CHUNK_ROWS, (m) => {
-          jsonl.push(m.line);
-          tsv.push(
-            `${m.ordinal}\t${m.messageId}\t${m.sequenceId}\t${m.partitionId}\t${m.createdAtIso}\t${m.transactionId}\t` +
-              `${m.eventType}\t${m.amount}\t${m.currency}\t${m.customerId === null ? '\\N' : m.customerId}\t${m.payloadJson}`,
-          );
-        });
-        if (tsv.length === 0) break;
-        hash.update(jsonl.join('\n') + '\n');
+        const buffer = buffers[chunkIndex % 2]!;
+        buffer.clear();
+        const rows = stream.fill(CHUNK_ROWS, (m) => buffer.row(stagingRow(m)));
+        if (rows === 0) break;
+        hash.update(buffer.contents());
         const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
         await pending; // the previous chunk's insert (from the other file) must finish first
-        writeFileSync(file, tsv.join('\n') + '\n');
-        pending = connection.run(`
-          insert into raw_messages
-          select
-              ${firstOffset - 1} + ordinal,
-              message_id, sequence_id, partition_id, created_at::TIMESTAMPTZ, transaction_id, event_type,
-              amount::DECIMAL(18,2), currency, customer_id, json(payload),
-              ${batchId}, ${quoteLiteral(source)}, ordinal, ${loadedAt}
-          from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
-              auto_detect = false, nullstr = '\\N', columns = {
-                  'ordinal': 'BIGINT', 'message_id': 'VARCHAR', 'sequence_id': 'BIGINT', 'partition_id': 'INTEGER',
-                  'created_at': 'VARCHAR', 'transaction_id': 'VARCHAR', 'event_type': 'VARCHAR', 'amount': 'VARCHAR',
-                  'currency': 'VARCHAR', 'customer_id': 'VARCHAR', 'payload': 'VARCHAR'})`);
+        writeFileSync(file, buffer.contents());
+        pending = connection.run(insertStagedChunkSql(file, { firstOffset, batchId, source, loadedAt, runTag: stream.runTag }));
         onProgress?.(stream.truth.messages, options.messages);
       }
       await pending;

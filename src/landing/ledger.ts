@@ -28,10 +28,19 @@ async function scalar(connection: DuckDBConnection, sql: string): Promise<number
   return Number(reader.getRows()[0]?.[0] ?? 0);
 }
 
-/** Reads the next batch id and offset; call inside the batch's transaction. */
+/**
+ * Reads the next batch id and offset; call inside the batch's transaction. The offset continues
+ * after the highest one ever landed, by `raw_messages` or by the ledger, so that an offset is never
+ * given twice even if rows were deleted from `raw_messages` by hand.
+ */
 export async function nextBatch(connection: DuckDBConnection): Promise<NextBatch> {
   const lastBatch = await scalar(connection, 'select coalesce(max(batch_id), 0) from raw_loads');
-  const lastOffset = await scalar(connection, 'select coalesce(max(_offset), 0) from raw_messages');
+  const lastOffset = await scalar(
+    connection,
+    `select greatest(
+        coalesce((select max(_offset) from raw_messages), 0),
+        coalesce((select max(last_offset) from raw_loads), 0))`,
+  );
   return { batchId: lastBatch + 1, firstOffset: lastOffset + 1 };
 }
 

@@ -54,8 +54,9 @@ function isGzip(path: string): boolean {
 /**
  * Checks that `path` is a readable, non-empty regular file, hashes its bytes and, for gzip content
  * (detected by its magic bytes, whatever the extension), decompresses it into a temporary file.
- * Throws a {@link UserError} naming the file when it is missing, a directory, unreadable, empty or
- * corrupt gzip.
+ * Throws a {@link UserError} naming the file when it is missing, a directory, unreadable, empty (0 bytes,
+ * or nothing after decompression) or corrupt gzip. An empty file is not landed: an empty export is
+ * almost always an upstream failure, and an empty batch would make the next empty file a "replay".
  */
 export async function readSourceFile(path: string): Promise<SourceFile> {
   let bytes: number;
@@ -90,11 +91,13 @@ export async function readSourceFile(path: string): Promise<SourceFile> {
       tempDir = mkdtempSync(join(tmpdir(), 'landing-gunzip-'));
       textPath = join(tempDir, 'content.jsonl');
       await pipeline(createReadStream(path), hashing, createGunzip(), createWriteStream(textPath));
+      if (statSync(textPath).size === 0) throw new UserError(`${path} is empty (no bytes after gzip decompression): nothing to land`, 1);
     } else {
       for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     }
   } catch (error) {
     cleanup();
+    if (error instanceof UserError) throw error;
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) {
       throw new UserError(`${path}: corrupt or truncated gzip data (${e.message}): nothing landed`, 1, { cause: e });

@@ -37,24 +37,23 @@ export interface SimulationTruth {
 }
 
 interface Transaction {
-  readonly id: string;
+  readonly no: number;
   readonly partition: number;
   readonly amountCents: number;
-  readonly currency: string;
-  readonly customerId: string | null;
-  readonly method: string;
+  readonly currencyCode: number;
+  readonly customerNo: number;
+  readonly methodCode: number;
   state: 'authorized' | 'captured';
   willRefund: boolean;
   landed: boolean;
 }
 
 interface Message {
-  readonly messageId: string;
+  readonly messageNo: number;
   readonly sequenceId: number;
   readonly partitionId: number;
   readonly createdAtMs: number;
-  readonly createdAtIso: string;
-  readonly eventType: string;
+  readonly eventTypeCode: number;
   readonly txn: Transaction;
   /** Copies to schedule after the first copy is emitted. */
   extras: Variant[] | null;
@@ -64,28 +63,96 @@ interface Message {
 
 type Variant = 'canonical' | 'reserialised' | 'conflict';
 
-/** One emitted row: a copy of a message in one of its serialisations. */
-export interface EmittedMessage {
-  /** 1-based position in the run. */
-  readonly ordinal: number;
-  readonly messageId: string;
-  readonly sequenceId: number;
-  readonly partitionId: number;
-  readonly createdAtIso: string;
-  readonly transactionId: string;
-  readonly eventType: string;
+/**
+ * One emitted row: a copy of a message in one of its serialisations. The numeric fields are what the
+ * generator decided; the strings (`messageId`, `line`, ...) are built only when read, so that landing,
+ * which ships the numbers to DuckDB, never pays for JSON text it does not need.
+ */
+export class EmittedMessage {
+  constructor(
+    /** 1-based position in the run. */
+    readonly ordinal: number,
+    /** The run's tag, shared by its message and transaction ids (`s42-m4ze8xs0`). */
+    readonly runTag: string,
+    /** The message's number in the run: `messageId` is `${runTag}-m${messageNo}`. */
+    readonly messageNo: number,
+    readonly sequenceId: number,
+    readonly partitionId: number,
+    readonly createdAtMs: number,
+    /** The transaction's number in the run: `transactionId` is `${runTag}-t${transactionNo}`. */
+    readonly transactionNo: number,
+    /** Index into {@link EVENT_TYPES}. */
+    readonly eventTypeCode: number,
+    /** Amount in cents as written (a conflicting copy has another amount). */
+    readonly amountCents: number,
+    /** Index into {@link CURRENCIES}. */
+    readonly currencyCode: number,
+    /** Customer number (`c-${n}`), or -1 for a null customer. */
+    readonly customerNo: number,
+    /** Index into {@link METHODS}. */
+    readonly methodCode: number,
+    /** True for a copy written with other key order and spacing. */
+    readonly reserialised: boolean,
+  ) {}
+
+  get messageId(): string {
+    return `${this.runTag}-m${this.messageNo}`;
+  }
+
+  get transactionId(): string {
+    return `${this.runTag}-t${this.transactionNo}`;
+  }
+
+  get createdAtIso(): string {
+    return new Date(this.createdAtMs).toISOString();
+  }
+
+  get eventType(): string {
+    return EVENT_TYPES[this.eventTypeCode]!;
+  }
+
   /** Amount as written in the JSON, two decimals. */
-  readonly amount: string;
-  readonly currency: string;
-  readonly customerId: string | null;
+  get amount(): string {
+    return formatCents(this.amountCents);
+  }
+
+  get currency(): string {
+    return CURRENCIES[this.currencyCode]!;
+  }
+
+  get customerId(): string | null {
+    return this.customerNo < 0 ? null : `c-${this.customerNo}`;
+  }
+
+  get method(): string {
+    return METHODS[this.methodCode]!;
+  }
+
   /** The payload object as serialised in this copy's line. */
-  readonly payloadJson: string;
+  get payloadJson(): string {
+    const customer = this.customerNo < 0 ? 'null' : `"c-${this.customerNo}"`;
+    if (this.reserialised) {
+      return `{ "method": "${this.method}", "customer_id": ${customer}, "currency": "${this.currency}", "amount": ${this.amount}, "event_type": "${this.eventType}", "transaction_id": "${this.transactionId}" }`;
+    }
+    return `{"transaction_id":"${this.transactionId}","event_type":"${this.eventType}","amount":${this.amount},"currency":"${this.currency}","customer_id":${customer},"method":"${this.method}"}`;
+  }
+
   /** The whole JSONL line (no newline). */
-  readonly line: string;
+  get line(): string {
+    if (this.reserialised) {
+      return `{ "payload": ${this.payloadJson}, "created_at": "${this.createdAtIso}", "partition_id": ${this.partitionId}, "sequence_id": ${this.sequenceId}, "message_id": "${this.messageId}" }`;
+    }
+    return `{"message_id":"${this.messageId}","sequence_id":${this.sequenceId},"partition_id":${this.partitionId},"created_at":"${this.createdAtIso}","payload":${this.payloadJson}}`;
+  }
 }
 
-const CURRENCIES = ['EUR', 'EUR', 'USD', 'GBP'] as const;
-const METHODS = ['card', 'card', 'card', 'sepa', 'wallet'] as const;
+/** Event types, indexed by {@link EmittedMessage.eventTypeCode}. */
+export const EVENT_TYPES = ['authorized', 'captured', 'failed', 'refunded'] as const;
+/** Currencies, indexed by {@link EmittedMessage.currencyCode} (EUR twice: drawn twice as often). */
+export const CURRENCIES = ['EUR', 'EUR', 'USD', 'GBP'] as const;
+/** Payment methods (an extra payload field), indexed by {@link EmittedMessage.methodCode}. */
+export const METHODS = ['card', 'card', 'card', 'sepa', 'wallet'] as const;
+const [AUTHORIZED, CAPTURED, FAILED, REFUNDED] = [0, 1, 2, 3];
 const MAX_OPEN_TRANSACTIONS = 64;
 const WATERMARK_MS = TRUTH_WATERMARK_MINUTES * 60_000;
 
@@ -94,9 +161,6 @@ function formatCents(cents: number): string {
   return `${Math.floor(cents / 100)}.${rest < 10 ? '0' : ''}${rest}`;
 }
 
-function pick<T>(prng: Prng, values: readonly T[]): T {
-  return values[prng.below(values.length)] as T;
-}
 
 /**
  * A deterministic chaotic payment-event stream, produced in chunks with bounded memory: messages
@@ -119,7 +183,8 @@ export class SimulationStream {
 
   private readonly prng: Prng;
   private readonly malformedPrng: Prng;
-  private readonly runTag: string;
+  /** The tag of this run, prefix of its message and transaction ids. */
+  readonly runTag: string;
   private clockMs: number;
   private scheduled = 0;
   private emitted = 0;
@@ -216,12 +281,12 @@ export class SimulationStream {
   private newTransaction(): Transaction {
     const prng = this.prng;
     const txn: Transaction = {
-      id: `${this.runTag}-t${++this.transactionCount}`,
+      no: ++this.transactionCount,
       partition: prng.below(this.options.partitions),
       amountCents: 100 + prng.below(50_000),
-      currency: pick(prng, CURRENCIES),
-      customerId: prng.next() < 0.1 ? null : `c-${prng.below(5000)}`,
-      method: pick(prng, METHODS),
+      currencyCode: prng.below(CURRENCIES.length),
+      customerNo: prng.next() < 0.1 ? -1 : prng.below(5000),
+      methodCode: prng.below(METHODS.length),
       state: 'authorized',
       willRefund: false,
       landed: false,
@@ -235,10 +300,10 @@ export class SimulationStream {
     const o = this.options;
     if (this.originals > 0) this.clockMs += 1 + prng.below(4000);
     let txn: Transaction;
-    let eventType: string;
+    let eventType: number;
     if (this.open.length === 0 || (this.open.length < MAX_OPEN_TRANSACTIONS && prng.next() < 0.45)) {
       txn = this.newTransaction();
-      eventType = 'authorized';
+      eventType = AUTHORIZED;
       this.open.push(txn);
     } else {
       const index = prng.below(this.open.length);
@@ -246,15 +311,15 @@ export class SimulationStream {
       let closes = true;
       if (txn.state === 'authorized') {
         if (prng.next() < 0.9) {
-          eventType = 'captured';
+          eventType = CAPTURED;
           txn.willRefund = prng.next() < 0.15;
           txn.state = 'captured';
           closes = !txn.willRefund;
         } else {
-          eventType = 'failed';
+          eventType = FAILED;
         }
       } else {
-        eventType = 'refunded';
+        eventType = REFUNDED;
       }
       if (closes) {
         this.open[index] = this.open[this.open.length - 1]!;
@@ -265,12 +330,11 @@ export class SimulationStream {
     const sequenceId = this.nextSequence[partition]!;
     this.nextSequence[partition] = sequenceId + 1;
     const msg: Message = {
-      messageId: `${this.runTag}-m${++this.originals}`,
+      messageNo: ++this.originals,
       sequenceId,
       partitionId: partition,
       createdAtMs: this.clockMs,
-      createdAtIso: new Date(this.clockMs).toISOString(),
-      eventType,
+      eventTypeCode: eventType,
       txn,
       extras: null,
       emitted: false,
@@ -355,39 +419,30 @@ export class SimulationStream {
 
   private serialise(msg: Message, variant: Variant): EmittedMessage {
     const txn = msg.txn;
-    const amount = formatCents(variant === 'conflict' ? txn.amountCents + 100 : txn.amountCents);
-    const customer = txn.customerId === null ? 'null' : `"${txn.customerId}"`;
-    let payloadJson: string;
-    let line: string;
-    if (variant === 'reserialised') {
-      payloadJson = `{ "method": "${txn.method}", "customer_id": ${customer}, "currency": "${txn.currency}", "amount": ${amount}, "event_type": "${msg.eventType}", "transaction_id": "${txn.id}" }`;
-      line = `{ "payload": ${payloadJson}, "created_at": "${msg.createdAtIso}", "partition_id": ${msg.partitionId}, "sequence_id": ${msg.sequenceId}, "message_id": "${msg.messageId}" }`;
-    } else {
-      payloadJson = `{"transaction_id":"${txn.id}","event_type":"${msg.eventType}","amount":${amount},"currency":"${txn.currency}","customer_id":${customer},"method":"${txn.method}"}`;
-      line = `{"message_id":"${msg.messageId}","sequence_id":${msg.sequenceId},"partition_id":${msg.partitionId},"created_at":"${msg.createdAtIso}","payload":${payloadJson}}`;
-    }
-    return {
-      ordinal: this.emitted,
-      messageId: msg.messageId,
-      sequenceId: msg.sequenceId,
-      partitionId: msg.partitionId,
-      createdAtIso: msg.createdAtIso,
-      transactionId: txn.id,
-      eventType: msg.eventType,
-      amount,
-      currency: txn.currency,
-      customerId: txn.customerId,
-      payloadJson,
-      line,
-    };
+    return new EmittedMessage(
+      this.emitted,
+      this.runTag,
+      msg.messageNo,
+      msg.sequenceId,
+      msg.partitionId,
+      msg.createdAtMs,
+      txn.no,
+      msg.eventTypeCode,
+      variant === 'conflict' ? txn.amountCents + 100 : txn.amountCents,
+      txn.currencyCode,
+      txn.customerNo,
+      txn.methodCode,
+      variant === 'reserialised',
+    );
   }
 
   /** A line the loader must reject: cut short, or with a field of the wrong type. */
   private malformedLine(msg: Message): string {
     const kind = this.malformedPrng.below(3);
-    const whole = `{"message_id":"${msg.messageId}-bad","sequence_id":${msg.sequenceId},"partition_id":${msg.partitionId}}`;
+    const messageId = `${this.runTag}-m${msg.messageNo}`;
+    const whole = `{"message_id":"${messageId}-bad","sequence_id":${msg.sequenceId},"partition_id":${msg.partitionId}}`;
     if (kind === 0) return whole.slice(0, 1 + this.malformedPrng.below(whole.length - 2));
-    if (kind === 1) return `{"message_id":"${msg.messageId}-bad","sequence_id":"${msg.sequenceId}","partition_id":0}`;
-    return `["${msg.messageId}-bad"]`;
+    if (kind === 1) return `{"message_id":"${messageId}-bad","sequence_id":"${msg.sequenceId}","partition_id":0}`;
+    return `["${messageId}-bad"]`;
   }
 }

@@ -1,5 +1,5 @@
 // Against a fresh build of the pipeline project on the default simulation (medium, seed 42, as
-// `npm run build-models` lands into an empty warehouse): the SQL of docs/sql.md and README.md
+// `npm run build-models` lands into an empty warehouse): the SQL of README.md
 // runs as written through `npm run sql`'s code path and the investigations find what they
 // promise; ad-hoc SQL computes the models' hashes through the macros; the checked-in table types
 // match the schema (and the check fails when a model changes its columns); `npm run health`
@@ -72,10 +72,10 @@ async function scalar(query: string): Promise<unknown> {
   return Object.values(rows![0]!)[0];
 }
 
-/** Every ```sql block of docs/sql.md and README.md, once each (the README may merge the doc in). */
+/** Every ```sql block of README.md, once each. */
 function documentedQueries(): string[] {
   const blocks = new Set<string>();
-  for (const file of ['docs/sql.md', 'README.md']) {
+  for (const file of ['README.md']) {
     const path = join(REPO_ROOT, file);
     if (!existsSync(path)) continue;
     for (const match of readFileSync(path, 'utf8').matchAll(/^```sql\n([\s\S]*?)^```$/gm))
@@ -155,7 +155,7 @@ function findQuery(phrase: string): string {
   return matching[0]!;
 }
 
-describe('the documented SQL (docs/sql.md, README.md)', () => {
+describe('the documented SQL (README.md)', () => {
   it('holds the investigations, each once', () => {
     expect(documentedQueries().length).toBeGreaterThanOrEqual(Object.keys(INVESTIGATIONS).length);
     for (const phrase of Object.keys(INVESTIGATIONS)) findQuery(phrase);

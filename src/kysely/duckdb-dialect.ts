@@ -15,7 +15,7 @@ import { DuckDbIntrospector } from './duckdb-introspector.js';
  * Kysely dialect for DuckDB on `@duckdb/node-api`. DuckDB speaks PostgreSQL's SQL closely
  * enough that Kysely's PostgreSQL query compiler is reused as is (double-quoted identifiers,
  * `$1` placeholders, `returning`, `on conflict`); the driver, adapter and introspector are
- * DuckDB's own. See docs/sql.md for the value mapping and what differs.
+ * DuckDB's own. See the README ("Typed queries with Kysely") for the value mapping and what differs.
  *
  * @example
  * const db = new Kysely<WarehouseDatabase>({ dialect: new DuckDbDialect({ path: 'warehouse.duckdb' }) });

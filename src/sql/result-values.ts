@@ -31,7 +31,7 @@ export function cellText(value: DuckDBValue): string | null {
 }
 
 /**
- * Converts a value for JSON output. Decisions (documented in docs/sql.md):
+ * Converts a value for JSON output. Decisions (documented in the README, "Exploring the warehouse"):
  * integers (BIGINT and HUGEINT included) → exact JSON numbers; DECIMAL → string with its exact
  * digits (`"12.50"`); DOUBLE → number (NaN/Infinity → string); TIMESTAMPTZ → ISO 8601 in UTC with
  * microseconds (`"2024-01-02T03:04:05.123456Z"`); TIMESTAMP → ISO without zone; DATE →

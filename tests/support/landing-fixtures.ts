@@ -90,10 +90,15 @@ export interface ScriptResult {
  * Starts `scripts/<script>.ts` as one node process (`node --import tsx`, so a signal hits the process
  * holding the warehouse), with colours off and no WAREHOUSE_PATH from the environment.
  */
-export function startScript(script: string, args: readonly string[]): { child: ChildProcess; done: Promise<ScriptResult> } {
+export function startScript(
+  script: string,
+  args: readonly string[],
+  options: { uid?: number; gid?: number } = {},
+): { child: ChildProcess; done: Promise<ScriptResult> } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPOSITORY_ROOT, 'scripts', `${script}.ts`), ...args], {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', DUCKDB_THREADS: '1' },
+    ...options,
   });
   let stdout = '';
   let stderr = '';
@@ -106,7 +111,7 @@ export function startScript(script: string, args: readonly string[]): { child: C
   return { child, done };
 }
 
-/** Runs `scripts/<script>.ts` to the end; see {@link startScript}. */
-export function runScript(script: string, args: readonly string[]): Promise<ScriptResult> {
-  return startScript(script, args).done;
+/** Runs `scripts/<script>.ts` to the end (as another user when `uid`/`gid` are given); see {@link startScript}. */
+export function runScript(script: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<ScriptResult> {
+  return startScript(script, args, options).done;
 }

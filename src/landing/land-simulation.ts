@@ -120,7 +120,7 @@ function stagingRow(m: EmittedMessage): number[] {
  * {@link EmittedMessage.payloadJson} writes it (canonical or re-serialised) and then parsed with
  * `json()`, so it is stored exactly as the loader stores the same line of the `--out` JSONL.
  */
-export function insertStagedChunkSql(
+function insertStagedChunkSql(
   file: string,
   batch: { firstOffset: number; batchId: number; source: string; loadedAt: string; runTag: string },
 ): string {

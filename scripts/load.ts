@@ -9,7 +9,9 @@ import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
 
 runCli(async () => {
   const program = new Command('load')
-    .description('Land JSONL message files (.jsonl or .jsonl.gz) into raw_messages, one transaction per file.')
+    .description(
+      'Land JSONL message files (.jsonl or .jsonl.gz) into raw_messages, one transaction per file.',
+    )
     .argument('<files...>', 'files to land, in arrival order')
     .option('--replay', 'land files whose content was already landed again, on purpose', false)
     .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
@@ -25,7 +27,9 @@ runCli(async () => {
   }
   const notLanded = results.filter((r) => r.status !== 'landed').length;
   if (results.length > 1) {
-    printLine(`${results.length - notLanded} of ${results.length} files landed${notLanded ? `, ${notLanded} not landed (see above)` : ''}.`);
+    printLine(
+      `${results.length - notLanded} of ${results.length} files landed${notLanded ? `, ${notLanded} not landed (see above)` : ''}.`,
+    );
   }
   return notLanded > 0 ? 1 : 0;
 });

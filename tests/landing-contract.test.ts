@@ -20,7 +20,11 @@ afterEach(cleanupLanding);
 
 type Landed = Extract<LoadFileResult, { status: 'landed' }>;
 
-async function land(warehouse: Warehouse, text: string | Buffer, name = 'events.jsonl'): Promise<Landed> {
+async function land(
+  warehouse: Warehouse,
+  text: string | Buffer,
+  name = 'events.jsonl',
+): Promise<Landed> {
   const file = join(landingTempDir(), name);
   writeFileSync(file, text);
   const result = await loadFile(warehouse, file);
@@ -39,9 +43,17 @@ const REJECTIONS: readonly [string, string, string][] = [
   ['sequence_id missing', messageLine({ sequence_id: ABSENT }), 'sequence_id:'],
   ['sequence_id negative', messageLine({ sequence_id: -1 }), 'sequence_id:'],
   ['sequence_id a decimal', messageLine({ sequence_id: 1.5 }), 'sequence_id:'],
-  ['sequence_id 1.0', '{"message_id":"m-1","sequence_id":1.0,"partition_id":0,"created_at":"2025-01-13T10:00:00Z","payload":{"transaction_id":"t-1","event_type":"captured","amount":1,"currency":"EUR"}}', 'sequence_id:'],
+  [
+    'sequence_id 1.0',
+    '{"message_id":"m-1","sequence_id":1.0,"partition_id":0,"created_at":"2025-01-13T10:00:00Z","payload":{"transaction_id":"t-1","event_type":"captured","amount":1,"currency":"EUR"}}',
+    'sequence_id:',
+  ],
   ['sequence_id a string', messageLine({ sequence_id: '7' }), 'sequence_id:'],
-  ['sequence_id beyond BIGINT', messageLine({ sequence_id: ABSENT }).replace('{', '{"sequence_id":9223372036854775808,'), 'sequence_id:'],
+  [
+    'sequence_id beyond BIGINT',
+    messageLine({ sequence_id: ABSENT }).replace('{', '{"sequence_id":9223372036854775808,'),
+    'sequence_id:',
+  ],
   ['partition_id missing', messageLine({ partition_id: ABSENT }), 'partition_id:'],
   ['partition_id negative', messageLine({ partition_id: -3 }), 'partition_id:'],
   ['partition_id null', messageLine({ partition_id: null }), 'partition_id:'],
@@ -50,14 +62,30 @@ const REJECTIONS: readonly [string, string, string][] = [
   ['created_at a number', messageLine({ created_at: 1736762400000 }), 'created_at:'],
   ['created_at not ISO', messageLine({ created_at: '13/01/2025 10:00' }), 'created_at:'],
   ['created_at a date only', messageLine({ created_at: '2025-01-13' }), 'created_at:'],
-  ['created_at an impossible date', messageLine({ created_at: '2025-02-30T10:00:00Z' }), 'created_at:'],
+  [
+    'created_at an impossible date',
+    messageLine({ created_at: '2025-02-30T10:00:00Z' }),
+    'created_at:',
+  ],
   ['created_at hour 25', messageLine({ created_at: '2025-01-13T25:00:00Z' }), 'created_at:'],
   ['payload missing', messageLine({ payload: ABSENT }), 'payload:'],
   ['payload a string', messageLine({ payload: '{"transaction_id":"t-1"}' }), 'payload:'],
   ['payload an array', messageLine({ payload: [] }), 'payload:'],
-  ['transaction_id missing', messageLine({ 'payload.transaction_id': ABSENT }), 'payload.transaction_id:'],
-  ['transaction_id empty', messageLine({ 'payload.transaction_id': '' }), 'payload.transaction_id:'],
-  ['transaction_id a number', messageLine({ 'payload.transaction_id': 1 }), 'payload.transaction_id:'],
+  [
+    'transaction_id missing',
+    messageLine({ 'payload.transaction_id': ABSENT }),
+    'payload.transaction_id:',
+  ],
+  [
+    'transaction_id empty',
+    messageLine({ 'payload.transaction_id': '' }),
+    'payload.transaction_id:',
+  ],
+  [
+    'transaction_id a number',
+    messageLine({ 'payload.transaction_id': 1 }),
+    'payload.transaction_id:',
+  ],
   ['event_type missing', messageLine({ 'payload.event_type': ABSENT }), 'payload.event_type:'],
   ['event_type empty', messageLine({ 'payload.event_type': '' }), 'payload.event_type:'],
   ['amount missing', messageLine({ 'payload.amount': ABSENT }), 'payload.amount:'],
@@ -71,19 +99,34 @@ const REJECTIONS: readonly [string, string, string][] = [
   ['currency 4 letters', messageLine({ 'payload.currency': 'EURO' }), 'payload.currency:'],
   ['currency a number', messageLine({ 'payload.currency': 978 }), 'payload.currency:'],
   ['customer_id a number', messageLine({ 'payload.customer_id': 9 }), 'payload.customer_id:'],
-  ['customer_id an object', messageLine({ 'payload.customer_id': { id: 9 } }), 'payload.customer_id:'],
+  [
+    'customer_id an object',
+    messageLine({ 'payload.customer_id': { id: 9 } }),
+    'payload.customer_id:',
+  ],
 ];
 
 describe('rejected lines', () => {
-  it.each(REJECTIONS)('%s: rejected, the reason names the field, the line kept as read', async (_case, line, reason) => {
-    const warehouse = await openTestWarehouse();
-    const result = await land(warehouse, `${messageLine()}\n${line}\n`);
-    expect(result).toMatchObject({ accepted: 1, rejected: 1, linesRead: 2 });
-    const rejected = await rows(warehouse.connection, 'select _line, raw_line, reason, _source, _batch_id from raw_rejected');
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ _line: '2', raw_line: line, _source: 'events.jsonl', _batch_id: String(result.batchId) });
-    expect(String(rejected[0]!['reason']).startsWith(reason)).toBe(true);
-  });
+  it.each(REJECTIONS)(
+    '%s: rejected, the reason names the field, the line kept as read',
+    async (_case, line, reason) => {
+      const warehouse = await openTestWarehouse();
+      const result = await land(warehouse, `${messageLine()}\n${line}\n`);
+      expect(result).toMatchObject({ accepted: 1, rejected: 1, linesRead: 2 });
+      const rejected = await rows(
+        warehouse.connection,
+        'select _line, raw_line, reason, _source, _batch_id from raw_rejected',
+      );
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]).toMatchObject({
+        _line: '2',
+        raw_line: line,
+        _source: 'events.jsonl',
+        _batch_id: String(result.batchId),
+      });
+      expect(String(rejected[0]!['reason']).startsWith(reason)).toBe(true);
+    },
+  );
 
   it('names the first broken field, with the value it got', async () => {
     const warehouse = await openTestWarehouse();
@@ -106,7 +149,10 @@ describe('accepted lines', () => {
     const warehouse = await openTestWarehouse();
     const result = await land(warehouse, messageLine({ created_at: createdAt }) + '\n');
     expect(result.accepted).toBe(1);
-    const [row] = await rows(warehouse.connection, 'select epoch_ms(created_at) as ms from raw_messages');
+    const [row] = await rows(
+      warehouse.connection,
+      'select epoch_ms(created_at) as ms from raw_messages',
+    );
     expect(new Date(Number(row!['ms'])).toISOString()).toBe(utc);
   });
 
@@ -114,7 +160,10 @@ describe('accepted lines', () => {
     const warehouse = await openTestWarehouse();
     await warehouse.connection.run("set TimeZone = 'America/New_York'");
     await land(warehouse, messageLine({ created_at: '2025-01-13 10:00:00' }) + '\n');
-    const [row] = await rows(warehouse.connection, 'select epoch_ms(created_at) as ms from raw_messages');
+    const [row] = await rows(
+      warehouse.connection,
+      'select epoch_ms(created_at) as ms from raw_messages',
+    );
     expect(new Date(Number(row!['ms'])).toISOString()).toBe('2025-01-13T10:00:00.000Z');
   });
 
@@ -130,7 +179,10 @@ describe('accepted lines', () => {
     const line = messageLine().replace('"amount":12.5', `"amount":${amount}`);
     expect(line).toContain(`"amount":${amount}`);
     await land(warehouse, line + '\n');
-    const [row] = await rows(warehouse.connection, 'select amount::VARCHAR as amount, typeof(amount) as type from raw_messages');
+    const [row] = await rows(
+      warehouse.connection,
+      'select amount::VARCHAR as amount, typeof(amount) as type from raw_messages',
+    );
     expect(row).toEqual({ amount: stored, type: 'DECIMAL(18,2)' });
   });
 
@@ -140,7 +192,13 @@ describe('accepted lines', () => {
       messageLine({ message_id: 'a', 'payload.customer_id': null }),
       messageLine({ message_id: 'b', 'payload.customer_id': ABSENT }),
       messageLine({ message_id: 'c', 'payload.customer_id': '' }),
-      messageLine({ message_id: 'd', trace_id: 'x-1', headers: { retry: 2 }, 'payload.method': 'card', 'payload.meta': { n: [1, 2] } }),
+      messageLine({
+        message_id: 'd',
+        trace_id: 'x-1',
+        headers: { retry: 2 },
+        'payload.method': 'card',
+        'payload.meta': { n: [1, 2] },
+      }),
     ];
     const result = await land(warehouse, lines.join('\n') + '\n');
     expect(result).toMatchObject({ accepted: 4, rejected: 0 });
@@ -153,8 +211,17 @@ describe('accepted lines', () => {
     expect(stored[3]!['payload']).toBe(
       '{"transaction_id":"t-1","event_type":"captured","amount":12.5,"currency":"EUR","customer_id":"c-9","method":"card","meta":{"n":[1,2]}}',
     );
-    expect(stored[3]).toMatchObject({ transaction_id: 't-1', event_type: 'captured', currency: 'EUR', sequence_id: '7', partition_id: 0 });
-    const columns = await rows(warehouse.connection, "select column_name from information_schema.columns where table_name = 'raw_messages'");
+    expect(stored[3]).toMatchObject({
+      transaction_id: 't-1',
+      event_type: 'captured',
+      currency: 'EUR',
+      sequence_id: '7',
+      partition_id: 0,
+    });
+    const columns = await rows(
+      warehouse.connection,
+      "select column_name from information_schema.columns where table_name = 'raw_messages'",
+    );
     expect(columns.map((c) => c['column_name'])).not.toContain('trace_id');
   });
 });
@@ -173,48 +240,101 @@ describe('a file mixing good, bad and blank lines', () => {
       messageLine({ message_id: 'd' }), // 8
     ];
     const result = await land(warehouse, lines.join('\n') + '\n');
-    expect(result).toMatchObject({ linesRead: 8, accepted: 3, rejected: 3, blank: 2, firstOffset: 1, lastOffset: 3 });
-    expect(await rows(warehouse.connection, 'select _offset, message_id, _line from raw_messages order by _offset')).toEqual([
+    expect(result).toMatchObject({
+      linesRead: 8,
+      accepted: 3,
+      rejected: 3,
+      blank: 2,
+      firstOffset: 1,
+      lastOffset: 3,
+    });
+    expect(
+      await rows(
+        warehouse.connection,
+        'select _offset, message_id, _line from raw_messages order by _offset',
+      ),
+    ).toEqual([
       { _offset: '1', message_id: 'a', _line: '1' },
       { _offset: '2', message_id: 'c', _line: '6' },
       { _offset: '3', message_id: 'd', _line: '8' },
     ]);
-    const rejected = await rows(warehouse.connection, 'select _line, raw_line, reason from raw_rejected order by _line');
+    const rejected = await rows(
+      warehouse.connection,
+      'select _line, raw_line, reason from raw_rejected order by _line',
+    );
     expect(rejected.map((r) => [r['_line'], r['raw_line']])).toEqual([
       ['3', lines[2]],
       ['5', lines[4]],
       ['7', lines[6]],
     ]);
-    expect(rejected.map((r) => String(r['reason']).split(':')[0])).toEqual(['invalid JSON', 'payload.amount', 'invalid JSON']);
+    expect(rejected.map((r) => String(r['reason']).split(':')[0])).toEqual([
+      'invalid JSON',
+      'payload.amount',
+      'invalid JSON',
+    ]);
     const [ledger] = await rows(warehouse.connection, 'select * from raw_loads');
-    expect(ledger).toMatchObject({ kind: 'file', source: 'events.jsonl', lines_read: '8', accepted: '3', rejected: '3', first_offset: '1', last_offset: '3' });
+    expect(ledger).toMatchObject({
+      kind: 'file',
+      source: 'events.jsonl',
+      lines_read: '8',
+      accepted: '3',
+      rejected: '3',
+      first_offset: '1',
+      last_offset: '3',
+    });
   });
 
   it('keeps a last line without a newline, strips CRLF line ends and a byte-order mark', async () => {
     const warehouse = await openTestWarehouse();
-    const text = '\uFEFF' + messageLine({ message_id: 'a' }) + '\r\n\r\n{bad}\r\n' + messageLine({ message_id: 'b' });
+    const text =
+      '\uFEFF' +
+      messageLine({ message_id: 'a' }) +
+      '\r\n\r\n{bad}\r\n' +
+      messageLine({ message_id: 'b' });
     const result = await land(warehouse, text);
     expect(result).toMatchObject({ linesRead: 4, accepted: 2, rejected: 1, blank: 1 });
-    expect(await rows(warehouse.connection, 'select message_id, _line from raw_messages order by _offset')).toEqual([
+    expect(
+      await rows(
+        warehouse.connection,
+        'select message_id, _line from raw_messages order by _offset',
+      ),
+    ).toEqual([
       { message_id: 'a', _line: '1' },
       { message_id: 'b', _line: '4' },
     ]);
-    expect(await rows(warehouse.connection, 'select raw_line, _line from raw_rejected')).toEqual([{ raw_line: '{bad}', _line: '3' }]);
+    expect(await rows(warehouse.connection, 'select raw_line, _line from raw_rejected')).toEqual([
+      { raw_line: '{bad}', _line: '3' },
+    ]);
   });
 
   it('lands a file of blank lines as an empty batch', async () => {
     const warehouse = await openTestWarehouse();
     const result = await land(warehouse, '\n\n  \n');
-    expect(result).toMatchObject({ linesRead: 3, accepted: 0, rejected: 0, blank: 3, firstOffset: null, lastOffset: null });
+    expect(result).toMatchObject({
+      linesRead: 3,
+      accepted: 0,
+      rejected: 0,
+      blank: 3,
+      firstOffset: null,
+      lastOffset: null,
+    });
     expect(await count(warehouse.connection, 'select count(*) from raw_loads')).toBe(1);
   });
 
   it('lands gzip-compressed JSONL exactly as the plain file, recording the compressed bytes hash', async () => {
     const warehouse = await openTestWarehouse();
-    const text = [messageLine({ message_id: 'a' }), '', 'oops', messageLine({ message_id: 'b' })].join('\n') + '\n';
+    const text =
+      [messageLine({ message_id: 'a' }), '', 'oops', messageLine({ message_id: 'b' })].join('\n') +
+      '\n';
     const plain = await land(warehouse, text, 'plain.jsonl');
     const gzipped = await land(warehouse, gzipSync(text), 'zipped.jsonl.gz');
-    expect(gzipped).toMatchObject({ linesRead: plain.linesRead, accepted: 2, rejected: 1, replayOf: null, firstOffset: 3 });
+    expect(gzipped).toMatchObject({
+      linesRead: plain.linesRead,
+      accepted: 2,
+      rejected: 1,
+      replayOf: null,
+      firstOffset: 3,
+    });
     const sides = await rows(
       warehouse.connection,
       `select count(*) as n from (
@@ -225,8 +345,11 @@ describe('a file mixing good, bad and blank lines', () => {
            except all select message_id, _line, payload::VARCHAR from raw_messages where _source = 'plain.jsonl'))`,
     );
     expect(sides).toEqual([{ n: '0' }]);
-    expect(await rows(warehouse.connection, "select raw_line, _line from raw_rejected where _source = 'zipped.jsonl.gz'")).toEqual([
-      { raw_line: 'oops', _line: '3' },
-    ]);
+    expect(
+      await rows(
+        warehouse.connection,
+        "select raw_line, _line from raw_rejected where _source = 'zipped.jsonl.gz'",
+      ),
+    ).toEqual([{ raw_line: 'oops', _line: '3' }]);
   });
 });

@@ -9,7 +9,15 @@ import { landSimulation } from '../src/landing/land-simulation.js';
 import { ensureLandingTables } from '../src/landing/landing-schema.js';
 import { loadFile, loadFiles } from '../src/landing/load-file.js';
 import { withWarehouse } from '../src/warehouse/open-warehouse.js';
-import { cleanupLanding, count, landingTempDir, messageLine, openTestWarehouse, rows, runScript } from './support/landing-fixtures.js';
+import {
+  cleanupLanding,
+  count,
+  landingTempDir,
+  messageLine,
+  openTestWarehouse,
+  rows,
+  runScript,
+} from './support/landing-fixtures.js';
 
 afterEach(cleanupLanding);
 
@@ -24,29 +32,65 @@ const NO_STACK = /\n\s+at /;
 describe('the replay refusal and --replay (CLI)', () => {
   it('refuses content already landed, naming the batch, exit 1; --replay lands it again with new offsets', async () => {
     const db = join(landingTempDir(), 'w.duckdb');
-    const events = file('events.jsonl', [messageLine({ message_id: 'a' }), 'bad', messageLine({ message_id: 'b' })].join('\n') + '\n');
-    const sameContent = file('events-copy.jsonl', [messageLine({ message_id: 'a' }), 'bad', messageLine({ message_id: 'b' })].join('\n') + '\n');
+    const events = file(
+      'events.jsonl',
+      [messageLine({ message_id: 'a' }), 'bad', messageLine({ message_id: 'b' })].join('\n') + '\n',
+    );
+    const sameContent = file(
+      'events-copy.jsonl',
+      [messageLine({ message_id: 'a' }), 'bad', messageLine({ message_id: 'b' })].join('\n') + '\n',
+    );
 
     const first = await runScript('load', ['--db', db, events]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/events\.jsonl: batch 1, 2 accepted, 1 rejected in \d+\.\d\d s\n$/);
+    expect(first.stdout).toMatch(
+      /events\.jsonl: batch 1, 2 accepted, 1 rejected in \d+\.\d\d s\n$/,
+    );
 
     const again = await runScript('load', ['--db', db, sameContent]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/events-copy\.jsonl: this content was already landed as batch 1 \(events\.jsonl, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\); nothing landed\. Use --replay/);
+    expect(again.stderr).toMatch(
+      /events-copy\.jsonl: this content was already landed as batch 1 \(events\.jsonl, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\); nothing landed\. Use --replay/,
+    );
     expect(again.stderr).not.toMatch(NO_STACK);
 
     const replay = await runScript('load', ['--db', db, '--replay', sameContent]);
     expect(replay.code).toBe(0);
-    expect(replay.stdout).toMatch(/events-copy\.jsonl: batch 2, 2 accepted, 1 rejected, replay of batch 1 in/);
+    expect(replay.stdout).toMatch(
+      /events-copy\.jsonl: batch 2, 2 accepted, 1 rejected, replay of batch 1 in/,
+    );
 
     await withWarehouse(db, { readOnly: true }, async (w) => {
-      expect(await rows(w.connection, 'select batch_id, source, accepted, rejected, first_offset, last_offset, replay_of from raw_loads order by batch_id')).toEqual([
-        { batch_id: '1', source: 'events.jsonl', accepted: '2', rejected: '1', first_offset: '1', last_offset: '2', replay_of: null },
-        { batch_id: '2', source: 'events-copy.jsonl', accepted: '2', rejected: '1', first_offset: '3', last_offset: '4', replay_of: '1' },
+      expect(
+        await rows(
+          w.connection,
+          'select batch_id, source, accepted, rejected, first_offset, last_offset, replay_of from raw_loads order by batch_id',
+        ),
+      ).toEqual([
+        {
+          batch_id: '1',
+          source: 'events.jsonl',
+          accepted: '2',
+          rejected: '1',
+          first_offset: '1',
+          last_offset: '2',
+          replay_of: null,
+        },
+        {
+          batch_id: '2',
+          source: 'events-copy.jsonl',
+          accepted: '2',
+          rejected: '1',
+          first_offset: '3',
+          last_offset: '4',
+          replay_of: '1',
+        },
       ]);
       expect(await count(w.connection, 'select count(*) from raw_rejected')).toBe(2);
-      const [hashes] = await rows(w.connection, 'select count(distinct content_sha256) as n, min(length(content_sha256)) as len from raw_loads');
+      const [hashes] = await rows(
+        w.connection,
+        'select count(distinct content_sha256) as n, min(length(content_sha256)) as len from raw_loads',
+      );
       expect(hashes).toEqual({ n: '1', len: '64' });
     });
   });
@@ -62,7 +106,12 @@ describe('the replay refusal and --replay (CLI)', () => {
     expect(result.stderr).not.toMatch(NO_STACK);
     expect(result.stdout).toContain('2 of 3 files landed, 1 not landed (see above).');
     await withWarehouse(db, { readOnly: true }, async (w) => {
-      expect(await rows(w.connection, 'select message_id, _offset, _batch_id, _source from raw_messages order by _offset')).toEqual([
+      expect(
+        await rows(
+          w.connection,
+          'select message_id, _offset, _batch_id, _source from raw_messages order by _offset',
+        ),
+      ).toEqual([
         { message_id: 'two', _offset: '1', _batch_id: '1', _source: 'two.jsonl.gz' },
         { message_id: 'one', _offset: '2', _batch_id: '2', _source: 'one.jsonl' },
       ]);
@@ -74,9 +123,15 @@ describe('offsets and the ledger', () => {
   it('offsets are strictly increasing and never reused across loads, simulations, refusals and all-rejected files', async () => {
     const w = await openTestWarehouse();
     const results = await loadFiles(w, [
-      file('a.jsonl', [messageLine({ message_id: 'a1' }), messageLine({ message_id: 'a2' })].join('\n')),
+      file(
+        'a.jsonl',
+        [messageLine({ message_id: 'a1' }), messageLine({ message_id: 'a2' })].join('\n'),
+      ),
       file('rejected.jsonl', 'nope\n'),
-      file('a-again.jsonl', [messageLine({ message_id: 'a1' }), messageLine({ message_id: 'a2' })].join('\n')),
+      file(
+        'a-again.jsonl',
+        [messageLine({ message_id: 'a1' }), messageLine({ message_id: 'a2' })].join('\n'),
+      ),
     ]);
     expect(results.map((r) => r.status)).toEqual(['landed', 'landed', 'refused']);
     const simulation = await landSimulation(w, { messages: 50, seed: 1 });
@@ -85,11 +140,48 @@ describe('offsets and the ledger', () => {
     await w.connection.run('delete from raw_messages where _offset > 40');
     const after = await loadFile(w, file('b.jsonl', messageLine({ message_id: 'b' }) + '\n'));
     expect(after).toMatchObject({ status: 'landed', batchId: 4, firstOffset: 53, lastOffset: 53 });
-    expect(await rows(w.connection, 'select batch_id, kind, lines_read, accepted, rejected, first_offset, last_offset from raw_loads order by batch_id')).toEqual([
-      { batch_id: '1', kind: 'file', lines_read: '2', accepted: '2', rejected: '0', first_offset: '1', last_offset: '2' },
-      { batch_id: '2', kind: 'file', lines_read: '1', accepted: '0', rejected: '1', first_offset: null, last_offset: null },
-      { batch_id: '3', kind: 'simulation', lines_read: '50', accepted: '50', rejected: '0', first_offset: '3', last_offset: '52' },
-      { batch_id: '4', kind: 'file', lines_read: '1', accepted: '1', rejected: '0', first_offset: '53', last_offset: '53' },
+    expect(
+      await rows(
+        w.connection,
+        'select batch_id, kind, lines_read, accepted, rejected, first_offset, last_offset from raw_loads order by batch_id',
+      ),
+    ).toEqual([
+      {
+        batch_id: '1',
+        kind: 'file',
+        lines_read: '2',
+        accepted: '2',
+        rejected: '0',
+        first_offset: '1',
+        last_offset: '2',
+      },
+      {
+        batch_id: '2',
+        kind: 'file',
+        lines_read: '1',
+        accepted: '0',
+        rejected: '1',
+        first_offset: null,
+        last_offset: null,
+      },
+      {
+        batch_id: '3',
+        kind: 'simulation',
+        lines_read: '50',
+        accepted: '50',
+        rejected: '0',
+        first_offset: '3',
+        last_offset: '52',
+      },
+      {
+        batch_id: '4',
+        kind: 'file',
+        lines_read: '1',
+        accepted: '1',
+        rejected: '0',
+        first_offset: '53',
+        last_offset: '53',
+      },
     ]);
     const [timing] = await rows(
       w.connection,
@@ -98,7 +190,12 @@ describe('offsets and the ledger', () => {
        from raw_loads`,
     );
     expect(timing).toEqual({ ordered: true, duration: true, non_negative: true });
-    expect(await count(w.connection, 'select count(*) from raw_messages m join raw_loads l on m._batch_id = l.batch_id where m._loaded_at <> l.started_at')).toBe(0);
+    expect(
+      await count(
+        w.connection,
+        'select count(*) from raw_messages m join raw_loads l on m._batch_id = l.batch_id where m._loaded_at <> l.started_at',
+      ),
+    ).toBe(0);
   });
 });
 
@@ -109,7 +206,12 @@ describe('files that cannot be landed', () => {
     const result = await loadFile(w, path);
     expect(result.status).toBe('failed');
     // nothing of it anywhere, not even a ledger row
-    expect(await count(w.connection, 'select (select count(*) from raw_messages) + (select count(*) from raw_rejected) + (select count(*) from raw_loads)')).toBe(0);
+    expect(
+      await count(
+        w.connection,
+        'select (select count(*) from raw_messages) + (select count(*) from raw_rejected) + (select count(*) from raw_loads)',
+      ),
+    ).toBe(0);
     return result.status === 'failed' ? result.message : '';
   }
 
@@ -136,7 +238,10 @@ describe('files that cannot be landed', () => {
     // root reads whatever the mode says: run the CLI as the unprivileged user `nobody` instead
     const dir = landingTempDir();
     chmodSync(dir, 0o777);
-    const result = await runScript('load', ['--db', join(dir, 'w.duckdb'), path], { uid: 65534, gid: 65534 });
+    const result = await runScript('load', ['--db', join(dir, 'w.duckdb'), path], {
+      uid: 65534,
+      gid: 65534,
+    });
     expect(result.stderr.trim()).toBe(`error: ${path}: permission denied, cannot read the file`);
     expect(result.code).toBe(1);
   });
@@ -145,14 +250,24 @@ describe('files that cannot be landed', () => {
     const empty = file('empty.jsonl', '');
     expect(await failure(empty)).toBe(`${empty} is empty (0 bytes): nothing to land`);
     const emptyGzip = file('empty.jsonl.gz', gzipSync(''));
-    expect(await failure(emptyGzip)).toBe(`${emptyGzip} is empty (no bytes after gzip decompression): nothing to land`);
+    expect(await failure(emptyGzip)).toBe(
+      `${emptyGzip} is empty (no bytes after gzip decompression): nothing to land`,
+    );
   });
 
   it('corrupt gzip and text that is not UTF-8', async () => {
     const gz = gzipSync(messageLine() + '\n');
     const truncated = file('cut.jsonl.gz', gz.subarray(0, gz.length - 10));
-    expect(await failure(truncated)).toMatch(/cut\.jsonl\.gz: corrupt or truncated gzip data .*: nothing landed$/);
-    const latin1 = file('latin1.jsonl', Buffer.concat([Buffer.from(messageLine() + '\n'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d, 0x0a])]));
+    expect(await failure(truncated)).toMatch(
+      /cut\.jsonl\.gz: corrupt or truncated gzip data .*: nothing landed$/,
+    );
+    const latin1 = file(
+      'latin1.jsonl',
+      Buffer.concat([
+        Buffer.from(messageLine() + '\n'),
+        Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d, 0x0a]),
+      ]),
+    );
     expect(await failure(latin1)).toBe(`${latin1}: not valid UTF-8 text: nothing landed`);
   });
 

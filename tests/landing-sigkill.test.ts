@@ -9,7 +9,15 @@ import { afterEach, expect, it } from 'vitest';
 import { writeSimulationJsonl } from '../src/landing/land-simulation.js';
 import { loadFile } from '../src/landing/load-file.js';
 import { withWarehouse } from '../src/warehouse/open-warehouse.js';
-import { cleanupLanding, count, landingTempDir, messageLine, rows, runScript, startScript } from './support/landing-fixtures.js';
+import {
+  cleanupLanding,
+  count,
+  landingTempDir,
+  messageLine,
+  rows,
+  runScript,
+  startScript,
+} from './support/landing-fixtures.js';
 
 afterEach(cleanupLanding);
 
@@ -18,103 +26,152 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Kill moments as fractions of the span from process start-up to the end of an uninterrupted load. */
 const KILL_FRACTIONS = [0.35, 0.7] as const;
 
-it('a SIGKILL mid-load leaves nothing of the file; the re-run lands each line exactly once', { timeout: 240_000 }, async () => {
-  const dir = landingTempDir();
-  const big = join(dir, 'big.jsonl');
-  const { truth } = await writeSimulationJsonl(big, { messages: 150_000, seed: 21, malformedRate: 0.01 });
-  const accepted = truth.messages;
-  const rejected = truth.malformed_lines;
-  const lines = accepted + rejected;
-
-  // A warehouse that already holds 3 messages: the big file's offsets must start at 4.
-  const base = join(dir, 'base.duckdb');
-  await withWarehouse(base, {}, async (w) => {
-    const before = join(dir, 'before.jsonl');
-    writeFileSync(before, ['a', 'b', 'c'].map((id) => messageLine({ message_id: id })).join('\n') + '\n');
-    expect(await loadFile(w, before)).toMatchObject({ status: 'landed', lastOffset: 3 });
-  });
-
-  // Start-up (node, tsx, opening the warehouse) without any load.
-  let started = Date.now();
-  const startupCopy = join(dir, 'startup.duckdb');
-  copyFileSync(base, startupCopy);
-  expect((await runScript('load', ['--db', startupCopy, join(dir, 'missing.jsonl')])).code).toBe(1);
-  const startupMs = Date.now() - started;
-
-  let fullMs = 0;
-  let hits = 0;
-  // The first kill comes as the load starts; its re-run, uninterrupted, gives the span for the others.
-  for (let i = 0; i <= KILL_FRACTIONS.length; i++) {
-    const db = join(dir, `killed-${i}.duckdb`);
-    copyFileSync(base, db);
-    const killAfter = i === 0 ? startupMs : Math.round(startupMs + KILL_FRACTIONS[i - 1]! * (fullMs - startupMs));
-    const run = startScript('load', ['--db', db, big]);
-    await sleep(killAfter);
-    const killed = run.child.kill('SIGKILL'); // false when the load already finished
-    const outcome = await run.done;
-
-    // After the kill: all of the file or nothing of it, never a part.
-    const landedBefore = await withWarehouse(db, {}, async (w) => {
-      const messages = await count(w.connection, "select count(*) from raw_messages where _source = 'big.jsonl'");
-      const loads = await count(w.connection, "select count(*) from raw_loads where source = 'big.jsonl'");
-      const rejects = await count(w.connection, "select count(*) from raw_rejected where _source = 'big.jsonl'");
-      expect([messages, rejects, loads]).toSatisfy(
-        ([m, r, l]: number[]) => (m === 0 && r === 0 && l === 0) || (m === accepted && r === rejected && l === 1),
-      );
-      expect(await count(w.connection, 'select count(*) from raw_messages')).toBe(3 + messages);
-      return loads === 1;
+it(
+  'a SIGKILL mid-load leaves nothing of the file; the re-run lands each line exactly once',
+  { timeout: 240_000 },
+  async () => {
+    const dir = landingTempDir();
+    const big = join(dir, 'big.jsonl');
+    const { truth } = await writeSimulationJsonl(big, {
+      messages: 150_000,
+      seed: 21,
+      malformedRate: 0.01,
     });
-    if (!landedBefore) {
-      hits++;
-      expect(outcome.signal).toBe('SIGKILL');
-    } else if (!killed) {
-      expect(outcome.code).toBe(0);
-    }
+    const accepted = truth.messages;
+    const rejected = truth.malformed_lines;
+    const lines = accepted + rejected;
 
-    // The re-run: lands the file, or refuses it when the killed run had already committed it.
-    started = Date.now();
-    const rerun = await runScript('load', ['--db', db, big]);
-    if (i === 0) fullMs = Date.now() - started;
-    if (landedBefore) {
-      expect(rerun.code).toBe(1);
-      expect(rerun.stderr).toMatch(/already landed as batch 2/);
-    } else {
-      expect(rerun.stderr).toBe('');
-      expect(rerun.code).toBe(0);
-      expect(rerun.stdout).toMatch(/big\.jsonl: batch 2, 150,000 accepted, [\d,]+ rejected in/);
-    }
+    // A warehouse that already holds 3 messages: the big file's offsets must start at 4.
+    const base = join(dir, 'base.duckdb');
+    await withWarehouse(base, {}, async (w) => {
+      const before = join(dir, 'before.jsonl');
+      writeFileSync(
+        before,
+        ['a', 'b', 'c'].map((id) => messageLine({ message_id: id })).join('\n') + '\n',
+      );
+      expect(await loadFile(w, before)).toMatchObject({ status: 'landed', lastOffset: 3 });
+    });
 
-    await withWarehouse(db, { readOnly: true }, async (w) => {
-      const [landed] = await rows(
-        w.connection,
-        `select count(*) as n, count(distinct _line) as lines, count(distinct _offset) as offsets,
+    // Start-up (node, tsx, opening the warehouse) without any load.
+    let started = Date.now();
+    const startupCopy = join(dir, 'startup.duckdb');
+    copyFileSync(base, startupCopy);
+    expect((await runScript('load', ['--db', startupCopy, join(dir, 'missing.jsonl')])).code).toBe(
+      1,
+    );
+    const startupMs = Date.now() - started;
+
+    let fullMs = 0;
+    let hits = 0;
+    // The first kill comes as the load starts; its re-run, uninterrupted, gives the span for the others.
+    for (let i = 0; i <= KILL_FRACTIONS.length; i++) {
+      const db = join(dir, `killed-${i}.duckdb`);
+      copyFileSync(base, db);
+      const killAfter =
+        i === 0 ? startupMs : Math.round(startupMs + KILL_FRACTIONS[i - 1]! * (fullMs - startupMs));
+      const run = startScript('load', ['--db', db, big]);
+      await sleep(killAfter);
+      const killed = run.child.kill('SIGKILL'); // false when the load already finished
+      const outcome = await run.done;
+
+      // After the kill: all of the file or nothing of it, never a part.
+      const landedBefore = await withWarehouse(db, {}, async (w) => {
+        const messages = await count(
+          w.connection,
+          "select count(*) from raw_messages where _source = 'big.jsonl'",
+        );
+        const loads = await count(
+          w.connection,
+          "select count(*) from raw_loads where source = 'big.jsonl'",
+        );
+        const rejects = await count(
+          w.connection,
+          "select count(*) from raw_rejected where _source = 'big.jsonl'",
+        );
+        expect([messages, rejects, loads]).toSatisfy(
+          ([m, r, l]: number[]) =>
+            (m === 0 && r === 0 && l === 0) || (m === accepted && r === rejected && l === 1),
+        );
+        expect(await count(w.connection, 'select count(*) from raw_messages')).toBe(3 + messages);
+        return loads === 1;
+      });
+      if (!landedBefore) {
+        hits++;
+        expect(outcome.signal).toBe('SIGKILL');
+      } else if (!killed) {
+        expect(outcome.code).toBe(0);
+      }
+
+      // The re-run: lands the file, or refuses it when the killed run had already committed it.
+      started = Date.now();
+      const rerun = await runScript('load', ['--db', db, big]);
+      if (i === 0) fullMs = Date.now() - started;
+      if (landedBefore) {
+        expect(rerun.code).toBe(1);
+        expect(rerun.stderr).toMatch(/already landed as batch 2/);
+      } else {
+        expect(rerun.stderr).toBe('');
+        expect(rerun.code).toBe(0);
+        expect(rerun.stdout).toMatch(/big\.jsonl: batch 2, 150,000 accepted, [\d,]+ rejected in/);
+      }
+
+      await withWarehouse(db, { readOnly: true }, async (w) => {
+        const [landed] = await rows(
+          w.connection,
+          `select count(*) as n, count(distinct _line) as lines, count(distinct _offset) as offsets,
             min(_offset) as first, max(_offset) as last,
             count(*) filter (where _offset <> 3 + rank) as misordered
          from (select *, row_number() over (order by _line) as rank from raw_messages where _source = 'big.jsonl')`,
-      );
-      expect(landed).toEqual({
-        n: String(accepted),
-        lines: String(accepted),
-        offsets: String(accepted),
-        first: '4',
-        last: String(3 + accepted),
-        misordered: '0',
-      });
-      expect(await count(w.connection, 'select count(distinct _offset) = count(*) and max(_offset) = count(*) from raw_messages')).toBe(1);
-      expect(
-        await count(
-          w.connection,
-          `select count(distinct _line) from (
+        );
+        expect(landed).toEqual({
+          n: String(accepted),
+          lines: String(accepted),
+          offsets: String(accepted),
+          first: '4',
+          last: String(3 + accepted),
+          misordered: '0',
+        });
+        expect(
+          await count(
+            w.connection,
+            'select count(distinct _offset) = count(*) and max(_offset) = count(*) from raw_messages',
+          ),
+        ).toBe(1);
+        expect(
+          await count(
+            w.connection,
+            `select count(distinct _line) from (
               select _line from raw_messages where _source = 'big.jsonl'
               union all select _line from raw_rejected where _source = 'big.jsonl')`,
-        ),
-      ).toBe(lines);
-      expect(await count(w.connection, "select count(*) from raw_rejected where _source = 'big.jsonl'")).toBe(rejected);
-      expect(await rows(w.connection, "select batch_id, lines_read, accepted, rejected, first_offset, last_offset from raw_loads where source = 'big.jsonl'")).toEqual([
-        { batch_id: '2', lines_read: String(lines), accepted: String(accepted), rejected: String(rejected), first_offset: '4', last_offset: String(3 + accepted) },
-      ]);
-    });
-  }
-  // Proving too little otherwise: most kills must hit a running load.
-  expect(hits, `kills that hit a running load, of ${KILL_FRACTIONS.length + 1}`).toBeGreaterThanOrEqual(2);
-});
+          ),
+        ).toBe(lines);
+        expect(
+          await count(
+            w.connection,
+            "select count(*) from raw_rejected where _source = 'big.jsonl'",
+          ),
+        ).toBe(rejected);
+        expect(
+          await rows(
+            w.connection,
+            "select batch_id, lines_read, accepted, rejected, first_offset, last_offset from raw_loads where source = 'big.jsonl'",
+          ),
+        ).toEqual([
+          {
+            batch_id: '2',
+            lines_read: String(lines),
+            accepted: String(accepted),
+            rejected: String(rejected),
+            first_offset: '4',
+            last_offset: String(3 + accepted),
+          },
+        ]);
+      });
+    }
+    // Proving too little otherwise: most kills must hit a running load.
+    expect(
+      hits,
+      `kills that hit a running load, of ${KILL_FRACTIONS.length + 1}`,
+    ).toBeGreaterThanOrEqual(2);
+  },
+);

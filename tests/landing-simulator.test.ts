@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { landSimulation, writeSimulationJsonl } from '../src/landing/land-simulation.js';
 import { loadFile } from '../src/landing/load-file.js';
 import type { SimulationOptions } from '../src/landing/simulation-options.js';
-import { cleanupLanding, count, landingTempDir, openTestWarehouse, rows, runScript } from './support/landing-fixtures.js';
+import {
+  cleanupLanding,
+  count,
+  landingTempDir,
+  openTestWarehouse,
+  rows,
+  runScript,
+} from './support/landing-fixtures.js';
 import { truthFromJsonl } from './support/landing-truth.js';
 
 afterEach(cleanupLanding);
@@ -24,11 +31,18 @@ const CHAOTIC: Partial<SimulationOptions> = {
   conflictRate: 0.02,
 };
 
-async function jsonl(options: Partial<SimulationOptions>, name = 'sim.jsonl'): Promise<{ path: string; text: string; truth: ReturnType<typeof truthFromJsonl> }> {
+async function jsonl(
+  options: Partial<SimulationOptions>,
+  name = 'sim.jsonl',
+): Promise<{ path: string; text: string; truth: ReturnType<typeof truthFromJsonl> }> {
   const path = join(landingTempDir(), name);
   const summary = await writeSimulationJsonl(path, options);
   const bytes = readFileSync(path);
-  return { path, text: (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'), truth: summary.truth };
+  return {
+    path,
+    text: (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'),
+    truth: summary.truth,
+  };
 }
 
 describe('determinism', () => {
@@ -48,8 +62,26 @@ describe('determinism', () => {
     const library = await jsonl({ ...CHAOTIC, malformedRate: 0.01 });
     const out = join(landingTempDir(), 'cli.jsonl');
     const result = await runScript('simulate', [
-      '--messages', '6000', '--seed', '11', '--partitions', '4', '--duplicate-rate', '0.2', '--out-of-order-rate', '0.15',
-      '--missing-rate', '0.03', '--late-rate', '0.02', '--conflict-rate', '0.02', '--malformed-rate', '0.01', '--out', out,
+      '--messages',
+      '6000',
+      '--seed',
+      '11',
+      '--partitions',
+      '4',
+      '--duplicate-rate',
+      '0.2',
+      '--out-of-order-rate',
+      '0.15',
+      '--missing-rate',
+      '0.03',
+      '--late-rate',
+      '0.02',
+      '--conflict-rate',
+      '0.02',
+      '--malformed-rate',
+      '0.01',
+      '--out',
+      out,
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -79,20 +111,42 @@ describe('ground truth', () => {
       lateRate: 0,
       conflictRate: 0,
     });
-    expect(calm.truth).toMatchObject({ messages: 2000, unique_messages: 2000, redeliveries: 0, missing_sequences: 0, late_messages: 0, out_of_order_messages: 0, payload_conflicts: 0 });
+    expect(calm.truth).toMatchObject({
+      messages: 2000,
+      unique_messages: 2000,
+      redeliveries: 0,
+      missing_sequences: 0,
+      late_messages: 0,
+      out_of_order_messages: 0,
+      payload_conflicts: 0,
+    });
     expect(calm.truth).toEqual(truthFromJsonl(calm.text));
   });
 
   it('payment lifecycles only: authorized first, then captured or failed, refunded only after captured', async () => {
-    const run = await jsonl({ messages: 4000, seed: 5, outOfOrderRate: 0, lateRate: 0, duplicateRate: 0, conflictRate: 0, missingRate: 0 });
+    const run = await jsonl({
+      messages: 4000,
+      seed: 5,
+      outOfOrderRate: 0,
+      lateRate: 0,
+      duplicateRate: 0,
+      conflictRate: 0,
+      missingRate: 0,
+    });
     const events = new Map<string, string[]>();
     for (const line of run.text.trimEnd().split('\n')) {
-      const { payload } = JSON.parse(line) as { payload: { transaction_id: string; event_type: string } };
-      events.set(payload.transaction_id, [...(events.get(payload.transaction_id) ?? []), payload.event_type]);
+      const { payload } = JSON.parse(line) as {
+        payload: { transaction_id: string; event_type: string };
+      };
+      events.set(payload.transaction_id, [
+        ...(events.get(payload.transaction_id) ?? []),
+        payload.event_type,
+      ]);
     }
     const shapes = new Set([...events.values()].map((e) => e.join('>')));
     // lifecycles still open when the run ends stop early
-    for (const shape of shapes) expect(shape).toMatch(/^authorized(>captured(>refunded)?|>failed)?$/);
+    for (const shape of shapes)
+      expect(shape).toMatch(/^authorized(>captured(>refunded)?|>failed)?$/);
     expect(shapes).toContain('authorized>captured>refunded');
     expect(shapes).toContain('authorized>failed');
   });
@@ -109,13 +163,22 @@ describe('landing a simulation', () => {
     expect(load).toMatchObject({ status: 'landed', accepted: 4000, rejected: 0 });
 
     const columns = `_offset, message_id, sequence_id, partition_id, created_at, transaction_id, event_type, amount, currency, customer_id, payload::VARCHAR, _line`;
-    const fromSimulation = await rows(simulated.connection, `select ${columns} from raw_messages order by _offset`);
-    const fromLoader = await rows(loaded.connection, `select ${columns} from raw_messages order by _offset`);
+    const fromSimulation = await rows(
+      simulated.connection,
+      `select ${columns} from raw_messages order by _offset`,
+    );
+    const fromLoader = await rows(
+      loaded.connection,
+      `select ${columns} from raw_messages order by _offset`,
+    );
     expect(fromSimulation).toHaveLength(4000);
     expect(fromSimulation).toEqual(fromLoader);
 
     expect(summary.truth).toEqual(file.truth);
-    const [truth] = await rows(simulated.connection, 'select * exclude (start_at) from raw_simulations');
+    const [truth] = await rows(
+      simulated.connection,
+      'select * exclude (start_at) from raw_simulations',
+    );
     expect(truth).toMatchObject({
       batch_id: '1',
       seed: '11',
@@ -124,13 +187,26 @@ describe('landing a simulation', () => {
       watermark_minutes: 60,
       ...Object.fromEntries(Object.entries(file.truth).map(([k, v]) => [k, String(v)])),
     });
-    const [ledger] = await rows(simulated.connection, 'select kind, lines_read, accepted, rejected, first_offset, last_offset, replay_of from raw_loads');
-    expect(ledger).toEqual({ kind: 'simulation', lines_read: '4000', accepted: '4000', rejected: '0', first_offset: '1', last_offset: '4000', replay_of: null });
+    const [ledger] = await rows(
+      simulated.connection,
+      'select kind, lines_read, accepted, rejected, first_offset, last_offset, replay_of from raw_loads',
+    );
+    expect(ledger).toEqual({
+      kind: 'simulation',
+      lines_read: '4000',
+      accepted: '4000',
+      rejected: '0',
+      first_offset: '1',
+      last_offset: '4000',
+      replay_of: null,
+    });
 
     // A second run continues: offsets, sequences per partition and event time all move on.
     const second = await landSimulation(simulated, { ...options, seed: 12 });
     expect(second).toMatchObject({ batchId: 2, firstOffset: 4001, lastOffset: 8000 });
-    expect(await count(simulated.connection, 'select count(distinct _offset) from raw_messages')).toBe(8000);
+    expect(
+      await count(simulated.connection, 'select count(distinct _offset) from raw_messages'),
+    ).toBe(8000);
     expect(
       await count(
         simulated.connection,
@@ -144,26 +220,52 @@ describe('landing a simulation', () => {
         `select (select min(created_at) from raw_messages where _batch_id = 2) > (select max(created_at) from raw_messages where _batch_id = 1)`,
       ),
     ).toBe(1);
-    const [secondTruth] = await rows(simulated.connection, 'select missing_sequences, unique_messages from raw_simulations where batch_id = 2');
-    expect(secondTruth).toEqual({ missing_sequences: String(second.truth.missing_sequences), unique_messages: String(second.truth.unique_messages) });
+    const [secondTruth] = await rows(
+      simulated.connection,
+      'select missing_sequences, unique_messages from raw_simulations where batch_id = 2',
+    );
+    expect(secondTruth).toEqual({
+      missing_sequences: String(second.truth.missing_sequences),
+      unique_messages: String(second.truth.unique_messages),
+    });
   });
 });
 
 describe('invalid invocations', () => {
   it('refuses malformed lines outside JSONL, and bad flag values, with exit 2 and one line naming the flag', async () => {
     const db = join(landingTempDir(), 'w.duckdb');
-    const malformed = await runScript('simulate', ['--messages', '10', '--malformed-rate', '0.1', '--db', db]);
+    const malformed = await runScript('simulate', [
+      '--messages',
+      '10',
+      '--malformed-rate',
+      '0.1',
+      '--db',
+      db,
+    ]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/malformed-rate: .*--out FILE/);
-    const partitions = await runScript('simulate', ['--messages', '10', '--partitions', '0', '--db', db]);
+    const partitions = await runScript('simulate', [
+      '--messages',
+      '10',
+      '--partitions',
+      '0',
+      '--db',
+      db,
+    ]);
     expect(partitions.code).toBe(2);
     expect(partitions.stderr).toMatch(/partitions: must be a whole number from 1/);
     const rate = await runScript('simulate', ['--duplicate-rate', '1.5', '--db', db]);
     expect(rate.code).toBe(2);
     expect(rate.stderr).toMatch(/--duplicate-rate.*probability/);
-    const out = await runScript('simulate', ['--messages', '10', '--out', join(landingTempDir(), 'no', 'such', 'dir.jsonl')]);
+    const out = await runScript('simulate', [
+      '--messages',
+      '10',
+      '--out',
+      join(landingTempDir(), 'no', 'such', 'dir.jsonl'),
+    ]);
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/dir\.jsonl: cannot write/);
-    for (const result of [malformed, partitions, rate, out]) expect(result.stderr).not.toMatch(/\n\s+at /);
+    for (const result of [malformed, partitions, rate, out])
+      expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

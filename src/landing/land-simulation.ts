@@ -52,11 +52,17 @@ function validate(options: SimulationOptions): void {
   const fail = (message: string): never => {
     throw new UserError(message, 2);
   };
-  if (!Number.isSafeInteger(options.messages) || options.messages < 1) fail(`messages: must be a whole number >= 1, got ${options.messages}`);
-  if (!Number.isInteger(options.partitions) || options.partitions < 1 || options.partitions > 10_000) {
+  if (!Number.isSafeInteger(options.messages) || options.messages < 1)
+    fail(`messages: must be a whole number >= 1, got ${options.messages}`);
+  if (
+    !Number.isInteger(options.partitions) ||
+    options.partitions < 1 ||
+    options.partitions > 10_000
+  ) {
     fail(`partitions: must be a whole number from 1 to 10000, got ${options.partitions}`);
   }
-  if (!Number.isSafeInteger(options.seed)) fail(`seed: must be a whole number, got ${options.seed}`);
+  if (!Number.isSafeInteger(options.seed))
+    fail(`seed: must be a whole number, got ${options.seed}`);
   if (!Number.isFinite(options.startMs)) fail('start: not a valid timestamp');
   const rates: [string, number][] = [
     ['duplicate-rate', options.duplicateRate],
@@ -69,7 +75,8 @@ function validate(options: SimulationOptions): void {
   for (const [name, rate] of rates) {
     if (!(rate >= 0 && rate < 1)) fail(`${name}: must be a probability in [0, 1), got ${rate}`);
   }
-  if (options.lateRate + options.outOfOrderRate >= 1) fail('late-rate + out-of-order-rate: must stay below 1');
+  if (options.lateRate + options.outOfOrderRate >= 1)
+    fail('late-rate + out-of-order-rate: must stay below 1');
 }
 
 /** Reads where the warehouse's stream stands, so that a simulation continues it. */
@@ -82,11 +89,15 @@ export async function readStreamState(connection: DuckDBConnection): Promise<Str
   for (const [p, min, max, distinct] of reader.getRows()) {
     partitions.set(Number(p), { min: Number(min), max: Number(max), distinct: Number(distinct) });
   }
-  const newest = await connection.runAndReadAll('select epoch_ms(max(created_at)) from raw_messages');
+  const newest = await connection.runAndReadAll(
+    'select epoch_ms(max(created_at)) from raw_messages',
+  );
   const maxCreated = newest.getRows()[0]?.[0];
-  return { partitions, maxCreatedMs: maxCreated === null || maxCreated === undefined ? null : Number(maxCreated) };
+  return {
+    partitions,
+    maxCreatedMs: maxCreated === null || maxCreated === undefined ? null : Number(maxCreated),
+  };
 }
-
 
 /** A SQL list literal of strings, indexed 1-based by `code + 1`. */
 function listLiteral(values: readonly string[]): string {
@@ -191,7 +202,10 @@ export async function landSimulation(
   const asked: SimulationOptions = { ...DEFAULT_SIMULATION_OPTIONS, ...requested };
   validate(asked);
   if (asked.malformedRate > 0) {
-    throw new UserError('malformed-rate: malformed lines exist only in JSONL output; add --out FILE', 2);
+    throw new UserError(
+      'malformed-rate: malformed lines exist only in JSONL output; add --out FILE',
+      2,
+    );
   }
   const { connection } = warehouse;
   await ensureLandingTables(connection);
@@ -202,7 +216,10 @@ export async function landSimulation(
       const state = await readStreamState(connection);
       const options: SimulationOptions = {
         ...asked,
-        startMs: state.maxCreatedMs === null ? asked.startMs : Math.max(asked.startMs, state.maxCreatedMs + 1000),
+        startMs:
+          state.maxCreatedMs === null
+            ? asked.startMs
+            : Math.max(asked.startMs, state.maxCreatedMs + 1000),
       };
       const { batchId, firstOffset } = await nextBatch(connection);
       const source = describeSimulation(options);
@@ -221,7 +238,15 @@ export async function landSimulation(
         const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
         await pending; // the previous chunk's insert (from the other file) must finish first
         writeFileSync(file, buffer.contents());
-        pending = connection.run(insertStagedChunkSql(file, { firstOffset, batchId, source, loadedAt, runTag: stream.runTag }));
+        pending = connection.run(
+          insertStagedChunkSql(file, {
+            firstOffset,
+            batchId,
+            source,
+            loadedAt,
+            runTag: stream.runTag,
+          }),
+        );
         onProgress?.(stream.truth.messages, options.messages);
       }
       await pending;
@@ -243,20 +268,22 @@ export async function landSimulation(
         startedAt,
         finishedAt,
       });
-      await connection.run(`insert into raw_simulations by name select ${[
-        `${batchId} as batch_id`,
-        `${options.seed} as seed`,
-        ...Object.entries(truth).map(([name, value]) => `${value} as ${name}`),
-        `${options.partitions} as partitions`,
-        `${options.duplicateRate} as duplicate_rate`,
-        `${options.outOfOrderRate} as out_of_order_rate`,
-        `${options.missingRate} as missing_rate`,
-        `${options.lateRate} as late_rate`,
-        `${options.conflictRate} as conflict_rate`,
-        `${options.malformedRate} as malformed_rate`,
-        `${TRUTH_WATERMARK_MINUTES} as watermark_minutes`,
-        `${timestampLiteral(new Date(options.startMs))} as start_at`,
-      ].join(', ')}`);
+      await connection.run(
+        `insert into raw_simulations by name select ${[
+          `${batchId} as batch_id`,
+          `${options.seed} as seed`,
+          ...Object.entries(truth).map(([name, value]) => `${value} as ${name}`),
+          `${options.partitions} as partitions`,
+          `${options.duplicateRate} as duplicate_rate`,
+          `${options.outOfOrderRate} as out_of_order_rate`,
+          `${options.missingRate} as missing_rate`,
+          `${options.lateRate} as late_rate`,
+          `${options.conflictRate} as conflict_rate`,
+          `${options.malformedRate} as malformed_rate`,
+          `${TRUTH_WATERMARK_MINUTES} as watermark_minutes`,
+          `${timestampLiteral(new Date(options.startMs))} as start_at`,
+        ].join(', ')}`,
+      );
       return {
         batchId,
         options,
@@ -294,7 +321,9 @@ export async function writeSimulationJsonl(
   const out: Writable = gzip ?? file;
   const finished = once(file, 'close');
   const failed = new Promise<never>((_, reject) => {
-    file.once('error', (cause: Error) => reject(new UserError(`${path}: cannot write (${cause.message})`, 1, { cause })));
+    file.once('error', (cause: Error) =>
+      reject(new UserError(`${path}: cannot write (${cause.message})`, 1, { cause })),
+    );
   });
   const hash = createHash('sha256');
   const stream = new SimulationStream(options, EMPTY_STREAM_STATE);

@@ -5,7 +5,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
  * `raw_messages` (accepted messages), `raw_rejected` (rejected lines), `raw_loads` (the ledger, one row
  * per landed file or simulation) and `raw_simulations` (the simulator's ground truth per batch).
  */
-export const LANDING_TABLES = ['raw_messages', 'raw_rejected', 'raw_loads', 'raw_simulations'] as const;
+export const LANDING_TABLES = [
+  'raw_messages',
+  'raw_rejected',
+  'raw_loads',
+  'raw_simulations',
+] as const;
 
 const LANDING_DDL: readonly string[] = [
   `create table if not exists raw_messages (

@@ -58,7 +58,11 @@ export async function findLandedContent(
   );
   const row = reader.getRowObjectsJson()[0];
   if (!row) return undefined;
-  return { batchId: Number(row['batch_id']), source: String(row['source']), startedAt: String(row['started_at']) };
+  return {
+    batchId: Number(row['batch_id']),
+    source: String(row['source']),
+    startedAt: String(row['started_at']),
+  };
 }
 
 /** A JS date as a TIMESTAMPTZ SQL literal (time-zone independent). */
@@ -92,7 +96,10 @@ export async function recordLoad(connection: DuckDBConnection, record: LoadRecor
 }
 
 /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  connection: DuckDBConnection,
+  work: () => Promise<T>,
+): Promise<T> {
   await connection.run('begin transaction');
   try {
     const result = await work();

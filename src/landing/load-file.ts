@@ -4,7 +4,13 @@ import { isInteractive, printInfo } from '../report/console.js';
 import type { Warehouse } from '../warehouse/open-warehouse.js';
 import { quoteLiteral } from '../warehouse/quote.js';
 import { ensureLandingTables } from './landing-schema.js';
-import { findLandedContent, inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
+import {
+  findLandedContent,
+  inTransaction,
+  nextBatch,
+  recordLoad,
+  timestampLiteral,
+} from './ledger.js';
 import { validateLinesSql } from './message-contract.js';
 import { readSourceFile } from './read-source-file.js';
 
@@ -111,7 +117,11 @@ async function landLines(
   const row = reader.getRows()[0] ?? [];
   await connection.run('drop table _landing_lines');
   await connection.run('drop table _landing_checked');
-  return { linesRead: Number(row[0] ?? 0), accepted: Number(row[1] ?? 0), rejected: Number(row[2] ?? 0) };
+  return {
+    linesRead: Number(row[0] ?? 0),
+    accepted: Number(row[1] ?? 0),
+    rejected: Number(row[2] ?? 0),
+  };
 }
 
 /**
@@ -121,7 +131,11 @@ async function landLines(
  * `replay_of` set to the original batch. Problems with the file itself (missing, directory,
  * unreadable, empty, corrupt gzip, not UTF-8) become a `failed` result naming the file.
  */
-export async function loadFile(warehouse: Warehouse, path: string, options: LoadOptions = {}): Promise<LoadFileResult> {
+export async function loadFile(
+  warehouse: Warehouse,
+  path: string,
+  options: LoadOptions = {},
+): Promise<LoadFileResult> {
   const startedAt = new Date();
   let source;
   try {

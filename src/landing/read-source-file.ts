@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  closeSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -91,7 +100,11 @@ export async function readSourceFile(path: string): Promise<SourceFile> {
       tempDir = mkdtempSync(join(tmpdir(), 'landing-gunzip-'));
       textPath = join(tempDir, 'content.jsonl');
       await pipeline(createReadStream(path), hashing, createGunzip(), createWriteStream(textPath));
-      if (statSync(textPath).size === 0) throw new UserError(`${path} is empty (no bytes after gzip decompression): nothing to land`, 1);
+      if (statSync(textPath).size === 0)
+        throw new UserError(
+          `${path} is empty (no bytes after gzip decompression): nothing to land`,
+          1,
+        );
     } else {
       for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     }
@@ -99,8 +112,16 @@ export async function readSourceFile(path: string): Promise<SourceFile> {
     cleanup();
     if (error instanceof UserError) throw error;
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) {
-      throw new UserError(`${path}: corrupt or truncated gzip data (${e.message}): nothing landed`, 1, { cause: e });
+    if (
+      e.code === 'Z_DATA_ERROR' ||
+      e.code === 'Z_BUF_ERROR' ||
+      /unexpected end of file/i.test(e.message)
+    ) {
+      throw new UserError(
+        `${path}: corrupt or truncated gzip data (${e.message}): nothing landed`,
+        1,
+        { cause: e },
+      );
     }
     throw fileProblem(path, e);
   }

@@ -12,7 +12,10 @@ export interface StreamState {
   readonly maxCreatedMs: number | null;
 }
 
-export const EMPTY_STREAM_STATE: StreamState = Object.freeze({ partitions: new Map(), maxCreatedMs: null });
+export const EMPTY_STREAM_STATE: StreamState = Object.freeze({
+  partitions: new Map(),
+  maxCreatedMs: null,
+});
 
 /** The ground truth of one run, measured with the pipeline's definitions (issue 4) while emitting. */
 export interface SimulationTruth {
@@ -161,7 +164,6 @@ function formatCents(cents: number): string {
   return `${Math.floor(cents / 100)}.${rest < 10 ? '0' : ''}${rest}`;
 }
 
-
 /**
  * A deterministic chaotic payment-event stream, produced in chunks with bounded memory: messages
  * that are held back (out of order, late) or redelivered wait in small buffers, never the whole
@@ -228,7 +230,11 @@ export class SimulationStream {
    * Emits up to `limit` rows, calling `onMessage` for each and `onMalformed` for each malformed line
    * (only when `malformedRate` > 0). Returns the number of rows emitted.
    */
-  fill(limit: number, onMessage: (m: EmittedMessage) => void, onMalformed?: (line: string) => void): number {
+  fill(
+    limit: number,
+    onMessage: (m: EmittedMessage) => void,
+    onMalformed?: (line: string) => void,
+  ): number {
     let count = 0;
     while (count < limit) {
       if (this.readyHead < this.ready.length) {
@@ -301,7 +307,10 @@ export class SimulationStream {
     if (this.originals > 0) this.clockMs += 1 + prng.below(4000);
     let txn: Transaction;
     let eventType: number;
-    if (this.open.length === 0 || (this.open.length < MAX_OPEN_TRANSACTIONS && prng.next() < 0.45)) {
+    if (
+      this.open.length === 0 ||
+      (this.open.length < MAX_OPEN_TRANSACTIONS && prng.next() < 0.45)
+    ) {
       txn = this.newTransaction();
       eventType = AUTHORIZED;
       this.open.push(txn);
@@ -370,15 +379,21 @@ export class SimulationStream {
     onMalformed: ((line: string) => void) | undefined,
   ): void {
     const truth = this.truth;
-    if (onMalformed && this.options.malformedRate > 0 && this.malformedPrng.next() < this.options.malformedRate) {
+    if (
+      onMalformed &&
+      this.options.malformedRate > 0 &&
+      this.malformedPrng.next() < this.options.malformedRate
+    ) {
       onMalformed(this.malformedLine(msg));
       truth.malformed_lines++;
     }
     this.emitted++;
     truth.messages++;
     // Lateness against every earlier arrival, as the pipeline's watermark does.
-    if (this.maxCreatedMs !== null && msg.createdAtMs < this.maxCreatedMs - WATERMARK_MS) truth.late_messages++;
-    if (this.maxCreatedMs === null || msg.createdAtMs > this.maxCreatedMs) this.maxCreatedMs = msg.createdAtMs;
+    if (this.maxCreatedMs !== null && msg.createdAtMs < this.maxCreatedMs - WATERMARK_MS)
+      truth.late_messages++;
+    if (this.maxCreatedMs === null || msg.createdAtMs > this.maxCreatedMs)
+      this.maxCreatedMs = msg.createdAtMs;
     if (!msg.emitted) {
       msg.emitted = true;
       truth.unique_messages++;
@@ -442,7 +457,8 @@ export class SimulationStream {
     const messageId = `${this.runTag}-m${msg.messageNo}`;
     const whole = `{"message_id":"${messageId}-bad","sequence_id":${msg.sequenceId},"partition_id":${msg.partitionId}}`;
     if (kind === 0) return whole.slice(0, 1 + this.malformedPrng.below(whole.length - 2));
-    if (kind === 1) return `{"message_id":"${messageId}-bad","sequence_id":"${msg.sequenceId}","partition_id":0}`;
+    if (kind === 1)
+      return `{"message_id":"${messageId}-bad","sequence_id":"${msg.sequenceId}","partition_id":0}`;
     return `["${messageId}-bad"]`;
   }
 }

@@ -55,7 +55,8 @@ function writeInteger(bytes: Buffer, at: number, value: number): number {
     bytes[at + 1] = 0x31;
     return at + 2;
   }
-  if (!(value >= 0) || !Number.isSafeInteger(value)) throw new RangeError(`cannot stage ${value}: not a safe integer >= -1`);
+  if (!(value >= 0) || !Number.isSafeInteger(value))
+    throw new RangeError(`cannot stage ${value}: not a safe integer >= -1`);
   let digits = 1;
   for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   let rest = value;

@@ -39,7 +39,10 @@ export function cleanupLanding(): void {
 }
 
 /** Rows as plain JSON values (BIGINTs and DECIMALs as strings, timestamps as text). */
-export async function rows(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+export async function rows(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }
@@ -57,7 +60,13 @@ export function validMessage(): Record<string, unknown> {
     sequence_id: 7,
     partition_id: 0,
     created_at: '2025-01-13T10:00:00.123Z',
-    payload: { transaction_id: 't-1', event_type: 'captured', amount: 12.5, currency: 'EUR', customer_id: 'c-9' },
+    payload: {
+      transaction_id: 't-1',
+      event_type: 'captured',
+      amount: 12.5,
+      currency: 'EUR',
+      customer_id: 'c-9',
+    },
   };
 }
 
@@ -72,7 +81,9 @@ export function messageLine(changes: Record<string, unknown> = {}): string {
   const message = validMessage();
   const payload = message['payload'] as Record<string, unknown>;
   for (const [key, value] of Object.entries(changes)) {
-    const [target, name] = key.startsWith('payload.') ? [payload, key.slice('payload.'.length)] : [message, key];
+    const [target, name] = key.startsWith('payload.')
+      ? [payload, key.slice('payload.'.length)]
+      : [message, key];
     if (value === ABSENT) delete target[name];
     else target[name] = value;
   }
@@ -95,11 +106,15 @@ export function startScript(
   args: readonly string[],
   options: { uid?: number; gid?: number } = {},
 ): { child: ChildProcess; done: Promise<ScriptResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPOSITORY_ROOT, 'scripts', `${script}.ts`), ...args], {
-    cwd: REPOSITORY_ROOT,
-    env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', DUCKDB_THREADS: '1' },
-    ...options,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPOSITORY_ROOT, 'scripts', `${script}.ts`), ...args],
+    {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', DUCKDB_THREADS: '1' },
+      ...options,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -112,6 +127,10 @@ export function startScript(
 }
 
 /** Runs `scripts/<script>.ts` to the end (as another user when `uid`/`gid` are given); see {@link startScript}. */
-export function runScript(script: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<ScriptResult> {
+export function runScript(
+  script: string,
+  args: readonly string[],
+  options: { uid?: number; gid?: number } = {},
+): Promise<ScriptResult> {
   return startScript(script, args, options).done;
 }

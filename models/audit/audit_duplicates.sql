@@ -47,17 +47,36 @@ copies as (
 
 {% else %}
 
-copies as (
+-- Two phases: find the keys with more than one copy on the key columns alone (a plain count per
+-- key), then aggregate only their copies. Grouping every Bronze row with count(distinct
+-- payload_hash) and arg_min/arg_max was 2.5x slower at 1M rows.
+duplicated_keys as (
 
     select
-        composite_hash,
         message_id,
         sequence_id,
         partition_id,
-        payload_hash,
-        _offset,
-        _loaded_at,
     from {{ ref('bronze_events') }}
+    group by message_id, sequence_id, partition_id
+    having count(*) > 1
+
+),
+
+copies as (
+
+    select
+        bronze.composite_hash,
+        bronze.message_id,
+        bronze.sequence_id,
+        bronze.partition_id,
+        bronze.payload_hash,
+        bronze._offset,
+        bronze._loaded_at,
+    from {{ ref('bronze_events') }} as bronze
+    semi join duplicated_keys
+        on bronze.message_id = duplicated_keys.message_id
+        and bronze.sequence_id = duplicated_keys.sequence_id
+        and bronze.partition_id = duplicated_keys.partition_id
 
 ),
 

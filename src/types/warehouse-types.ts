@@ -116,6 +116,28 @@ export interface GoldDailyRevenue {
   refunded_amount: string | null;
 }
 
+/** Table `int_distinct_counts`. */
+export interface IntDistinctCounts {
+  /** BIGINT */
+  bronze_to_offset: bigint | null;
+  /** BIGINT */
+  silver_to_offset: bigint | null;
+  /** BIGINT */
+  bronze_rows: bigint | null;
+  /** BIGINT */
+  bronze_new_keys: bigint | null;
+  /** BIGINT */
+  bronze_new_transactions: bigint | null;
+  /** BIGINT */
+  silver_rows: bigint | null;
+  /** BIGINT */
+  silver_new_keys: bigint | null;
+  /** BIGINT */
+  silver_new_hashes: bigint | null;
+  /** BIGINT */
+  silver_new_transactions: bigint | null;
+}
+
 /** Table `int_event_watermarks`. */
 export interface IntEventWatermarks {
   /** BIGINT */
@@ -380,6 +402,7 @@ export interface WarehouseDatabase {
   bronze_events: BronzeEvents;
   currencies: Currencies;
   gold_daily_revenue: GoldDailyRevenue;
+  int_distinct_counts: IntDistinctCounts;
   int_event_watermarks: IntEventWatermarks;
   int_key_first_copies: IntKeyFirstCopies;
   raw_loads: RawLoads;

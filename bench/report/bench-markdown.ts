@@ -1,0 +1,131 @@
+import type { BenchResult, StrategyResult } from '../lib/bench-result.js';
+import { describeMachine } from '../lib/machine-info.js';
+import { formatBytes, formatCount, formatRate, formatRatio, formatSeconds } from './format.js';
+import { LAB_BASELINE } from './lab-baseline.js';
+import { renderResultsMarkdown } from './results-table.js';
+
+/** Markers around the generated part of docs/bench.md; the text outside them is kept as written. */
+export const GENERATED_START = '<!-- bench:generated:start (npx tsx bench/write-docs.ts) -->';
+export const GENERATED_END = '<!-- bench:generated:end -->';
+
+/**
+ * The numbers part of docs/bench.md, from every scale's results: the machine, one table per scale
+ * (medians), every target with its measured value and verdict, the ratios against the lab table
+ * and against the naive peer, and where the full build's time goes.
+ */
+export function renderBenchMarkdown(results: readonly BenchResult[]): string {
+  if (results.length === 0) return 'No results yet: run `npm run bench -- --scale medium`.';
+  const latest = [...results].sort((a, b) => a.date.localeCompare(b.date)).at(-1)!;
+  const out: string[] = [];
+  out.push(
+    `Measured on ${describeMachine(latest.machine)} (${latest.machine.cpuModel}, ${latest.machine.platform}).`,
+    '',
+    '![throughput](bench/results/throughput.svg)',
+    '',
+  );
+  for (const result of results) {
+    const settings = [
+      result.settings.memoryLimit ? `memory_limit ${result.settings.memoryLimit}` : null,
+      result.settings.threads ? `threads ${result.settings.threads}` : null,
+    ].filter(Boolean);
+    out.push(
+      `### ${result.scale}: ${formatCount(result.messages)} messages`,
+      '',
+      `Median of ${result.repeat} run${result.repeat === 1 ? '' : 's'} per strategy, seed ${result.seed}, ` +
+        `${result.date.slice(0, 16).replace('T', ' ')} UTC` +
+        `${settings.length > 0 ? `, ${settings.join(', ')}` : ", DuckDB's default memory_limit and threads"}. ` +
+        'Memory is the peak RSS of the process running the strategy; disk is the warehouse growth.',
+      '',
+      renderResultsMarkdown(result),
+      '',
+      `naive / build: ${formatRatio(result.ratios.naiveOverBuild)}; incremental / build: ${percent(result.ratios.incrementalOverBuild)}.`,
+      '',
+    );
+  }
+  out.push('### Targets (issue 5)', '', ...renderTargets(results), '');
+  out.push('### Against the lab table', '', ...renderLabRatios(results), '');
+  out.push('### Where the full build spends its time', '', ...renderBuildBreakdown(results), '');
+  return out.join('\n');
+}
+
+/** Each target once, judged at the scale it applies to, with the measured value there. */
+function renderTargets(results: readonly BenchResult[]): string[] {
+  const lines = ['| target | judged at | measured | verdict |', '|---|---|---|---|'];
+  const seen = new Set<string>();
+  for (const result of results) {
+    for (const target of result.targets) {
+      if (target.passed === null || seen.has(target.id)) continue;
+      seen.add(target.id);
+      lines.push(
+        `| ${target.description} | ${target.appliesAt} | ${target.measured} | ${target.passed ? 'met' : '**not met**'} |`,
+      );
+    }
+  }
+  const missing = new Set(results.flatMap((r) => r.targets.map((t) => t.id)));
+  for (const id of seen) missing.delete(id);
+  for (const id of missing) {
+    const target = results.flatMap((r) => r.targets).find((t) => t.id === id)!;
+    lines.push(
+      `| ${target.description} | ${target.appliesAt} | no ${target.appliesAt} run recorded | not judged |`,
+    );
+  }
+  return lines;
+}
+
+/** Our rows/s divided by the lab's, for each lab row, at every scale. */
+function renderLabRatios(results: readonly BenchResult[]): string[] {
+  const lines = [
+    `| lab pattern | lab rows/s | ours | ${results.map((r) => `${r.scale} rows/s (× lab)`).join(' | ')} |`,
+    `|---|---|---|${results.map(() => '---').join('|')}|`,
+  ];
+  for (const row of LAB_BASELINE) {
+    const cells = results.map((result) => {
+      const ours = result.strategies.find((s) => s.name === row.strategy);
+      return ours
+        ? `${formatRate(ours.rowsPerSecond)} (${formatRatio(ours.rowsPerSecond / row.rowsPerSecond)})`
+        : 'n/a';
+    });
+    lines.push(
+      `| ${row.pattern} | ${formatRate(row.rowsPerSecond)} | ${row.strategy} | ${cells.join(' | ')} |`,
+    );
+  }
+  return lines;
+}
+
+/** Per-model seconds of the full and the incremental build at the largest scale recorded. */
+function renderBuildBreakdown(results: readonly BenchResult[]): string[] {
+  const largest = results.at(-1)!;
+  const build = largest.strategies.find((s) => s.name === 'build');
+  const incremental = largest.strategies.find((s) => s.name === 'incremental');
+  if (!build) return ['No build recorded.'];
+  const models = Object.keys(build.details)
+    .filter((k) => k.startsWith('seconds_'))
+    .sort((a, b) => Number(build.details[b]) - Number(build.details[a]));
+  const lines = [
+    `At ${largest.scale} (${formatCount(largest.messages)} messages), first run; the incremental build lands ${formatCount(largest.facts.incrementalRows)} more.`,
+    '',
+    '| node | full build | incremental build |',
+    '|---|---|---|',
+  ];
+  const cell = (s: StrategyResult | undefined, key: string) =>
+    s && typeof s.details[key] === 'number' ? formatSeconds(s.details[key]) : 'n/a';
+  for (const key of models)
+    lines.push(
+      `| ${key.slice('seconds_'.length)} | ${cell(build, key)} | ${cell(incremental, key)} |`,
+    );
+  lines.push(
+    `| all data tests | ${cell(build, 'test_seconds')} | ${cell(incremental, 'test_seconds')} |`,
+  );
+  lines.push(
+    `| whole build() call | ${cell(build, 'build_seconds')} | ${cell(incremental, 'build_seconds')} |`,
+  );
+  lines.push(
+    '',
+    `Peak memory of the full build: ${formatBytes(build.peakMemoryBytes)}; warehouse growth: ${formatBytes(build.diskGrowthBytes)}.`,
+  );
+  return lines;
+}
+
+function percent(ratio: number | null): string {
+  return ratio === null || !Number.isFinite(ratio) ? 'n/a' : `${(ratio * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BenchResult, StrategyResult } from '../bench/lib/bench-result.js';
+import { STRATEGY_NAMES } from '../bench/lib/bench-task.js';
+import { REPO_ROOT } from '../bench/lib/run-bench.js';
+import type { ScaleName } from '../bench/lib/scales.js';
+import {
+  GENERATED_END,
+  GENERATED_START,
+  renderBenchMarkdown,
+} from '../bench/report/bench-markdown.js';
+import { judgeTargets } from '../bench/report/targets.js';
+
+// docs/bench.md's numbers come from bench/results/*.json through bench/write-docs.ts: these tests
+// check that every target gets its verdict from the scale it applies to, that the lab ratios are
+// ours / lab, and that regenerating keeps the hand-written text around the generated section.
+
+function result(scale: ScaleName, messages: number, secondsPerStrategy: number): BenchResult {
+  const strategies: StrategyResult[] = STRATEGY_NAMES.map((name) => {
+    const recordsIn = name === 'incremental' ? messages / 100 : messages;
+    const seconds = name === 'naive' ? secondsPerStrategy * 2 : secondsPerStrategy;
+    return {
+      name,
+      description: name,
+      recordsIn,
+      recordsOut: recordsIn,
+      seconds: name === 'incremental' ? seconds / 20 : seconds,
+      runs: [seconds],
+      rowsPerSecond: recordsIn / (name === 'incremental' ? seconds / 20 : seconds),
+      peakMemoryBytes: 3 * 1024 ** 3,
+      diskGrowthBytes: 1024 ** 2,
+      details:
+        name === 'build' || name === 'incremental'
+          ? {
+              seconds_bronze_events: 1.5,
+              seconds_silver_events: 2.5,
+              test_seconds: 0.5,
+              build_seconds: 5,
+            }
+          : {},
+    };
+  });
+  return {
+    scale,
+    messages,
+    seed: 42,
+    repeat: 3,
+    date: `2026-01-0${scale === 'medium' ? 1 : 2}T10:00:00.000Z`,
+    machine: {
+      cpus: 2,
+      cpuModel: 'Test CPU',
+      totalMemoryBytes: 24 * 1024 ** 3,
+      platform: 'linux x64',
+      node: 'v20.0.0',
+      duckdb: 'v1.5.6',
+    },
+    settings: { memoryLimit: null, threads: null },
+    strategies,
+    facts: {
+      landedRows: messages,
+      distinctKeys: messages,
+      allLateKeys: 0,
+      silverRows: messages,
+      lateRows: 0,
+      transactions: 1,
+      incrementalRows: messages / 100,
+    },
+    ratios: { naiveOverBuild: 2, incrementalOverBuild: 0.05 },
+    targets: judgeTargets(scale, strategies),
+  };
+}
+
+describe('renderBenchMarkdown', () => {
+  // medium: 10,000 rows in 0.02 s = 500k rows/s (below the 1M target); xlarge: 10M in 30 s.
+  const medium = result('medium', 10_000, 0.02);
+  const xlarge = result('xlarge', 10_000_000, 30);
+  const markdown = renderBenchMarkdown([medium, xlarge]);
+
+  it('has one table per scale with the machine and the chart', () => {
+    expect(markdown).toContain('2 cores, 24 GB, DuckDB v1.5.6, Node v20.0.0');
+    expect(markdown).toContain('![throughput](bench/results/throughput.svg)');
+    expect(markdown).toContain('### medium: 10,000 messages');
+    expect(markdown).toContain('### xlarge: 10,000,000 messages');
+    expect(markdown).toContain('Median of 3 runs per strategy');
+    expect(markdown).toContain('| eager | 10,000 | 10,000 | 0.020 s |');
+  });
+
+  it('gives each target the verdict of the scale it applies to, once', () => {
+    const row = (text: string) => markdown.split('\n').filter((line) => line.includes(text));
+    expect(row('full build under 40 s (10M)')).toEqual([
+      '| full build under 40 s (10M) | xlarge | 30.00 s | met |',
+    ]);
+    expect(row('bronze at least 1,000,000 rows/s')).toEqual([
+      '| bronze at least 1,000,000 rows/s (10K) | medium | 500k rec/s | **not met** |',
+    ]);
+    expect(row('1.5× faster than the naive peer')).toEqual([
+      '| full build at least 1.5× faster than the naive peer (10M) | xlarge | 2.00× | met |',
+    ]);
+  });
+
+  it('lists a target whose scale was not run as not judged', () => {
+    const only = renderBenchMarkdown([medium]);
+    expect(only).toContain(
+      '| full build under 40 s (10M) | xlarge | no xlarge run recorded | not judged |',
+    );
+  });
+
+  it('divides our rows/s by the lab row it pairs with', () => {
+    // Delta Lake MERGE: 16k rec/s in the lab; our merge at xlarge: 10M / 30 s = 333k rec/s.
+    const line = markdown.split('\n').find((l) => l.startsWith('| Delta Lake MERGE'));
+    expect(line).toBe(
+      '| Delta Lake MERGE | 16k rec/s | merge | 500k rec/s (31.25×) | 333k rec/s (20.83×) |',
+    );
+  });
+
+  it('breaks the largest scale’s build down per node, slowest first', () => {
+    const table = markdown.slice(markdown.indexOf('### Where the full build spends its time'));
+    expect(table).toContain('At xlarge (10,000,000 messages)');
+    expect(table.indexOf('| silver_events | 2.500 s |')).toBeLessThan(
+      table.indexOf('| bronze_events | 1.500 s |'),
+    );
+    expect(table).toContain('| whole build() call | 5.000 s | 5.000 s |');
+  });
+});
+
+describe('bench/write-docs.ts', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/write-docs.ts', ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+
+  it('rewrites only the generated section and keeps the hand-written text', () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+    const results = join(dir, 'results');
+    mkdirSync(results);
+    writeFileSync(join(results, 'medium.json'), JSON.stringify(result('medium', 10_000, 0.02)));
+    const out = join(dir, 'bench.md');
+    writeFileSync(
+      out,
+      `# Intro by hand\n\n${GENERATED_START}\nstale numbers\n${GENERATED_END}\n\nOutro by hand.\n`,
+    );
+    const done = run(['--results-dir', results, '--out', out]);
+    expect(done.status, done.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text.startsWith('# Intro by hand\n\n')).toBe(true);
+    expect(text.endsWith(`${GENERATED_END}\n\nOutro by hand.\n`)).toBe(true);
+    expect(text).not.toContain('stale numbers');
+    expect(text).toContain('### medium: 10,000 messages');
+  });
+
+  it('refuses a file without the markers, naming the file, and leaves it unchanged', () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+    const out = join(dir, 'bench.md');
+    writeFileSync(out, 'hand-written only\n');
+    const done = run(['--results-dir', dir, '--out', out]);
+    expect(done.status).toBe(2);
+    expect(done.stderr).toContain(`${out}: no generated section`);
+    expect(done.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(out, 'utf8')).toBe('hand-written only\n');
+  });
+});

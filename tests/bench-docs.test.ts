@@ -19,7 +19,7 @@ import { judgeTargets } from '../bench/report/targets.js';
 // ours / lab, and that regenerating keeps the hand-written text around the generated section.
 
 function result(scale: ScaleName, messages: number, secondsPerStrategy: number): BenchResult {
-  const strategies: StrategyResult[] = STRATEGY_NAMES.map((name) => {
+  const strategies: StrategyResult[] = STRATEGY_NAMES.map((name): StrategyResult => {
     const recordsIn = name === 'incremental' ? messages / 100 : messages;
     const seconds = name === 'naive' ? secondsPerStrategy * 2 : secondsPerStrategy;
     return {

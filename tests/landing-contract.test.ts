@@ -68,6 +68,12 @@ const REJECTIONS: readonly [string, string, string][] = [
     'created_at:',
   ],
   ['created_at hour 25', messageLine({ created_at: '2025-01-13T25:00:00Z' }), 'created_at:'],
+  [
+    'created_at offset +99:00',
+    messageLine({ created_at: '2025-01-13T10:00:00+99:00' }),
+    'created_at:',
+  ],
+  ['created_at lower-case z', messageLine({ created_at: '2025-01-13T10:00:00z' }), 'created_at:'],
   ['payload missing', messageLine({ payload: ABSENT }), 'payload:'],
   ['payload a string', messageLine({ payload: '{"transaction_id":"t-1"}' }), 'payload:'],
   ['payload an array', messageLine({ payload: [] }), 'payload:'],
@@ -145,6 +151,12 @@ describe('accepted lines', () => {
     ['a space instead of T', '2025-01-13 10:00:00.5', '2025-01-13T10:00:00.500Z'],
     ['no seconds', '2025-01-13T10:00', '2025-01-13T10:00:00.000Z'],
     ['an offset crossing midnight', '2025-01-14T01:00:00+03:00', '2025-01-13T22:00:00.000Z'],
+    ['an hour-only offset', '2025-01-13T12:00:00+02', '2025-01-13T10:00:00.000Z'],
+    [
+      'nanoseconds (truncated to microseconds)',
+      '2025-01-13T10:00:00.1239999Z',
+      '2025-01-13T10:00:00.123Z',
+    ],
   ])('created_at with %s is stored as the UTC instant', async (_case, createdAt, utc) => {
     const warehouse = await openTestWarehouse();
     const result = await land(warehouse, messageLine({ created_at: createdAt }) + '\n');

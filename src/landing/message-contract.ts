@@ -2,13 +2,13 @@
  * The message contract of issue 3 as SQL: one expression per field that yields the reason a line is
  * rejected (naming the field), or null when the field is valid, and the typed values of a valid line.
  *
- * Decisions (documented in docs/landing.md):
+ * Decisions (the README's landing section states the contract):
  * - `sequence_id` / `partition_id` must be JSON integer literals: `1.5`, `1.0`, `1e3` and `"3"` are
  *   rejected, as are negative values and values beyond BIGINT (INTEGER for `partition_id`).
  * - `amount` is a JSON number >= 0 with at most 2 decimals (`12.30` and `1e2` are fine, `1.005` is not),
  *   below 10^16 so that it fits DECIMAL(18,2).
- * - `created_at` is `YYYY-MM-DD` + `T` or space + `HH:MM[:SS[.fraction]]` + optional `Z` / `±HH[:MM]`;
- *   no offset means UTC; fractions beyond microseconds are truncated.
+ * - `created_at` is `YYYY-MM-DD` + `T` or space + `HH:MM[:SS[.fraction]]` + optional `Z` / `±HH[:MM]`
+ *   (offsets up to ±18:00); no offset means UTC; fractions beyond microseconds are truncated.
  * - `customer_id` is a string (possibly empty), `null`, or absent.
  */
 
@@ -48,7 +48,7 @@ function got(path: Field): string {
   return `(case when ${value} is null then 'missing' when length(${value}) > 60 then left(${value}, 57) || '...' else ${value} end)`;
 }
 
-const CREATED_AT_PATTERN = String.raw`^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$`;
+const CREATED_AT_PATTERN = String.raw`^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-](?:0\d|1[0-8])(:?[0-5]\d)?)?$`;
 const CREATED_AT_GROUPS = `['day', 'clock', 'seconds', 'fraction', 'zone', 'zone_minutes']`;
 const AMOUNT_PATTERN = String.raw`^\d+(\.\d{1,2})?$`;
 

@@ -103,7 +103,13 @@ async function killAndRebuild(
   const kill = () => build.child.kill('SIGKILL');
   let timer: NodeJS.Timeout | undefined;
   if ('afterMs' in point) {
-    timer = setTimeout(kill, point.afterMs);
+    // Counted from the child's first output line, not from spawn: process start-up (tsx, imports)
+    // varies with the machine's load far more than the build itself does.
+    const arm = () => {
+      if (!timer) timer = setTimeout(kill, point.afterMs);
+    };
+    build.child.stdout!.once('data', arm);
+    build.child.stderr!.once('data', arm);
   } else {
     const watch = () => {
       if (build.lines.length >= point.afterLine) kill();
@@ -122,11 +128,32 @@ async function killAndRebuild(
   return { killed, dump: result };
 }
 
-/** `count` kill delays spread over the part of the build after process start-up. */
+/** `count` kill delays (after the first output line) spread over the rest of the build. */
 function spreadDelays(measured: Measured, count: number): number[] {
-  const start = measured.firstLineMs;
-  const span = Math.max(measured.durationMs - start, 1);
-  return Array.from({ length: count }, (_, i) => Math.round(start + (span * (i + 0.5)) / count));
+  const span = Math.max(measured.durationMs - measured.firstLineMs, 1);
+  return Array.from({ length: count }, (_, i) => Math.round((span * (i + 0.5)) / count));
+}
+
+/**
+ * Kills at `afterMs`; when the build finished first (a faster run than the measured one), tries
+ * again at half the delay, twice at most. Every attempt, killed or not, must rebuild to `expected`.
+ */
+async function killSoonEnough(
+  start: string,
+  name: string,
+  afterMs: number,
+  expected: Record<string, unknown[]>,
+  measuredMs: number,
+): Promise<boolean> {
+  for (let attempt = 0, delay = afterMs; attempt < 3; attempt += 1, delay = Math.round(delay / 2)) {
+    const result = await killAndRebuild(start, `${name}-${attempt}`, { afterMs: delay });
+    expect(
+      result.dump,
+      `killed ${delay} ms after the first line (build: ${measuredMs} ms)`,
+    ).toEqual(expected);
+    if (result.killed) return true;
+  }
+  return false;
 }
 
 /** Up to `count` output line numbers spread over the uninterrupted build's output. */
@@ -156,14 +183,17 @@ describe('SIGKILL during a build', () => {
     const measured = await measure(landedPath, 'first-clean');
     let killed = 0;
     for (const [i, afterMs] of spreadDelays(measured, 10).entries()) {
-      const result = await killAndRebuild(landedPath, `first-kill-${i}`, { afterMs });
-      if (result.killed) killed += 1;
-      expect(result.dump, `killed after ${afterMs} ms of ${measured.durationMs}`).toEqual(
+      const hit = await killSoonEnough(
+        landedPath,
+        `first-kill-${i}`,
+        afterMs,
         measured.expected,
+        measured.durationMs,
       );
+      if (hit) killed += 1;
     }
-    // Most kills must have hit a running build, or this test proves little.
-    expect(killed).toBeGreaterThanOrEqual(7);
+    // Most kill points must have hit a running build, or this test proves little.
+    expect(killed).toBeGreaterThanOrEqual(8);
   }, 300_000);
 
   it('rebuilds to the uninterrupted tables after a kill right after each reported step', async () => {
@@ -181,13 +211,16 @@ describe('SIGKILL during a build', () => {
     expect(measured.expected['bronze_events']).toHaveLength(totalArrivals);
     let killed = 0;
     for (const [i, afterMs] of spreadDelays(measured, 5).entries()) {
-      const result = await killAndRebuild(builtPlusLoadPath, `incremental-kill-${i}`, { afterMs });
-      if (result.killed) killed += 1;
-      expect(result.dump, `killed after ${afterMs} ms of ${measured.durationMs}`).toEqual(
+      const hit = await killSoonEnough(
+        builtPlusLoadPath,
+        `incremental-kill-${i}`,
+        afterMs,
         measured.expected,
+        measured.durationMs,
       );
+      if (hit) killed += 1;
     }
-    expect(killed).toBeGreaterThanOrEqual(3);
+    expect(killed).toBeGreaterThanOrEqual(4);
     for (const afterLine of spreadLines(measured, 4)) {
       const result = await killAndRebuild(builtPlusLoadPath, `incremental-line-${afterLine}`, {
         afterLine,

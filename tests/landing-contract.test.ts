@@ -319,6 +319,57 @@ describe('a file mixing good, bad and blank lines', () => {
     ]);
   });
 
+  it('reads a file in pieces of whole lines (bounded memory) exactly as in one piece', async () => {
+    const lines = [
+      messageLine({ message_id: 'a' }),
+      '',
+      messageLine({ message_id: 'b', trace: 'x'.repeat(500) }), // longer than a piece
+      'bad',
+      '\r',
+      ...Array.from({ length: 40 }, (_, i) => messageLine({ message_id: `c${i}`, sequence_id: i })),
+      '{"truncated": ',
+      messageLine({ message_id: 'é-ü-漢' }), // multi-byte characters near the cuts
+    ];
+    const text = '\uFEFF' + lines.join('\r\n'); // no newline at the end
+    const path = join(landingTempDir(), 'pieces.jsonl');
+    writeFileSync(path, text);
+    const whole = await openTestWarehouse();
+    const pieces = await openTestWarehouse();
+    const one = await loadFile(whole, path);
+    const many = await loadFile(pieces, path, { pieceBytes: 97 });
+    expect(one).toMatchObject({
+      status: 'landed',
+      linesRead: lines.length,
+      accepted: 43,
+      rejected: 2,
+      blank: 2,
+    });
+    expect(many).toMatchObject({
+      status: 'landed',
+      linesRead: lines.length,
+      accepted: 43,
+      rejected: 2,
+      blank: 2,
+    });
+    const read = async (w: Warehouse): Promise<unknown[]> => [
+      ...(await rows(
+        w.connection,
+        'select _offset, _line, message_id, payload::VARCHAR as p from raw_messages order by _offset',
+      )),
+      ...(await rows(
+        w.connection,
+        'select _line, raw_line, reason from raw_rejected order by _line',
+      )),
+    ];
+    const fromPieces = await read(pieces);
+    expect(fromPieces).toEqual(await read(whole));
+    expect(fromPieces.at(-3)).toMatchObject({ _line: String(lines.length), message_id: 'é-ü-漢' });
+    expect(fromPieces.at(-1)).toMatchObject({
+      _line: String(lines.length - 1),
+      raw_line: '{"truncated": ',
+    });
+  });
+
   it('lands a file of blank lines as an empty batch', async () => {
     const warehouse = await openTestWarehouse();
     const result = await land(warehouse, '\n\n  \n');

@@ -13,11 +13,14 @@ import {
 } from './ledger.js';
 import { validateLinesSql } from './message-contract.js';
 import { readSourceFile } from './read-source-file.js';
+import { splitAtNewlines } from './split-at-newlines.js';
 
 /** Options of {@link loadFiles}. */
 export interface LoadOptions {
   /** Land a file again although its content was already landed (default `false`: refuse it). */
   readonly replay?: boolean;
+  /** Bytes of text read at a time, in whole lines (default 64 MiB): bounds memory. */
+  readonly pieceBytes?: number;
 }
 
 /** What happened to one file. `landed` includes a file whose every line was rejected. */
@@ -49,44 +52,69 @@ function progress(text: string): void {
 }
 
 /**
- * Lands the lines of `textPath` (already known to be UTF-8 JSONL) as batch `batchId` starting at
- * `firstOffset`, inside the caller's transaction: accepted lines into `raw_messages` in line order,
- * rejected lines into `raw_rejected`. Blank lines count for `_line` but are neither accepted nor rejected.
+ * Lands the lines of `textPath` (JSONL text) as batch `batchId` starting at `firstOffset`, inside the
+ * caller's transaction: accepted lines into `raw_messages` in line order, rejected lines into
+ * `raw_rejected`. Blank lines count for `_line` but are neither accepted nor rejected. The file is
+ * read in pieces of whole lines (see {@link splitAtNewlines}), so memory stays bounded whatever its size.
  */
 async function landLines(
   connection: DuckDBConnection,
   textPath: string,
   displayPath: string,
   batch: { batchId: number; firstOffset: number; source: string; loadedAt: Date },
+  pieceBytes: number | undefined,
 ): Promise<BatchCounts> {
-  progress(`${displayPath}: reading lines...`);
-  try {
-    await connection.run(`
-      create or replace temp table _landing_lines as
-      with file as (
-          select string_split(content, chr(10)) as pieces from read_text(${quoteLiteral(textPath)})
-      ),
-      numbered as (
-          select unnest(generate_series(1, len(pieces))) as line_no, unnest(pieces) as piece, len(pieces) as piece_count
-          from file
-      )
-      select
-          line_no,
-          -- a CR of a CRLF line end and a byte-order mark are not part of the message
-          rtrim(case when line_no = 1 then ltrim(piece, chr(65279)) else piece end, chr(13)) as raw,
-          line_no = piece_count and piece = '' as is_after_last_newline
-      from numbered`);
-  } catch (cause) {
-    const message = (cause as Error).message;
-    if (/UTF-8/i.test(message)) {
-      throw new UserError(`${displayPath}: not valid UTF-8 text: nothing landed`, 1, { cause });
+  let linesRead = 0;
+  let pieces = 0;
+  for await (const piece of splitAtNewlines(textPath, pieceBytes)) {
+    progress(`${displayPath}: reading from line ${piece.firstLine.toLocaleString('en-US')}...`);
+    try {
+      await connection.run(`
+        create or replace temp table _landing_lines as
+        with file as (
+            select string_split(content, chr(10)) as pieces from read_text(${quoteLiteral(piece.path)})
+        ),
+        numbered as (
+            select
+                unnest(generate_series(1, len(pieces))) as piece_line,
+                unnest(pieces) as text,
+                len(pieces) as piece_count
+            from file
+        )
+        select
+            ${piece.firstLine - 1} + piece_line as line_no,
+            -- a CR of a CRLF line end and a byte-order mark are not part of the message
+            rtrim(case when ${piece.first} and piece_line = 1 then ltrim(text, chr(65279)) else text end, chr(13)) as raw,
+            piece_line = piece_count and text = '' as is_after_last_newline
+        from numbered`);
+    } catch (cause) {
+      const message = (cause as Error).message;
+      if (/UTF-8/i.test(message)) {
+        throw new UserError(`${displayPath}: not valid UTF-8 text: nothing landed`, 1, { cause });
+      }
+      throw cause;
     }
-    throw cause;
+    const lines = `(select line_no, raw from _landing_lines where not regexp_matches(raw, '^\\s*$'))`;
+    await connection.run(
+      pieces++ === 0
+        ? `create or replace temp table _landing_checked as ${validateLinesSql(lines)}`
+        : `insert into _landing_checked ${validateLinesSql(lines)}`,
+    );
+    const reader = await connection.runAndReadAll(
+      'select count(*) from _landing_lines where not is_after_last_newline',
+    );
+    linesRead += Number(reader.getRows()[0]?.[0] ?? 0);
+    await connection.run('drop table _landing_lines');
   }
-  progress(`${displayPath}: validating...`);
-  await connection.run(`
-    create or replace temp table _landing_checked as
-    ${validateLinesSql(`(select line_no, raw from _landing_lines where not regexp_matches(raw, '^\\s*$'))`)}`);
+  return { linesRead, ...(await insertChecked(connection, displayPath, batch)) };
+}
+
+/** Moves the checked lines into `raw_messages` (accepted, in line order) and `raw_rejected`. */
+async function insertChecked(
+  connection: DuckDBConnection,
+  displayPath: string,
+  batch: { batchId: number; firstOffset: number; source: string; loadedAt: Date },
+): Promise<{ accepted: number; rejected: number }> {
   const loadedAt = timestampLiteral(batch.loadedAt);
   progress(`${displayPath}: inserting...`);
   await connection.run(`
@@ -110,18 +138,12 @@ async function landLines(
     order by line_no`);
   const reader = await connection.runAndReadAll(`
     select
-        (select count(*) from _landing_lines where not is_after_last_newline) as lines_read,
         count(*) filter (where reason is null) as accepted,
         count(*) filter (where reason is not null) as rejected
     from _landing_checked`);
   const row = reader.getRows()[0] ?? [];
-  await connection.run('drop table _landing_lines');
   await connection.run('drop table _landing_checked');
-  return {
-    linesRead: Number(row[0] ?? 0),
-    accepted: Number(row[1] ?? 0),
-    rejected: Number(row[2] ?? 0),
-  };
+  return { accepted: Number(row[0] ?? 0), rejected: Number(row[1] ?? 0) };
 }
 
 /**
@@ -159,12 +181,13 @@ export async function loadFile(
         };
       }
       const { batchId, firstOffset } = await nextBatch(connection);
-      const counts = await landLines(connection, source.textPath, path, {
-        batchId,
-        firstOffset,
-        source: source.name,
-        loadedAt: startedAt,
-      });
+      const counts = await landLines(
+        connection,
+        source.textPath,
+        path,
+        { batchId, firstOffset, source: source.name, loadedAt: startedAt },
+        options.pieceBytes,
+      );
       const finishedAt = new Date();
       const lastOffset = counts.accepted > 0 ? firstOffset + counts.accepted - 1 : null;
       const replayOf = earlier ? earlier.batchId : null;

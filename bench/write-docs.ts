@@ -1,5 +1,5 @@
-// npx tsx bench/write-docs.ts [--results-dir bench/results] [--out docs/bench.md]
-// Rewrites the generated part of docs/bench.md (between its markers) from bench/results/*.json;
+// npx tsx bench/write-docs.ts [--results-dir bench/results] [--out README.md]
+// Rewrites the generated part of README.md's benchmark section (between its markers) from bench/results/*.json;
 // the hand-written text around the markers is kept. Creates the file when it does not exist.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,13 +12,13 @@ import { GENERATED_END, GENERATED_START, renderBenchMarkdown } from './report/be
 
 async function main(): Promise<number> {
   const program = new Command('write-docs')
-    .description('Rewrite the numbers in docs/bench.md from bench/results/*.json.')
+    .description('Rewrite the benchmark numbers in README.md from bench/results/*.json.')
     .option(
       '--results-dir <dir>',
       'where the <scale>.json files are',
       join(REPO_ROOT, 'bench', 'results'),
     )
-    .option('--out <file>', 'the Markdown file to update', join(REPO_ROOT, 'docs', 'bench.md'))
+    .option('--out <file>', 'the Markdown file to update', join(REPO_ROOT, 'README.md'))
     .exitOverride();
   program.parse(process.argv);
   const opts = program.opts<{ resultsDir: string; out: string }>();

@@ -3,7 +3,7 @@
     payload as minified JSON text with the entries of every object sorted (by their serialised
     `"key":value` text), down to three levels of nesting (objects in arrays included).
 
-    What counts as the same content (decisions, see docs/pipeline.md):
+    What counts as the same content (decisions; the README explains them under the pipeline's relations):
     - key order and insignificant spacing never matter (nested objects included, three levels deep);
     - strings are compared after decoding escapes: "\u00e9" and "é" are the same;
     - numbers are compared as written, after DuckDB's JSON normalisation: 1.0 and 1 differ, 1e2 and

@@ -14,7 +14,7 @@ import {
 } from '../bench/report/bench-markdown.js';
 import { judgeTargets } from '../bench/report/targets.js';
 
-// docs/bench.md's numbers come from bench/results/*.json through bench/write-docs.ts: these tests
+// README.md's benchmark section's numbers come from bench/results/*.json through bench/write-docs.ts: these tests
 // check that every target gets its verdict from the scale it applies to, that the lab ratios are
 // ours / lab, and that regenerating keeps the hand-written text around the generated section.
 

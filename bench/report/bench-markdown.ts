@@ -4,12 +4,12 @@ import { formatBytes, formatCount, formatRate, formatRatio, formatSeconds } from
 import { LAB_BASELINE } from './lab-baseline.js';
 import { renderResultsMarkdown } from './results-table.js';
 
-/** Markers around the generated part of docs/bench.md; the text outside them is kept as written. */
+/** Markers around the generated part of README.md's benchmark section; the text outside them is kept as written. */
 export const GENERATED_START = '<!-- bench:generated:start (npx tsx bench/write-docs.ts) -->';
 export const GENERATED_END = '<!-- bench:generated:end -->';
 
 /**
- * The numbers part of docs/bench.md, from every scale's results: the machine, one table per scale
+ * The numbers part of README.md's benchmark section, from every scale's results: the machine, one table per scale
  * (medians), every target with its measured value and verdict, the ratios against the lab table
  * and against the naive peer, and where the full build's time goes.
  */

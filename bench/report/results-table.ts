@@ -24,7 +24,7 @@ export function renderResultsTable(result: BenchResult): string {
   return table.toString();
 }
 
-/** The results as a Markdown table (for docs/bench.md). */
+/** The results as a Markdown table (for README.md's benchmark section). */
 export function renderResultsMarkdown(result: BenchResult): string {
   const lines = [`| ${HEADINGS.join(' | ')} |`, `|${HEADINGS.map(() => '---').join('|')}|`];
   for (const row of resultRows(result)) lines.push(`| ${row.join(' | ')} |`);

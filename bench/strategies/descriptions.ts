@@ -1,6 +1,6 @@
 import type { StrategyName } from '../lib/bench-task.js';
 
-/** What each strategy measures, one line each (the results JSON and docs/bench.md use these). */
+/** What each strategy measures, one line each (the results JSON and README.md's benchmark section use these). */
 export const JOB_DESCRIPTIONS: Readonly<Record<StrategyName, string>> = {
   simulate: 'simulator: generate and land the arrivals (raw_messages)',
   eager: 'eager dedup at ingestion: TypeScript sha256 + Set in front of an Appender',

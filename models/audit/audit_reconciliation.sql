@@ -5,7 +5,7 @@
 -- load in the warehouse the sums do not describe the whole of Bronze, so those checks are skipped
 -- (passed = true, expected and actual null, the reason in `note`).
 --
--- Cost: the distinct counts of the append-only relations (keys, composite hashes and transaction
+-- Cost: the distinct counts of the append-only relations (keys and transaction
 -- ids of bronze_events and silver_events) are summed from int_distinct_counts, which adds each
 -- build's new values exactly once, so a build costs its new rows rather than a hash aggregate of
 -- all of Bronze and Silver. Row counts are plain count(*); silver_transactions (rewritten by MERGE)
@@ -25,7 +25,6 @@ distinct_counts as (
         coalesce(sum(bronze_new_keys), 0) as bronze_distinct_keys,
         coalesce(sum(bronze_new_transactions), 0) as bronze_distinct_transactions,
         coalesce(sum(silver_new_keys), 0) as silver_distinct_keys,
-        coalesce(sum(silver_new_hashes), 0) as silver_distinct_hashes,
         coalesce(sum(silver_new_transactions), 0) as silver_distinct_transactions,
     from {{ ref('int_distinct_counts') }}
 
@@ -46,7 +45,6 @@ silver as (
     select
         (select count(*) from {{ ref('silver_events') }}) as silver_rows,
         distinct_counts.silver_distinct_keys as distinct_keys,
-        distinct_counts.silver_distinct_hashes as distinct_hashes,
         distinct_counts.silver_distinct_transactions as distinct_transactions,
     from distinct_counts
 
@@ -176,9 +174,6 @@ pipeline_checks as (
     from landed, bronze
     union all
     select 'silver_events distinct keys = silver_events rows', silver.silver_rows, silver.distinct_keys, null
-    from silver
-    union all
-    select 'silver_events distinct composite_hash = silver_events rows', silver.silver_rows, silver.distinct_hashes, null
     from silver
     union all
     select 'bronze distinct keys = silver_events rows + keys whose every copy was late',

@@ -6,8 +6,8 @@
 }}
 
 -- Narrow, append-only ledger of the distinct counts audit_reconciliation checks: one row per build
--- that saw new Bronze or Silver rows, with how many rows it added and how many keys, composite
--- hashes and transaction ids it added that no earlier row of the same relation had.
+-- that saw new Bronze or Silver rows, with how many rows it added and how many keys and
+-- transaction ids it added that no earlier row of the same relation had.
 --
 -- Why: bronze_events and silver_events are append-only and each build appends only rows above
 -- their greatest _offset, so the rows of one relation split exactly into these batches
@@ -109,7 +109,6 @@ new_silver as (
         message_id,
         sequence_id,
         partition_id,
-        composite_hash,
         transaction_id,
         _offset,
     from {{ ref('silver_events') }}
@@ -124,14 +123,6 @@ new_silver_keys as (
         sequence_id,
         partition_id,
     from new_silver
-
-),
-
-new_silver_hashes as (
-
-    select distinct composite_hash
-    from new_silver
-    where composite_hash is not null
 
 ),
 
@@ -156,16 +147,6 @@ earlier_silver_keys as (
         on earlier.message_id = new_silver_keys.message_id
         and earlier.sequence_id = new_silver_keys.sequence_id
         and earlier.partition_id = new_silver_keys.partition_id
-    where earlier._offset <= (select silver_from_offset from previous)
-
-),
-
-earlier_silver_hashes as (
-
-    select distinct earlier.composite_hash
-    from {{ ref('silver_events') }} as earlier
-    semi join new_silver_hashes
-        on earlier.composite_hash = new_silver_hashes.composite_hash
     where earlier._offset <= (select silver_from_offset from previous)
 
 ),
@@ -203,9 +184,6 @@ batch as (
         (select count(*) from new_silver_keys)
             {% if is_incremental() %} - (select count(*) from earlier_silver_keys) {% endif %}
             as silver_new_keys,
-        (select count(*) from new_silver_hashes)
-            {% if is_incremental() %} - (select count(*) from earlier_silver_hashes) {% endif %}
-            as silver_new_hashes,
         (select count(*) from new_silver_transactions)
             {% if is_incremental() %} - (select count(*) from earlier_silver_transactions) {% endif %}
             as silver_new_transactions,
@@ -223,7 +201,6 @@ final as (
         cast(bronze_new_transactions as bigint) as bronze_new_transactions,
         cast(silver_rows as bigint) as silver_rows,
         cast(silver_new_keys as bigint) as silver_new_keys,
-        cast(silver_new_hashes as bigint) as silver_new_hashes,
         cast(silver_new_transactions as bigint) as silver_new_transactions,
     from batch
     {% if is_incremental() %}

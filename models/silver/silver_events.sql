@@ -13,6 +13,10 @@
 -- Performance: the dedup runs on a narrow projection (key columns, _offset): min(_offset) per key,
 -- then a semi-join back to the wide Bronze rows, instead of row_number() over wide rows. Bronze is
 -- imported twice (narrow, then wide) on purpose: one shared CTE would be materialised wide.
+-- No ORDER BY: the semi-join keeps Bronze's arrival order almost everywhere (its parallel probe can
+-- hand over a few row groups out of turn), which is enough for the zone maps that the incremental
+-- `_offset >` filters use; sorting the wide rows cost about 40% of this model at 1M messages.
+-- Nothing downstream depends on the physical order: every consumer orders or aggregates.
 -- Incremental: the non-late rows above our greatest _offset whose key is not here yet. Rows between
 -- our greatest _offset and the previous build's end were all rejected (late, or a key already
 -- here) and are rejected again, so any prefix of builds gives the same table as one full build.
@@ -92,7 +96,6 @@ final as (
     from bronze
     semi join new_first_copies
         on bronze._offset = new_first_copies.first_offset
-    order by bronze._offset
 
 )
 

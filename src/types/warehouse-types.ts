@@ -133,8 +133,6 @@ export interface IntDistinctCounts {
   /** BIGINT */
   silver_new_keys: bigint | null;
   /** BIGINT */
-  silver_new_hashes: bigint | null;
-  /** BIGINT */
   silver_new_transactions: bigint | null;
 }
 

@@ -67,6 +67,25 @@ interface Message {
 type Variant = 'canonical' | 'reserialised' | 'conflict';
 
 /**
+ * Receives one emitted row as the generator's numbers, without any allocation: the arguments are
+ * those of {@link EmittedMessage}'s constructor (without the run tag), `reserialised` as 0 or 1.
+ */
+export type RowSink = (
+  ordinal: number,
+  messageNo: number,
+  sequenceId: number,
+  partitionId: number,
+  createdAtMs: number,
+  transactionNo: number,
+  eventTypeCode: number,
+  amountCents: number,
+  currencyCode: number,
+  customerNo: number,
+  methodCode: number,
+  reserialised: number,
+) => void;
+
+/**
  * One emitted row: a copy of a message in one of its serialisations. The numeric fields are what the
  * generator decided; the strings (`messageId`, `line`, ...) are built only when read, so that landing,
  * which ships the numbers to DuckDB, never pays for JSON text it does not need.
@@ -235,6 +254,49 @@ export class SimulationStream {
     onMessage: (m: EmittedMessage) => void,
     onMalformed?: (line: string) => void,
   ): number {
+    const runTag = this.runTag;
+    return this.fillRows(
+      limit,
+      (
+        ordinal,
+        messageNo,
+        sequenceId,
+        partitionId,
+        createdAtMs,
+        transactionNo,
+        eventTypeCode,
+        amountCents,
+        currencyCode,
+        customerNo,
+        methodCode,
+        reserialised,
+      ) =>
+        onMessage(
+          new EmittedMessage(
+            ordinal,
+            runTag,
+            messageNo,
+            sequenceId,
+            partitionId,
+            createdAtMs,
+            transactionNo,
+            eventTypeCode,
+            amountCents,
+            currencyCode,
+            customerNo,
+            methodCode,
+            reserialised === 1,
+          ),
+        ),
+      onMalformed,
+    );
+  }
+
+  /**
+   * {@link fill} for landing: hands each row to `sink` as numbers, allocating nothing per row. The
+   * same rows in the same order as {@link fill} would give.
+   */
+  fillRows(limit: number, sink: RowSink, onMalformed?: (line: string) => void): number {
     let count = 0;
     while (count < limit) {
       if (this.readyHead < this.ready.length) {
@@ -243,7 +305,7 @@ export class SimulationStream {
           this.ready.splice(0, this.readyHead);
           this.readyHead = 0;
         }
-        this.emit(next.msg, next.variant, onMessage, onMalformed);
+        this.emit(next.msg, next.variant, sink, onMalformed);
         count++;
       } else if (this.scheduled < this.options.messages) {
         this.generateOriginal();
@@ -375,7 +437,7 @@ export class SimulationStream {
   private emit(
     msg: Message,
     variant: Variant,
-    onMessage: (m: EmittedMessage) => void,
+    sink: RowSink,
     onMalformed: ((line: string) => void) | undefined,
   ): void {
     const truth = this.truth;
@@ -421,22 +483,9 @@ export class SimulationStream {
       truth.payload_conflicts++;
     }
     truth.redeliveries = truth.messages - truth.unique_messages;
-    onMessage(this.serialise(msg, variant));
-    const due = this.due.get(this.emitted);
-    if (due) {
-      this.due.delete(this.emitted);
-      for (const entry of due) this.ready.push(entry);
-    }
-    while (this.late.length > 0 && this.maxCreatedMs > this.late[0]!.releaseAfterMs) {
-      this.ready.push({ msg: this.late.shift()!.msg, variant: 'canonical' });
-    }
-  }
-
-  private serialise(msg: Message, variant: Variant): EmittedMessage {
     const txn = msg.txn;
-    return new EmittedMessage(
+    sink(
       this.emitted,
-      this.runTag,
       msg.messageNo,
       msg.sequenceId,
       msg.partitionId,
@@ -447,8 +496,16 @@ export class SimulationStream {
       txn.currencyCode,
       txn.customerNo,
       txn.methodCode,
-      variant === 'reserialised',
+      variant === 'reserialised' ? 1 : 0,
     );
+    const due = this.due.get(this.emitted);
+    if (due) {
+      this.due.delete(this.emitted);
+      for (const entry of due) this.ready.push(entry);
+    }
+    while (this.late.length > 0 && this.maxCreatedMs > this.late[0]!.releaseAfterMs) {
+      this.ready.push({ msg: this.late.shift()!.msg, variant: 'canonical' });
+    }
   }
 
   /** A line the loader must reject: cut short, or with a field of the wrong type. */

@@ -20,15 +20,28 @@ export class StagingBuffer {
 
   /** Appends one row: the integers separated by tabs, then a newline. Each must be a safe integer >= -1. */
   row(values: readonly number[]): void {
-    this.reserve(values.length * 21);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < values.length; i++) {
-      if (i > 0) bytes[at++] = 0x09;
-      at = writeInteger(bytes, at, values[i]!);
-    }
-    bytes[at++] = 0x0a;
-    this.length = at;
+    this.beginRow(values.length);
+    for (let i = 0; i < values.length; i++) this.integer(values[i]!);
+    this.endRow();
+  }
+
+  /**
+   * Starts a row of at most `columns` integers, written with {@link integer} and closed with
+   * {@link endRow}: the allocation-free form of {@link row}.
+   */
+  beginRow(columns: number): void {
+    this.reserve(columns * 21);
+  }
+
+  /** Appends one integer of the row begun with {@link beginRow}, then a tab. A safe integer >= -1. */
+  integer(value: number): void {
+    this.length = writeInteger(this.bytes, this.length, value);
+    this.bytes[this.length++] = 0x09;
+  }
+
+  /** Ends the row: its last tab becomes the newline. */
+  endRow(): void {
+    this.bytes[this.length - 1] = 0x0a;
   }
 
   /** The bytes written (a view, valid until the next write or {@link clear}). */
@@ -49,7 +62,22 @@ export class StagingBuffer {
   }
 }
 
+/** Writes `value` (0 <= value < 2^31) as decimal digits at `at`; returns the position after them. */
+function writeSmall(bytes: Buffer, at: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++;
+  let rest = value;
+  for (let i = at + digits - 1; i >= at; i--) {
+    const next = (rest / 10) | 0;
+    bytes[i] = 0x30 + rest - next * 10;
+    rest = next;
+  }
+  return at + digits;
+}
+
 function writeInteger(bytes: Buffer, at: number, value: number): number {
+  if (value >= 0 && value <= 0x7fffffff && (value | 0) === value)
+    return writeSmall(bytes, at, value);
   if (value === -1) {
     bytes[at] = 0x2d;
     bytes[at + 1] = 0x31;
@@ -57,12 +85,14 @@ function writeInteger(bytes: Buffer, at: number, value: number): number {
   }
   if (!(value >= 0) || !Number.isSafeInteger(value))
     throw new RangeError(`cannot stage ${value}: not a safe integer >= -1`);
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  let rest = value;
-  for (let i = at + digits - 1; i >= at; i--) {
-    bytes[i] = 0x30 + (rest % 10);
-    rest = Math.floor(rest / 10);
+  // Above 2^31: the high part (< 2^31, since value < 2^53), then the low 9 digits zero-padded.
+  const high = Math.floor(value / 1e9);
+  let low = value - high * 1e9;
+  at = writeSmall(bytes, at, high);
+  for (let i = at + 8; i >= at; i--) {
+    const next = Math.floor(low / 10);
+    bytes[i] = 0x30 + low - next * 10;
+    low = next;
   }
-  return at + digits;
+  return at + 9;
 }

@@ -147,6 +147,14 @@ function stagingSink(buffer: StagingBuffer): RowSink {
   };
 }
 
+/**
+ * The fraction of an amount as the JSON payload stores it, indexed by `cents % 100`: the shortest
+ * text of the double (`.0`, `.01` ... `.09`, `.1`, `.11` ...).
+ */
+const AMOUNT_FRACTIONS = Array.from({ length: 100 }, (_, cents) =>
+  cents % 10 === 0 ? `.${cents / 10}` : `.${String(cents).padStart(2, '0')}`,
+);
+
 /** The staged columns, in the order {@link stagingSink} writes them. */
 const STAGED_COLUMNS = `{
     'ordinal': 'BIGINT', 'message_no': 'BIGINT', 'sequence_id': 'BIGINT', 'partition_id': 'INTEGER',
@@ -191,13 +199,13 @@ function insertStagedChunkSql(
             case when customer_no >= 0 then concat('c-', customer_no) end as customer_id,
             ${customerJson} as customer_json,
             ${listLiteral(METHODS)}[method_code + 1] as method,
-            case
-                when amount_cents % 100 = 0 then concat(amount_cents // 100, '.0')
-                when amount_cents % 10 = 0 then concat(amount_cents // 100, '.', amount_cents % 100 // 10)
-                else concat(amount_cents // 100, '.', lpad((amount_cents % 100)::VARCHAR, 2, '0'))
-            end as amount_json
-        from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
-            auto_detect = false, columns = ${STAGED_COLUMNS})
+            concat(amount_cents // 100, ${listLiteral(AMOUNT_FRACTIONS)}[amount_cents % 100 + 1]) as amount_json
+        from (
+            select *
+            from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
+                auto_detect = false, columns = ${STAGED_COLUMNS})
+            order by ordinal
+        )
     )
     select
         ${batch.firstOffset - 1} + ordinal as _offset,
@@ -224,8 +232,7 @@ function insertStagedChunkSql(
         ${quoteLiteral(batch.source)} as _source,
         ordinal as _line,
         ${batch.loadedAt} as _loaded_at
-    from staged
-    order by ordinal`;
+    from staged`;
 }
 
 /**
@@ -235,8 +242,9 @@ function insertStagedChunkSql(
  * runs share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
  * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
  * after the newest `created_at` present and each partition's sequence after its highest id.
- * Rows are staged as numbers through temporary TSV files (one per chunk of {@link CHUNK_ROWS}, two on disk at
- * most) read by DuckDB, which builds the strings.
+ * Rows are generated and landed in chunks of whole row groups ({@link CHUNK_ROWS}), so memory stays
+ * bounded: each is staged as numbers in a temporary TSV file (two on disk at most) that one
+ * set-based insert reads while the next chunk is generated; DuckDB builds the strings.
  * Malformed lines are JSONL-only: `malformedRate` must be 0 here.
  */
 export async function landSimulation(
@@ -273,27 +281,34 @@ export async function landSimulation(
       const loadedAt = timestampLiteral(startedAt);
       let pending: Promise<unknown> | undefined;
       let chunkIndex = 0;
-      const buffers = [new StagingBuffer(CHUNK_ROWS * 64), new StagingBuffer(CHUNK_ROWS * 64)];
-      const stagingSinks = buffers.map(stagingSink);
-      while (!stream.done) {
-        const buffer = buffers[chunkIndex % 2]!;
-        buffer.clear();
-        const rows = stream.fillRows(CHUNK_ROWS, stagingSinks[chunkIndex % 2]!);
-        if (rows === 0) break;
-        hash.update(buffer.contents());
-        const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
-        await pending; // the previous chunk's insert (from the other file) must finish first
-        writeFileSync(file, buffer.contents());
-        pending = connection.run(
-          insertStagedChunkSql(file, {
-            firstOffset,
-            batchId,
-            source,
-            loadedAt,
-            runTag: stream.runTag,
-          }),
-        );
-        onProgress?.(stream.truth.messages, options.messages);
+      const buffer = new StagingBuffer(CHUNK_ROWS * 64);
+      const sink = stagingSink(buffer);
+      try {
+        while (!stream.done) {
+          buffer.clear();
+          // A small first chunk, so that DuckDB starts early; every chunk is whole row groups.
+          const rows = stream.fillRows(chunkIndex === 0 ? ROW_GROUP_ROWS : CHUNK_ROWS, sink);
+          if (rows === 0) break;
+          hash.update(buffer.contents());
+          // Two files in turn: this one was read by the insert before the previous one, which is done.
+          const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
+          writeFileSync(file, buffer.contents());
+          await pending; // the previous chunk's insert must finish first (one statement at a time)
+          pending = connection.run(
+            insertStagedChunkSql(file, {
+              firstOffset,
+              batchId,
+              source,
+              loadedAt,
+              runTag: stream.runTag,
+            }),
+          );
+          onProgress?.(stream.truth.messages, options.messages);
+        }
+      } catch (error) {
+        // Never leave an insert running (or its failure unobserved) behind the rollback.
+        await pending?.catch(() => undefined);
+        throw error;
       }
       await pending;
       const truth = stream.truth;

@@ -217,7 +217,9 @@ export class SimulationStream {
   private readonly stats: Map<number, { min: number; max: number; distinct: number }>;
   private readonly missingBefore: number;
   private maxCreatedMs: number | null;
-  private readonly ready: { msg: Message; variant: Variant }[] = [];
+  /** The queue of copies to emit next, as two parallel arrays (no object per row). */
+  private readonly readyMsgs: Message[] = [];
+  private readonly readyVariants: Variant[] = [];
   private readyHead = 0;
   private readonly due = new Map<number, { msg: Message; variant: Variant }[]>();
   private readonly late: { msg: Message; releaseAfterMs: number }[] = [];
@@ -242,7 +244,7 @@ export class SimulationStream {
 
   /** True once every message has been emitted. */
   get done(): boolean {
-    return this.emitted >= this.options.messages && this.readyHead >= this.ready.length;
+    return this.emitted >= this.options.messages && this.readyHead >= this.readyMsgs.length;
   }
 
   /**
@@ -299,13 +301,15 @@ export class SimulationStream {
   fillRows(limit: number, sink: RowSink, onMalformed?: (line: string) => void): number {
     let count = 0;
     while (count < limit) {
-      if (this.readyHead < this.ready.length) {
-        const next = this.ready[this.readyHead++]!;
-        if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
-          this.ready.splice(0, this.readyHead);
+      if (this.readyHead < this.readyMsgs.length) {
+        const msg = this.readyMsgs[this.readyHead]!;
+        const variant = this.readyVariants[this.readyHead++]!;
+        if (this.readyHead > 4096 && this.readyHead * 2 > this.readyMsgs.length) {
+          this.readyMsgs.splice(0, this.readyHead);
+          this.readyVariants.splice(0, this.readyHead);
           this.readyHead = 0;
         }
-        this.emit(next.msg, next.variant, sink, onMalformed);
+        this.emit(msg, variant, sink, onMalformed);
         count++;
       } else if (this.scheduled < this.options.messages) {
         this.generateOriginal();
@@ -327,16 +331,21 @@ export class SimulationStream {
   private flushOne(): boolean {
     if (this.due.size > 0) {
       const first = Math.min(...this.due.keys());
-      for (const entry of this.due.get(first)!) this.ready.push(entry);
+      for (const entry of this.due.get(first)!) this.pushReady(entry.msg, entry.variant);
       this.due.delete(first);
       return true;
     }
     const held = this.late.shift();
     if (held) {
-      this.ready.push({ msg: held.msg, variant: 'canonical' });
+      this.pushReady(held.msg, 'canonical');
       return true;
     }
     return false;
+  }
+
+  private pushReady(msg: Message, variant: Variant): void {
+    this.readyMsgs.push(msg);
+    this.readyVariants.push(variant);
   }
 
   private schedule(afterRows: number, msg: Message, variant: Variant): void {
@@ -422,7 +431,7 @@ export class SimulationStream {
     } else if (fate < o.lateRate + o.outOfOrderRate) {
       this.schedule(1 + prng.below(20), msg, 'canonical');
     } else {
-      this.ready.push({ msg, variant: 'canonical' });
+      this.pushReady(msg, 'canonical');
     }
     if (this.scheduled < o.messages && prng.next() < o.duplicateRate) {
       this.scheduled++;
@@ -501,10 +510,10 @@ export class SimulationStream {
     const due = this.due.get(this.emitted);
     if (due) {
       this.due.delete(this.emitted);
-      for (const entry of due) this.ready.push(entry);
+      for (const entry of due) this.pushReady(entry.msg, entry.variant);
     }
     while (this.late.length > 0 && this.maxCreatedMs > this.late[0]!.releaseAfterMs) {
-      this.ready.push({ msg: this.late.shift()!.msg, variant: 'canonical' });
+      this.pushReady(this.late.shift()!.msg, 'canonical');
     }
   }
 

@@ -35,8 +35,12 @@ export class StagingBuffer {
 
   /** Appends one integer of the row begun with {@link beginRow}, then a tab. A safe integer >= -1. */
   integer(value: number): void {
-    this.length = writeInteger(this.bytes, this.length, value);
-    this.bytes[this.length++] = 0x09;
+    const bytes = this.bytes;
+    let at = this.length;
+    if (value >= 0 && value < 10 && (value | 0) === value) bytes[at++] = 0x30 + value;
+    else at = writeInteger(bytes, at, value);
+    bytes[at] = 0x09;
+    this.length = at + 1;
   }
 
   /** Ends the row: its last tab becomes the newline. */
@@ -64,8 +68,26 @@ export class StagingBuffer {
 
 /** Writes `value` (0 <= value < 2^31) as decimal digits at `at`; returns the position after them. */
 function writeSmall(bytes: Buffer, at: number, value: number): number {
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++;
+  const digits =
+    value < 100_000
+      ? value < 100
+        ? value < 10
+          ? 1
+          : 2
+        : value < 1000
+          ? 3
+          : value < 10_000
+            ? 4
+            : 5
+      : value < 10_000_000
+        ? value < 1_000_000
+          ? 6
+          : 7
+        : value < 100_000_000
+          ? 8
+          : value < 1_000_000_000
+            ? 9
+            : 10;
   let rest = value;
   for (let i = at + digits - 1; i >= at; i--) {
     const next = (rest / 10) | 0;

@@ -37,8 +37,12 @@ export class StagingBuffer {
   integer(value: number): void {
     const bytes = this.bytes;
     let at = this.length;
-    if (value >= 0 && value < 10 && (value | 0) === value) bytes[at++] = 0x30 + value;
-    else at = writeInteger(bytes, at, value);
+    if ((value | 0) === value && value >= 0) {
+      at += digitCount(value);
+      writeDigits(bytes, at, value);
+    } else {
+      at = writeInteger(bytes, at, value);
+    }
     bytes[at] = 0x09;
     this.length = at + 1;
   }
@@ -66,40 +70,59 @@ export class StagingBuffer {
   }
 }
 
-/** Writes `value` (0 <= value < 2^31) as decimal digits at `at`; returns the position after them. */
-function writeSmall(bytes: Buffer, at: number, value: number): number {
-  const digits =
-    value < 100_000
-      ? value < 100
-        ? value < 10
-          ? 1
-          : 2
-        : value < 1000
-          ? 3
-          : value < 10_000
-            ? 4
-            : 5
-      : value < 10_000_000
-        ? value < 1_000_000
-          ? 6
-          : 7
-        : value < 100_000_000
-          ? 8
-          : value < 1_000_000_000
-            ? 9
-            : 10;
+/** The two ASCII digits of 0..99, at `2 * n` and `2 * n + 1`. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
+  i % 2 === 0 ? 0x30 + Math.floor(i / 20) : 0x30 + (((i - 1) / 2) % 10),
+);
+
+/** The number of decimal digits of 0 <= value < 2^31. */
+function digitCount(value: number): number {
+  return value < 100_000
+    ? value < 100
+      ? value < 10
+        ? 1
+        : 2
+      : value < 1000
+        ? 3
+        : value < 10_000
+          ? 4
+          : 5
+    : value < 10_000_000
+      ? value < 1_000_000
+        ? 6
+        : 7
+      : value < 100_000_000
+        ? 8
+        : value < 1_000_000_000
+          ? 9
+          : 10;
+}
+
+/**
+ * Writes the decimal digits of `value` (0 <= value < 2^31) so that they end just before `end`, two
+ * at a time, zero-padded on the left down to `start` when given.
+ */
+function writeDigits(bytes: Buffer, end: number, value: number, start = end): void {
   let rest = value;
-  for (let i = at + digits - 1; i >= at; i--) {
-    const next = (rest / 10) | 0;
-    bytes[i] = 0x30 + rest - next * 10;
+  let i = end;
+  while (rest >= 100) {
+    const next = (rest / 100) | 0;
+    const pair = (rest - next * 100) << 1;
+    bytes[--i] = PAIRS[pair + 1]!;
+    bytes[--i] = PAIRS[pair]!;
     rest = next;
   }
-  return at + digits;
+  if (rest >= 10) {
+    const pair = rest << 1;
+    bytes[--i] = PAIRS[pair + 1]!;
+    bytes[--i] = PAIRS[pair]!;
+  } else if (rest > 0 || i === end) {
+    bytes[--i] = 0x30 + rest;
+  }
+  while (i > start) bytes[--i] = 0x30;
 }
 
 function writeInteger(bytes: Buffer, at: number, value: number): number {
-  if (value >= 0 && value <= 0x7fffffff && (value | 0) === value)
-    return writeSmall(bytes, at, value);
   if (value === -1) {
     bytes[at] = 0x2d;
     bytes[at + 1] = 0x31;
@@ -107,14 +130,16 @@ function writeInteger(bytes: Buffer, at: number, value: number): number {
   }
   if (!(value >= 0) || !Number.isSafeInteger(value))
     throw new RangeError(`cannot stage ${value}: not a safe integer >= -1`);
-  // Above 2^31: the high part (< 2^31, since value < 2^53), then the low 9 digits zero-padded.
-  const high = Math.floor(value / 1e9);
-  let low = value - high * 1e9;
-  at = writeSmall(bytes, at, high);
-  for (let i = at + 8; i >= at; i--) {
-    const next = Math.floor(low / 10);
-    bytes[i] = 0x30 + low - next * 10;
-    low = next;
+  if (value < 0x80000000) {
+    const end = at + digitCount(value);
+    writeDigits(bytes, end, value);
+    return end;
   }
-  return at + 9;
+  // From 2^31 on: the high part (< 2^31, since value < 2^53), then the low 9 digits zero-padded.
+  const high = Math.floor(value / 1e9);
+  const low = value - high * 1e9;
+  const middle = at + digitCount(high);
+  writeDigits(bytes, middle, high);
+  writeDigits(bytes, middle + 9, low, middle);
+  return middle + 9;
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { landSimulation, writeSimulationJsonl } from '../src/landing/land-simulation.js';
+import { amountSql, landSimulation, writeSimulationJsonl } from '../src/landing/land-simulation.js';
 import { loadFile } from '../src/landing/load-file.js';
 import type { SimulationOptions } from '../src/landing/simulation-options.js';
 import {
@@ -228,6 +228,22 @@ describe('landing a simulation', () => {
       missing_sequences: String(second.truth.missing_sequences),
       unique_messages: String(second.truth.unique_messages),
     });
+  });
+});
+
+describe('the amount as landed', () => {
+  it('is the text and DECIMAL the loader stores for the JSONL amount, for every amount up to 1,000.00', async () => {
+    const warehouse = await openTestWarehouse();
+    const amount = amountSql('cents');
+    const written = `(cents // 100) || '.' || lpad((cents % 100)::VARCHAR, 2, '0')`;
+    const [row] = await rows(
+      warehouse.connection,
+      `select count(*) as amounts,
+          count(*) filter (where json('{"amount":' || ${written} || '}')::VARCHAR <> '{"amount":' || ${amount.json} || '}') as other_text,
+          count(*) filter (where (${written})::DECIMAL(18,2) <> ${amount.decimal}) as other_decimal
+       from (select range as cents from range(0, 100001))`,
+    );
+    expect(row).toEqual({ amounts: '100001', other_text: '0', other_decimal: '0' });
   });
 });
 

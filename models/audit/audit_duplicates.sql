@@ -42,6 +42,7 @@ copies as (
         on bronze.message_id = new_keys.message_id
         and bronze.sequence_id = new_keys.sequence_id
         and bronze.partition_id = new_keys.partition_id
+    where {{ within_sequence_range('new_keys', 'bronze.sequence_id') }}
 
 ),
 

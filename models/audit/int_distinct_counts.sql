@@ -86,6 +86,7 @@ earlier_bronze_keys as (
         and earlier.sequence_id = new_bronze_keys.sequence_id
         and earlier.partition_id = new_bronze_keys.partition_id
     where earlier._offset <= (select bronze_from_offset from previous)
+        and {{ within_sequence_range('new_bronze_keys', 'earlier.sequence_id') }}
 
 ),
 
@@ -148,6 +149,7 @@ earlier_silver_keys as (
         and earlier.sequence_id = new_silver_keys.sequence_id
         and earlier.partition_id = new_silver_keys.partition_id
     where earlier._offset <= (select silver_from_offset from previous)
+        and {{ within_sequence_range('new_silver_keys', 'earlier.sequence_id') }}
 
 ),
 

@@ -44,7 +44,11 @@ new_keys as (
     select first_in_batch.*
     from first_in_batch
     {% if is_incremental() %}
-    anti join {{ this }} as known
+    anti join (
+        select message_id, sequence_id, partition_id
+        from {{ this }}
+        where {{ within_sequence_range('first_in_batch') }}
+    ) as known
         on first_in_batch.message_id = known.message_id
         and first_in_batch.sequence_id = known.sequence_id
         and first_in_batch.partition_id = known.partition_id

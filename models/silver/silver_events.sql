@@ -73,7 +73,11 @@ new_first_copies as (
     select first_copies.first_offset
     from first_copies
     {% if is_incremental() %}
-    anti join {{ this }} as already_kept
+    anti join (
+        select message_id, sequence_id, partition_id
+        from {{ this }}
+        where {{ within_sequence_range('first_copies') }}
+    ) as already_kept
         on first_copies.message_id = already_kept.message_id
         and first_copies.sequence_id = already_kept.sequence_id
         and first_copies.partition_id = already_kept.partition_id

@@ -19,7 +19,8 @@ import { writeFileAtomic } from '../src/report/write-file-atomic.js';
 const TARGET_SECONDS = 2;
 
 function positiveInteger(value: string): number {
-  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a positive whole number.');
+  if (!/^[1-9]\d*$/.test(value))
+    throw new InvalidArgumentError('expected a positive whole number.');
   return Number(value);
 }
 
@@ -87,7 +88,8 @@ function measure(dir: string): Phases & { nodes: number } {
   const project = loadProject(dir);
   const t1 = performance.now();
   const parsed = parseProject(project);
-  if (parsed.issues.length > 0) throw new Error(`generated project has problems: ${parsed.issues[0]!.message}`);
+  if (parsed.issues.length > 0)
+    throw new Error(`generated project has problems: ${parsed.issues[0]!.message}`);
   const t2 = performance.now();
   const cycles = findCycles(parsed.nodes);
   if (cycles.length > 0) throw new Error('generated project has a cycle');
@@ -101,7 +103,14 @@ function measure(dir: string): Phases & { nodes: number } {
   }
   const t4 = performance.now();
   const s = (ms: number): number => ms / 1000;
-  return { load: s(t1 - t0), parse: s(t2 - t1), graph: s(t3 - t2), render: s(t4 - t3), total: s(t4 - t0), nodes };
+  return {
+    load: s(t1 - t0),
+    parse: s(t2 - t1),
+    graph: s(t3 - t2),
+    render: s(t4 - t3),
+    total: s(t4 - t0),
+    nodes,
+  };
 }
 
 function median(values: number[]): number {
@@ -128,9 +137,14 @@ runCli(async () => {
       min: Math.min(...runs.map((r) => r[phase])),
     }));
     const total = phases.find((p) => p.phase === 'total')!.median;
-    const table = new Table({ head: ['phase', 'median s', 'min s'], style: { head: [], border: [] } });
+    const table = new Table({
+      head: ['phase', 'median s', 'min s'],
+      style: { head: [], border: [] },
+    });
     for (const p of phases) table.push([p.phase, p.median.toFixed(3), p.min.toFixed(3)]);
-    printLine(`Parse/compile pass: ${models} models, ${tests} tests, ${runs[0]!.nodes} rendered nodes, ${repeat} run(s)`);
+    printLine(
+      `Parse/compile pass: ${models} models, ${tests} tests, ${runs[0]!.nodes} rendered nodes, ${repeat} run(s)`,
+    );
     printLine(table.toString());
     const pass = total < TARGET_SECONDS;
     printLine(
@@ -144,12 +158,18 @@ runCli(async () => {
       `${JSON.stringify(
         {
           generatedAt: new Date().toISOString(),
-          machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+          machine: {
+            cpus: cpus().length,
+            cpu: cpus()[0]?.model ?? 'unknown',
+            node: process.version,
+          },
           models,
           tests,
           renderedNodes: runs[0]!.nodes,
           repeat,
-          phasesSeconds: Object.fromEntries(phases.map((p) => [p.phase, { median: p.median, min: p.min }])),
+          phasesSeconds: Object.fromEntries(
+            phases.map((p) => [p.phase, { median: p.median, min: p.min }]),
+          ),
           targetSeconds: TARGET_SECONDS,
           pass,
         },

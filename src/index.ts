@@ -1,6 +1,10 @@
 // Public API of dedup-warehouse. Each module re-exports its own main export.
 export { openWarehouse, withWarehouse } from './warehouse/open-warehouse.js';
-export type { Warehouse, WarehouseSettings, OpenWarehouseOptions } from './warehouse/open-warehouse.js';
+export type {
+  Warehouse,
+  WarehouseSettings,
+  OpenWarehouseOptions,
+} from './warehouse/open-warehouse.js';
 export { WarehouseError } from './warehouse/warehouse-error.js';
 export { quoteIdentifier, quoteLiteral, quoteQualified } from './warehouse/quote.js';
 export { resolveDbPath, DEFAULT_WAREHOUSE_FILE } from './warehouse/resolve-db-path.js';

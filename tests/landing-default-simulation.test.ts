@@ -11,11 +11,21 @@ import { loadFile } from '../src/landing/load-file.js';
 import { withWarehouse } from '../src/warehouse/open-warehouse.js';
 import { makeProject, type TestProject } from './support/runner-project.js';
 
-function buildModels(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function buildModels(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(REPOSITORY_ROOT, 'scripts/build-models.ts'), 'build', '--threads', '1', ...args],
+      [
+        '--import',
+        'tsx',
+        join(REPOSITORY_ROOT, 'scripts/build-models.ts'),
+        'build',
+        '--threads',
+        '1',
+        ...args,
+      ],
       { cwd: REPOSITORY_ROOT, env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '' } },
     );
     let stdout = '';
@@ -56,7 +66,12 @@ describe('the default simulated batch of npm run build-models', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('landed the default simulated batch (medium, seed 42)');
     expect(await scalar(db, 'select count(*) from raw_messages')).toBe('10000');
-    expect(await scalar(db, "select count(*) from raw_loads where source like 'simulate:seed=42:messages=10000:%'")).toBe('1');
+    expect(
+      await scalar(
+        db,
+        "select count(*) from raw_loads where source like 'simulate:seed=42:messages=10000:%'",
+      ),
+    ).toBe('1');
     expect(Number(await scalar(db, 'select count(*) from silver_events'))).toBeGreaterThan(8000);
 
     // A second build finds landed data: nothing more is simulated.
@@ -88,7 +103,10 @@ describe('the default simulated batch of npm run build-models', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('simulated');
     expect(
-      await scalar(project.db, "select count(*) from information_schema.tables where table_name = 'raw_messages'"),
+      await scalar(
+        project.db,
+        "select count(*) from information_schema.tables where table_name = 'raw_messages'",
+      ),
     ).toBe('0');
   });
 });

@@ -8,7 +8,11 @@ export const DEFAULT_WAREHOUSE_FILE = 'warehouse.duckdb';
  * environment variable, then `warehouse.duckdb` in the project directory. Relative paths given
  * on the command line are relative to the current directory; `:memory:` is kept as is.
  */
-export function resolveDbPath(projectDir: string, flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDbPath(
+  projectDir: string,
+  flag?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const chosen = flag ?? env['WAREHOUSE_PATH'];
   if (chosen === ':memory:') return chosen;
   if (chosen) return isAbsolute(chosen) ? chosen : resolve(process.cwd(), chosen);

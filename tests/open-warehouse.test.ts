@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('openWarehouse', () => {
   it('refuses to open a missing warehouse read-only, naming the file', async () => {
     const path = join(dir, 'nope.duckdb');
-    await expect(openWarehouse(path, { readOnly: true })).rejects.toThrow(/nope\.duckdb does not exist/);
+    await expect(openWarehouse(path, { readOnly: true })).rejects.toThrow(
+      /nope\.duckdb does not exist/,
+    );
   });
 
   it('reports a warehouse held by another process as busy, naming the process', async () => {
@@ -60,7 +62,9 @@ describe('openWarehouse', () => {
 
 describe('resolveDbPath', () => {
   it('prefers --db, then WAREHOUSE_PATH, then warehouse.duckdb in the project', () => {
-    expect(resolveDbPath('/p', '/x/a.duckdb', { WAREHOUSE_PATH: '/y/b.duckdb' })).toBe('/x/a.duckdb');
+    expect(resolveDbPath('/p', '/x/a.duckdb', { WAREHOUSE_PATH: '/y/b.duckdb' })).toBe(
+      '/x/a.duckdb',
+    );
     expect(resolveDbPath('/p', undefined, { WAREHOUSE_PATH: '/y/b.duckdb' })).toBe('/y/b.duckdb');
     expect(resolveDbPath('/p', undefined, {})).toBe('/p/warehouse.duckdb');
   });
@@ -70,5 +74,81 @@ describe('quoting', () => {
   it('doubles embedded quotes', () => {
     expect(quoteIdentifier('a"b')).toBe('"a""b"');
     expect(quoteLiteral("o'brien")).toBe("'o''brien'");
+  });
+});
+
+describe('openWarehouse: one instance per file in this process', () => {
+  // DuckDB's lock keeps other processes out but lets a second instance in the same process open
+  // the file without an error; two instances writing one file can corrupt it.
+  it('refuses a second open of a file that is open, as busy and naming the file, until it is closed', async () => {
+    const path = join(dir, 'w.duckdb');
+    const first = await openWarehouse(path);
+    try {
+      const error = await openWarehouse(path).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WarehouseError);
+      expect((error as WarehouseError).reason).toBe('busy');
+      expect((error as Error).message).toContain(
+        `Warehouse ${path} is already open in this process`,
+      );
+      const readOnly = await openWarehouse(path, { readOnly: true }).catch((e: unknown) => e);
+      expect((readOnly as WarehouseError).reason).toBe('busy');
+      await first.connection.run('create table t as select 42 as a');
+    } finally {
+      first.close();
+    }
+    const again = await openWarehouse(path, { readOnly: true });
+    try {
+      const rows = (await again.connection.runAndReadAll('select a from t')).getRows();
+      expect(rows).toEqual([[42]]);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('knows the same file under another spelling of its path', async () => {
+    const folder = join(dir, 'real');
+    mkdirSync(folder);
+    symlinkSync(folder, join(dir, 'link'));
+    const first = await openWarehouse(join(folder, 'w.duckdb'));
+    try {
+      for (const other of [
+        join(dir, 'link', 'w.duckdb'),
+        join(dir, 'real', '..', 'real', 'w.duckdb'),
+      ]) {
+        const error = await openWarehouse(other).catch((e: unknown) => e);
+        expect((error as WarehouseError).reason).toBe('busy');
+      }
+      const elsewhere = await openWarehouse(join(folder, 'other.duckdb'));
+      elsewhere.close();
+    } finally {
+      first.close();
+    }
+  });
+
+  it('lets exactly one of two concurrent opens of one file through', async () => {
+    const path = join(dir, 'w.duckdb');
+    const outcomes = await Promise.allSettled([openWarehouse(path), openWarehouse(path)]);
+    const opened = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(opened).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(((refused[0] as PromiseRejectedResult).reason as WarehouseError).reason).toBe('busy');
+    (opened[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof openWarehouse>>>).value.close();
+  });
+
+  it('releases the file when the open fails, and never restricts :memory:', async () => {
+    const path = join(dir, 'not-a-database.duckdb');
+    writeFileSync(
+      path,
+      'this is not a DuckDB file, just text that is long enough to be read as a header',
+    );
+    await expect(openWarehouse(path)).rejects.toBeInstanceOf(WarehouseError);
+    // The failed open left no registration behind: the same path is refused by DuckDB, not by us.
+    const second = await openWarehouse(path).catch((e: unknown) => e);
+    expect((second as Error).message).not.toContain('already open in this process');
+    const a = await openWarehouse(':memory:');
+    const b = await openWarehouse(':memory:');
+    a.close();
+    b.close();
   });
 });

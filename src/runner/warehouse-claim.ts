@@ -1,18 +1,8 @@
-import { realpathSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { canonicalWarehousePath } from '../warehouse/canonical-path.js';
 import { WarehouseError } from '../warehouse/warehouse-error.js';
 
 /** Warehouse files a build of this process is using (canonical paths). */
 const claimed = new Set<string>();
-
-function canonical(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return join(realpathSync(dirname(absolute)), basename(absolute));
-  } catch {
-    return absolute;
-  }
-}
 
 /**
  * Claims a warehouse file for one build of this process; returns the release function.
@@ -24,7 +14,7 @@ function canonical(path: string): string {
  */
 export function claimWarehouse(path: string): () => void {
   if (path === ':memory:') return () => {};
-  const key = canonical(path);
+  const key = canonicalWarehousePath(path);
   if (claimed.has(key)) {
     throw new WarehouseError(
       `Warehouse ${path} is in use by another build in this process: only one build may use it at a time. ` +

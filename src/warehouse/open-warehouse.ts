@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { canonicalWarehousePath } from './canonical-path.js';
 import { WarehouseError } from './warehouse-error.js';
+
+/**
+ * Warehouse files open in this process (canonical paths). DuckDB's file lock keeps other processes
+ * out, but a second DuckDB instance on the same file in the same process opens without an error,
+ * and two instances writing one file can corrupt it: openWarehouse refuses that second open.
+ */
+const openInThisProcess = new Set<string>();
 
 /** DuckDB settings a user may set for a run (both map to DuckDB's own settings). */
 export interface WarehouseSettings {
@@ -31,7 +39,10 @@ export interface Warehouse {
  * Translates DuckDB's lock and missing-file errors into a {@link WarehouseError} with a message
  * a user can act on: only one process may hold a warehouse file at a time.
  */
-export async function openWarehouse(path: string, options: OpenWarehouseOptions = {}): Promise<Warehouse> {
+export async function openWarehouse(
+  path: string,
+  options: OpenWarehouseOptions = {},
+): Promise<Warehouse> {
   const readOnly = options.readOnly ?? false;
   if (readOnly && path !== ':memory:' && !existsSync(path)) {
     throw new WarehouseError(
@@ -39,17 +50,30 @@ export async function openWarehouse(path: string, options: OpenWarehouseOptions 
       'missing',
     );
   }
+  const key = path === ':memory:' ? null : canonicalWarehousePath(path);
+  if (key !== null && openInThisProcess.has(key)) {
+    throw new WarehouseError(
+      `Warehouse ${path} is already open in this process: only one instance may use it at a time. ` +
+        'Close the open one first (Warehouse.close()), or share its connection.',
+      'busy',
+    );
+  }
   const config: Record<string, string> = {};
   if (readOnly) config['access_mode'] = 'READ_ONLY';
   const memoryLimit = options.memoryLimit ?? process.env['DUCKDB_MEMORY_LIMIT'];
   if (memoryLimit) config['memory_limit'] = memoryLimit;
-  const threads = options.threads ?? (process.env['DUCKDB_THREADS'] ? Number(process.env['DUCKDB_THREADS']) : undefined);
+  const threads =
+    options.threads ??
+    (process.env['DUCKDB_THREADS'] ? Number(process.env['DUCKDB_THREADS']) : undefined);
   if (threads !== undefined) config['threads'] = String(threads);
 
   let instance: DuckDBInstance;
+  // Registered before the await, so that two concurrent opens cannot both pass the check above.
+  if (key !== null) openInThisProcess.add(key);
   try {
     instance = await DuckDBInstance.create(path, config);
   } catch (cause) {
+    if (key !== null) openInThisProcess.delete(key);
     throw translateOpenError(path, cause);
   }
   let connection: DuckDBConnection;
@@ -57,7 +81,12 @@ export async function openWarehouse(path: string, options: OpenWarehouseOptions 
     connection = await instance.connect();
   } catch (cause) {
     instance.closeSync();
-    throw new WarehouseError(`Could not connect to warehouse ${path}: ${(cause as Error).message}`, 'other', { cause });
+    if (key !== null) openInThisProcess.delete(key);
+    throw new WarehouseError(
+      `Could not connect to warehouse ${path}: ${(cause as Error).message}`,
+      'other',
+      { cause },
+    );
   }
   let closed = false;
   return {
@@ -68,8 +97,12 @@ export async function openWarehouse(path: string, options: OpenWarehouseOptions 
     close() {
       if (closed) return;
       closed = true;
-      connection.closeSync();
-      instance.closeSync();
+      try {
+        connection.closeSync();
+        instance.closeSync();
+      } finally {
+        if (key !== null) openInThisProcess.delete(key);
+      }
     },
   };
 }
@@ -90,7 +123,10 @@ export async function withWarehouse<T>(
 
 function translateOpenError(path: string, cause: unknown): WarehouseError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  const lock = /Could not set lock on file .*Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?\./.exec(message);
+  const lock =
+    /Could not set lock on file .*Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?\./.exec(
+      message,
+    );
   if (lock) {
     const holder = lock[2] ? `process ${lock[2]} (${lock[1]})` : 'another process';
     return new WarehouseError(

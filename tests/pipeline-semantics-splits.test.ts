@@ -112,6 +112,52 @@ describe('split-load equivalence', () => {
   }, 240_000);
 });
 
+describe('a sequence id shared by two message ids', () => {
+  // audit_health counts distinct sequence ids per partition from a flag kept incrementally in
+  // int_key_first_copies. The generated streams give every key its own sequence id, so this test
+  // adds other message ids on existing (partition, sequence) pairs: in the same load as the
+  // original, in a later load, and twice in one load.
+  it('counts each sequence id once, in one load and split over loads, as the reference does', async () => {
+    const base = arrivals.slice(0, 160);
+    const reuse = (original: Arrival, suffix: string): Arrival => ({
+      ...original,
+      messageId: `${original.messageId}-${suffix}`,
+    });
+    const withShared = [
+      ...base.slice(0, 60),
+      reuse(base[10]!, 'same-load'),
+      ...base.slice(60),
+      reuse(base[20]!, 'later-load'),
+      reuse(base[150]!, 'twice-a'),
+      reuse(base[150]!, 'twice-b'),
+    ].map((arrival, index) => ({ ...arrival, offset: index + 1 }));
+    const sequences = new Set(withShared.map((a) => `${a.partitionId}/${a.sequenceId}`));
+    expect(sequences.size).toBe(new Set(base.map((a) => `${a.partitionId}/${a.sequenceId}`)).size);
+
+    const single = join(dir, 'shared-single.duckdb');
+    await land(single, withShared);
+    await buildPipeline({ projectDir, dbPath: single });
+    const split = join(dir, 'shared-split.duckdb');
+    for (const load of parts(withShared, [70, 90])) {
+      await land(split, load);
+      await buildPipeline({ projectDir, dbPath: split });
+    }
+
+    for (const dbPath of [single, split]) {
+      const warehouse = await openWarehouse(dbPath, { readOnly: true });
+      try {
+        const reference = referenceModel(await readLandedArrivals(warehouse.connection));
+        expect(reference.health.unique_messages).toBe(sequences.size + 4);
+        expect(await readPipeline(warehouse.connection)).toEqual(snapshotOfReference(reference));
+        expect(await failedReconciliations(warehouse.connection)).toEqual([]);
+      } finally {
+        warehouse.close();
+      }
+    }
+    expect(await dump(split, COMPARED)).toEqual(await dump(single, COMPARED));
+  }, 240_000);
+});
+
 describe('re-runs', () => {
   it('changes nothing when a successful build runs again, and --full-refresh rebuilds the same tables', async () => {
     const dbPath = join(dir, 'rerun.duckdb');

@@ -24,8 +24,9 @@ sequences_per_partition as (
 
     select
         partition_id,
-        max(sequence_id) - min(sequence_id) + 1 - count(distinct sequence_id) as missing_sequences,
-        count(distinct sequence_id) as distinct_sequences,
+        -- is_new_sequence marks one key per distinct sequence id: a sum, not a distinct count.
+        max(sequence_id) - min(sequence_id) + 1 - count_if(is_new_sequence) as missing_sequences,
+        count_if(is_new_sequence) as distinct_sequences,
     from {{ ref('int_key_first_copies') }}
     group by partition_id
 

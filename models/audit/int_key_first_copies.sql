@@ -56,6 +56,28 @@ new_keys as (
 
 ),
 
+new_sequences as (
+
+    -- The first key (by arrival) of each (partition_id, sequence_id) that no earlier key had, so
+    -- that audit_health sums a flag instead of counting distinct sequence ids over all of history.
+    select
+        new_keys.partition_id,
+        new_keys.sequence_id,
+        min(new_keys._offset) as first_offset,
+    from new_keys
+    {% if is_incremental() %}
+    anti join (
+        select partition_id, sequence_id
+        from {{ this }}
+        where {{ within_sequence_range('new_keys') }}
+    ) as known_sequences
+        on new_keys.partition_id = known_sequences.partition_id
+        and new_keys.sequence_id = known_sequences.sequence_id
+    {% endif %}
+    group by new_keys.partition_id, new_keys.sequence_id
+
+),
+
 earlier_greatest_sequence as (
 
     {% if is_incremental() %}
@@ -88,9 +110,13 @@ ordered as (
                 rows between unbounded preceding and 1 preceding
             )
         ) as greatest_sequence_id_before,
+        coalesce(new_keys._offset = new_sequences.first_offset, false) as is_new_sequence,
     from new_keys
     left join earlier_greatest_sequence
         on new_keys.partition_id = earlier_greatest_sequence.partition_id
+    left join new_sequences
+        on new_keys.partition_id = new_sequences.partition_id
+        and new_keys.sequence_id = new_sequences.sequence_id
 
 ),
 
@@ -102,6 +128,7 @@ final as (
         partition_id,
         _offset,
         coalesce(sequence_id < greatest_sequence_id_before, false) as is_out_of_order,
+        is_new_sequence,
     from ordered
     order by _offset
 

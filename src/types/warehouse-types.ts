@@ -160,6 +160,8 @@ export interface IntKeyFirstCopies {
   _offset: bigint | null;
   /** BOOLEAN */
   is_out_of_order: boolean | null;
+  /** BOOLEAN */
+  is_new_sequence: boolean | null;
 }
 
 /** Table `raw_loads`. */

@@ -16,7 +16,8 @@ with
 
 {% if is_incremental() %}
 
-new_keys as (
+-- The keys of the new Bronze rows (each is recomputed from all its copies).
+keys_to_report as (
 
     select distinct
         message_id,
@@ -27,31 +28,12 @@ new_keys as (
 
 ),
 
-copies as (
-
-    select
-        bronze.composite_hash,
-        bronze.message_id,
-        bronze.sequence_id,
-        bronze.partition_id,
-        bronze.payload_hash,
-        bronze._offset,
-        bronze._loaded_at,
-    from {{ ref('bronze_events') }} as bronze
-    semi join new_keys
-        on bronze.message_id = new_keys.message_id
-        and bronze.sequence_id = new_keys.sequence_id
-        and bronze.partition_id = new_keys.partition_id
-    where {{ within_sequence_range('new_keys', 'bronze.sequence_id') }}
-
-),
-
 {% else %}
 
 -- Two phases: find the keys with more than one copy on the key columns alone (a plain count per
 -- key), then aggregate only their copies. Grouping every Bronze row with count(distinct
 -- payload_hash) and arg_min/arg_max was 2.5x slower at 1M rows.
-duplicated_keys as (
+keys_to_report as (
 
     select
         message_id,
@@ -63,6 +45,8 @@ duplicated_keys as (
 
 ),
 
+{% endif %}
+
 copies as (
 
     select
@@ -74,14 +58,15 @@ copies as (
         bronze._offset,
         bronze._loaded_at,
     from {{ ref('bronze_events') }} as bronze
-    semi join duplicated_keys
-        on bronze.message_id = duplicated_keys.message_id
-        and bronze.sequence_id = duplicated_keys.sequence_id
-        and bronze.partition_id = duplicated_keys.partition_id
+    semi join keys_to_report
+        on bronze.message_id = keys_to_report.message_id
+        and bronze.sequence_id = keys_to_report.sequence_id
+        and bronze.partition_id = keys_to_report.partition_id
+    {% if is_incremental() %}
+    where {{ within_sequence_range('keys_to_report', 'bronze.sequence_id') }}
+    {% endif %}
 
 ),
-
-{% endif %}
 
 per_key as (
 

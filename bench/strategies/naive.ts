@@ -20,6 +20,7 @@ const NAIVE_PARAMETERS: Readonly<Record<string, string>> = {
 /** The data tests the full build runs, as queries counting failures (each must return 0). */
 const NAIVE_TESTS: Readonly<Record<string, string>> = {
   silver_key_unique: `select count(*) - count(distinct (message_id, sequence_id, partition_id)) from naive.silver_events`,
+  silver_hash_unique: `select count(*) - count(distinct composite_hash) from naive.silver_events`,
   silver_key_not_null: `select count(*) from naive.silver_events
     where message_id is null or sequence_id is null or partition_id is null`,
   transaction_unique: `select count(*) - count(distinct transaction_id) from naive.silver_transactions`,

@@ -486,6 +486,15 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     if (!renderParse(template, where.split(':')[0]!, capture, undefined, extra)) return;
     const config = mergeConfig(capture.config, declaration.config);
     if (config['enabled'] === false) return;
+    const newRowsProblem = newRowsByProblem(config['new_rows_by'], target);
+    if (newRowsProblem) {
+      issues.push({
+        file: declaration.file,
+        ...(declaration.line ? { line: declaration.line } : {}),
+        message: `test "${name}" on ${target.name}: ${newRowsProblem}`,
+      });
+      return;
+    }
     const dependsOn = [
       ...new Set([target.uniqueId, ...resolveDeps(capture, `test "${name}"`, declaration.file)]),
     ];
@@ -540,6 +549,13 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     if (!renderParse(template, file.path, capture, undefined)) continue;
     const name = uniqueTestName(basename(file.path, '.sql'));
     if (capture.config['enabled'] === false) continue;
+    if (capture.config['new_rows_by'] !== undefined) {
+      issues.push({
+        file: file.path,
+        message: `test "${name}": new_rows_by is for generic tests declared on one model or source, not singular tests`,
+      });
+      continue;
+    }
     nodes.set(`test.${projectName}.${name}`, {
       uniqueId: `test.${projectName}.${name}`,
       resourceType: 'test',
@@ -576,4 +592,26 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   }
 
   return { project, env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues };
+}
+
+/**
+ * Why a test's `new_rows_by` config cannot be honoured on `target`, or undefined when it can (or is
+ * not set). Checking only new rows is sound only on relations that grow by appends: sources, and
+ * incremental models with the `append` strategy.
+ */
+function newRowsByProblem(value: unknown, target: GraphNode): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z_]\w*$/.test(value))
+    return `new_rows_by must name one column, got ${JSON.stringify(value)}`;
+  if (target.resourceType === 'source') return undefined;
+  const strategy = String(
+    target.config['incremental_strategy'] ??
+      (toList(target.config['unique_key']).length > 0 ? 'merge' : 'append'),
+  );
+  if (target.materialized === 'incremental' && strategy === 'append') return undefined;
+  const how =
+    target.materialized === 'incremental'
+      ? `an incremental model with the ${strategy} strategy`
+      : `materialized as ${target.materialized ?? 'view'}`;
+  return `new_rows_by needs a relation that only grows by appends (a source, or an incremental model with incremental_strategy 'append'); ${target.name} is ${how}`;
 }

@@ -1,4 +1,6 @@
+import type { TestCheckpoint } from '../data-test/test-checkpoint.js';
 import type { GraphNode } from '../graph/graph-node.js';
+import { quoteIdentifier } from '../warehouse/quote.js';
 import type { ParsedProject } from './parse-project.js';
 import { Relation } from './relation.js';
 import { createRenderContext, type RenderHooks } from './render-context.js';
@@ -8,6 +10,23 @@ import { CompilerError } from './template-error.js';
 export interface RenderState {
   /** `is_incremental()` result for this node. Default `false`. */
   readonly isIncremental?: boolean;
+  /**
+   * Tests configured with `new_rows_by`: the column and the checkpoint above which rows are new.
+   * With a checkpoint, the test's SQL sees `new_rows_only` true, `new_rows_by` (the quoted column)
+   * and `checked_through` (a literal); without one (or for any other node), `new_rows_only` is false.
+   */
+  readonly testCheckpoint?: TestCheckpoint;
+}
+
+/** The names a test's SQL uses to check only new rows (see {@link RenderState.testCheckpoint}). */
+function newRowsContext(state: RenderState): Record<string, unknown> {
+  const checkpoint = state.testCheckpoint;
+  if (!checkpoint || checkpoint.checkedThrough === null) return { new_rows_only: false };
+  return {
+    new_rows_only: true,
+    new_rows_by: quoteIdentifier(checkpoint.column),
+    checked_through: checkpoint.checkedThrough,
+  };
 }
 
 /** The name an ephemeral model has inside the SQL that uses it. */
@@ -81,7 +100,7 @@ function executeContext(
     fullRefresh: parsed.fullRefresh,
     runStartedAt: parsed.runStartedAt,
     invocationId: parsed.invocationId,
-    ...(node?.extraContext ? { extra: node.extraContext } : {}),
+    extra: { ...node?.extraContext, ...newRowsContext(state) },
   });
   return { ...context, ...parsed.macros.bind(context) };
 }

@@ -6,6 +6,7 @@ import {
   uniqueKeyColumns,
   type IncrementalStrategy,
 } from './incremental-strategies.js';
+import { dropCheckpoints } from '../data-test/test-checkpoint.js';
 import { MaterializeError } from './materialize-error.js';
 import type { RelationKind } from './relation-kind.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -45,6 +46,8 @@ async function countRows(sql: SqlExecutor, relation: string): Promise<number> {
  *   per `unique_key`), then applied with `append`, `merge` (default when `unique_key` is set) or
  *   `delete+insert`. `on_schema_change`: `fail` (default), `ignore`, `append_new_columns`,
  *   `sync_all_columns`.
+ * A view or a table built from scratch drops the checkpoints of its tests that check only new rows
+ * (`new_rows_by`), in the same transaction.
  */
 export async function materializeModel(
   sql: SqlExecutor,
@@ -61,10 +64,13 @@ export async function materializeModel(
     if (materialized === 'view') {
       if (input.existing === 'table') await sql.run(`drop table ${target}`);
       await sql.run(`create or replace view ${target} as (\n${input.sql}\n)`);
+      await dropCheckpoints(sql, target);
       result = { rowsAffected: null, message: 'CREATE VIEW' };
     } else if (materialized === 'table' || !input.incremental) {
       if (input.existing === 'view') await sql.run(`drop view ${target}`);
       await sql.run(`create or replace table ${target} as (\n${input.sql}\n)`);
+      // Rebuilt from scratch: its tests' checkpoints describe rows that are gone.
+      await dropCheckpoints(sql, target);
       const rows = await countRows(sql, target);
       result = { rowsAffected: rows, message: `SELECT ${rows}` };
     } else {

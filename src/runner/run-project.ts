@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { ParsedProject } from '../compile/parse-project.js';
 import { renderHook, renderNodeSql } from '../compile/render-node.js';
 import { describeTemplateError } from '../compile/template-error.js';
-import { runDataTest } from '../data-test/run-data-test.js';
+import { runDataTest, type TestOutcome } from '../data-test/run-data-test.js';
+import { readCheckpoint, recordCheckpoint, sqlFingerprint } from '../data-test/test-checkpoint.js';
 import type { GraphNode, ResourceType } from '../graph/graph-node.js';
 import { loadSeed } from '../materialize/load-seed.js';
 import { MaterializeError } from '../materialize/materialize-error.js';
@@ -96,9 +97,10 @@ async function executeNode(
         node.name,
         node.test?.kind === 'generic',
       );
-      const compiled = renderOrThrow(node, () => renderNodeSql(parsed, node));
-      writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
-      const outcome = await runDataTest(sql, node, compiled);
+      const path = join(projectDir, compiledPath);
+      const outcome = await runTest(parsed, sql, node, (compiled) =>
+        writeFileAtomic(path, `${compiled}\n`),
+      );
       return {
         ...base,
         status: outcome.status,
@@ -153,6 +155,49 @@ async function executeNode(
       ...(compiledPath ? { compiledPath } : {}),
     };
   }
+}
+
+/**
+ * Renders and runs a data test. A test configured with `new_rows_by` runs in one transaction with
+ * its checkpoint: it checks only the rows above its checkpoint when it has a valid one, and records
+ * a new checkpoint when it passes with no failing row (see src/data-test/test-checkpoint.ts).
+ */
+async function runTest(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  node: GraphNode,
+  writeCompiled: (compiled: string) => void,
+): Promise<TestOutcome> {
+  const wholeRelation = renderOrThrow(node, () => renderNodeSql(parsed, node));
+  const column = node.config['new_rows_by'];
+  const attached = node.test?.attachedNode ? parsed.nodes.get(node.test.attachedNode) : undefined;
+  if (typeof column !== 'string' || !attached?.relation) {
+    writeCompiled(wholeRelation);
+    return runDataTest(sql, node, wholeRelation);
+  }
+  const checkpoint = {
+    testId: node.uniqueId,
+    relation: attached.relation.render(),
+    column,
+    fingerprint: sqlFingerprint(wholeRelation),
+  };
+  return sql.transaction(async () => {
+    const checkedThrough = await readCheckpoint(sql, {
+      ...checkpoint,
+      fullRefresh: parsed.fullRefresh,
+    });
+    const compiled =
+      checkedThrough === null
+        ? wholeRelation
+        : renderOrThrow(node, () =>
+            renderNodeSql(parsed, node, { testCheckpoint: { column, checkedThrough } }),
+          );
+    writeCompiled(compiled);
+    const outcome = await runDataTest(sql, node, compiled);
+    if (outcome.status === 'pass' && outcome.failures === 0)
+      await recordCheckpoint(sql, checkpoint);
+    return outcome;
+  });
 }
 
 /** Runs the `on-run-start`/`on-run-end` hooks; returns an error message or undefined. */

@@ -31,11 +31,6 @@ export interface MaterializeResult {
   readonly message: string;
 }
 
-async function countRows(sql: SqlExecutor, relation: string): Promise<number> {
-  const rows = await sql.rows(`select count(*)::bigint as n from ${relation}`);
-  return Number(rows[0]?.['n'] ?? 0);
-}
-
 /**
  * Builds a model in one transaction (`begin` … `commit`, `rollback` on error), so a failure leaves
  * the previous version of the relation intact:
@@ -64,8 +59,9 @@ export async function materializeModel(
       result = { rowsAffected: null, message: 'CREATE VIEW' };
     } else if (materialized === 'table' || !input.incremental) {
       if (input.existing === 'view') await sql.run(`drop view ${target}`);
-      await sql.run(`create or replace table ${target} as (\n${input.sql}\n)`);
-      const rows = await countRows(sql, target);
+      const rows = await sql.createTableAs(
+        `create or replace table ${target} as (\n${input.sql}\n)`,
+      );
       result = { rowsAffected: rows, message: `SELECT ${rows}` };
     } else {
       result = await applyIncremental(sql, input, target);

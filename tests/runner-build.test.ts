@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SqlExecutor } from '../src/materialize/sql-executor.js';
 import { listNodes } from '../src/runner/compile-project.js';
 import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
 
@@ -60,6 +61,34 @@ models:
     );
     expect(compiled).toContain('with __dbt__cte__filtered as (');
     expect(compiled).toContain('"main"."stg_people"');
+  });
+
+  it("reports a table model's rows from its create table as, with no count query afterwards", async () => {
+    project = makeProject({
+      'dbt_project.yml': projectYml('models:\n  demo:\n    +materialized: table\n'),
+      'models/many.sql': 'select range as id from range(5000)\n',
+      'models/none.sql': 'select 1 as id where false\n',
+      'models/was_view.sql': "{{ config(materialized='view') }}\nselect 1 as id\n",
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    project.write({ 'models/was_view.sql': 'select range as id from range(3)\n' });
+    const queries = vi.spyOn(SqlExecutor.prototype, 'rows');
+    const result = await project.build();
+    const countQueries = queries.mock.calls.filter(([sql]) => /count\(\*\)/i.test(sql));
+    queries.mockRestore();
+    expect(countQueries).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(
+      Object.fromEntries(result.results.map((r) => [r.name, [r.rowsAffected, r.message]])),
+    ).toEqual({
+      many: [5000, 'SELECT 5000'],
+      none: [0, 'SELECT 0'],
+      was_view: [3, 'SELECT 3'],
+    });
+    expect(readFileSync(join(project.dir, 'target/run/demo/models/many.sql'), 'utf8')).toContain(
+      'create or replace table',
+    );
+    expect(await project.query('select count(*)::int as n from was_view')).toEqual([{ n: 3 }]);
   });
 
   it('creates the custom schema of +schema as main_<schema>, like dbt', async () => {

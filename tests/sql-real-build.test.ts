@@ -221,6 +221,47 @@ describe('the pipeline macros in ad-hoc SQL', () => {
     ]);
   });
 
+  it('canonical_json gives exactly the text it always gave (nested objects and arrays, escapes, numbers, the fast path and its refusals)', async () => {
+    // Pinned outputs: payload_hash values already in Bronze must not change with the macro's
+    // formulation, so every canonical text here is the one the first version of the macro gave.
+    const cases: [string, string][] = [
+      [
+        '{"b":1,"a":{"d":[{"z":1,"y":[{"q":{"s":1,"r":2}}]}],"c":2}}',
+        '{"a":{"c":2,"d":[{"z":1,"y":[{"q":{"s":1,"r":2}}]}]},"b":1}',
+      ],
+      ['[3,1,{"b":[],"a":{}}]', '[3,1,{"a":{},"b":[]}]'],
+      [
+        '{"a":null,"\\u00e9":"\\u00e9","a b":[1.50,1e2,true]}',
+        '{"a b":[1.5,100.0,true],"a":null,"é":"é"}',
+      ],
+      ['{}', '{}'],
+      ['[]', '[]'],
+      ['null', 'null'],
+      ['"x"', '"x"'],
+      [
+        '{"transaction_id":"t","method":"card","event_type":"captured","customer_id":null,"currency":"EUR","amount":1.5}',
+        '{"amount":1.5,"currency":"EUR","customer_id":null,"event_type":"captured","method":"card","transaction_id":"t"}',
+      ],
+      [
+        '{"amount":1,"currency":"EUR","customer_id":"[","event_type":"x","method":"m","transaction_id":"t"}',
+        '{"amount":1,"currency":"EUR","customer_id":"[","event_type":"x","method":"m","transaction_id":"t"}',
+      ],
+      [
+        '{"a":{"b":{"c":{"e":1,"d":2}}},"A":[[{"y":1,"x":2}]]}',
+        '{"A":[[{"y":1,"x":2}]],"a":{"b":{"c":{"e":1,"d":2}}}}',
+      ],
+    ];
+    const values = cases.map(([payload], i) => `(${i}, '${payload.replaceAll("'", "''")}')`);
+    const [rows] = await sqlJson(
+      `select canonical_json(payload::json) as canonical, payload_hash(payload::json) as hash
+       from (values ${values.join(', ')}) as t(i, payload) order by i`,
+    );
+    expect(rows!.map((r) => r['canonical'])).toEqual(cases.map(([, canonical]) => canonical));
+    expect(rows!.map((r) => r['hash'])).toEqual(
+      cases.map(([, canonical]) => createHash('sha256').update(canonical).digest('hex')),
+    );
+  });
+
   it('composite_hash is the SHA-256 of message_id|sequence_id|partition_id (checked with node:crypto)', async () => {
     const [rows] = await sqlJson(
       `select message_id, sequence_id, partition_id,

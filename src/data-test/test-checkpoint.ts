@@ -57,11 +57,11 @@ export function sqlFingerprint(wholeRelationSql: string): string {
 
 async function checkpointTableExists(sql: SqlExecutor): Promise<boolean> {
   const rows = await sql.rows(
-    `select count(*)::integer as n from duckdb_tables()
+    `select 1 as found from duckdb_tables()
      where database_name = current_database() and schema_name = ${quoteLiteral(CHECKPOINT_SCHEMA)}
        and table_name = 'test_checkpoints'`,
   );
-  return Number(rows[0]?.['n'] ?? 0) > 0;
+  return rows.length > 0;
 }
 
 /**

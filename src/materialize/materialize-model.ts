@@ -32,11 +32,6 @@ export interface MaterializeResult {
   readonly message: string;
 }
 
-async function countRows(sql: SqlExecutor, relation: string): Promise<number> {
-  const rows = await sql.rows(`select count(*)::bigint as n from ${relation}`);
-  return Number(rows[0]?.['n'] ?? 0);
-}
-
 /**
  * Builds a model in one transaction (`begin` … `commit`, `rollback` on error), so a failure leaves
  * the previous version of the relation intact:
@@ -68,10 +63,11 @@ export async function materializeModel(
       result = { rowsAffected: null, message: 'CREATE VIEW' };
     } else if (materialized === 'table' || !input.incremental) {
       if (input.existing === 'view') await sql.run(`drop view ${target}`);
-      await sql.run(`create or replace table ${target} as (\n${input.sql}\n)`);
+      const rows = await sql.createTableAs(
+        `create or replace table ${target} as (\n${input.sql}\n)`,
+      );
       // Rebuilt from scratch: its tests' checkpoints describe rows that are gone.
       await dropCheckpoints(sql, target);
-      const rows = await countRows(sql, target);
       result = { rowsAffected: rows, message: `SELECT ${rows}` };
     } else {
       result = await applyIncremental(sql, input, target);

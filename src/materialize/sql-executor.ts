@@ -16,6 +16,20 @@ export class SqlExecutor {
     return Number(result.rowsChanged);
   }
 
+  /**
+   * Runs a `create table … as` statement and returns the rows it wrote, from the `Count` DuckDB
+   * returns for it (no second query over the new table).
+   */
+  async createTableAs(sql: string): Promise<number> {
+    this.executed.push(sql);
+    const reader = await this.connection.runAndReadAll(sql);
+    const count = reader.columnNames()[0] === 'Count' ? reader.getRows()[0]?.[0] : undefined;
+    if (typeof count !== 'bigint' && typeof count !== 'number') {
+      throw new Error(`expected DuckDB's row count from a create table as statement: ${sql}`);
+    }
+    return Number(count);
+  }
+
   /** Runs a query and returns its rows as JSON-friendly objects. */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
     const reader = await this.connection.runAndReadAll(sql);

@@ -1,7 +1,12 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append'
+        incremental_strategy='append',
+        column_compression={
+            'message_id': 'fsst', 'composite_hash': 'fsst', 'payload_hash': 'fsst',
+            'transaction_id': 'fsst', 'payload': 'fsst',
+            'event_type': 'dictionary', 'currency': 'dictionary', '_source': 'dictionary'
+        }
     )
 }}
 

@@ -7,6 +7,7 @@ import {
   type IncrementalStrategy,
 } from './incremental-strategies.js';
 import { dropCheckpoints } from '../data-test/test-checkpoint.js';
+import { createTable } from './create-table.js';
 import { MaterializeError } from './materialize-error.js';
 import type { RelationKind } from './relation-kind.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -36,7 +37,8 @@ export interface MaterializeResult {
  * Builds a model in one transaction (`begin` … `commit`, `rollback` on error), so a failure leaves
  * the previous version of the relation intact:
  * - `view`: `create or replace view`;
- * - `table` (and incremental first build / `--full-refresh`): `create or replace table … as`;
+ * - `table` (and incremental first build / `--full-refresh`): `create or replace table … as`, or
+ *   a declared table filled by `insert … select` when `column_compression` is set (create-table.ts);
  * - `incremental`: the new rows go to a temp table, are checked (columns vs the target, one row
  *   per `unique_key`), then applied with `append`, `merge` (default when `unique_key` is set) or
  *   `delete+insert`. `on_schema_change`: `fail` (default), `ignore`, `append_new_columns`,
@@ -63,9 +65,7 @@ export async function materializeModel(
       result = { rowsAffected: null, message: 'CREATE VIEW' };
     } else if (materialized === 'table' || !input.incremental) {
       if (input.existing === 'view') await sql.run(`drop view ${target}`);
-      const rows = await sql.createTableAs(
-        `create or replace table ${target} as (\n${input.sql}\n)`,
-      );
+      const rows = await createTable(sql, node, target, input.sql);
       // Rebuilt from scratch: its tests' checkpoints describe rows that are gone.
       await dropCheckpoints(sql, target);
       result = { rowsAffected: rows, message: `SELECT ${rows}` };

@@ -1,0 +1,83 @@
+// column_compression: tables declared with DuckDB's `using compression`, same rows and types.
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject, type TestProject } from './support/runner-project.js';
+
+let project: TestProject | undefined;
+afterEach(() => {
+  project?.cleanup();
+  project = undefined;
+});
+
+/** 300,000 rows (several row groups) of a low-cardinality text column and a JSON column. */
+const SELECT = `select
+    range as id,
+    'kind_' || (range % 3) as kind,
+    json_object('n', range) as doc,
+    (range / 100)::decimal(18, 2) as amount,
+    {'a': range, 'b c': [range]} as nested
+from range({{ var('start', 0) }}, {{ var('stop', 300000) }})`;
+
+async function compressionOf(p: TestProject, column: string): Promise<string[]> {
+  const rows = await p.query(
+    `select distinct compression from pragma_storage_info('events')
+     where column_name = '${column}' and segment_type <> 'VALIDITY' order by 1`,
+  );
+  return rows.map((r) => String(r['compression']));
+}
+
+describe('column_compression', () => {
+  it('declares the chosen methods, keeps the columns types and rows, and later appends use them too', async () => {
+    project = makeProject({
+      'models/events.sql': `{{ config(materialized='incremental', incremental_strategy='append',
+    column_compression={'kind': 'fsst', 'doc': 'uncompressed'}) }}
+${SELECT}
+{% if is_incremental() %}where range > (select max(id) from {{ this }}){% endif %}
+`,
+    });
+    const first = await project.build();
+    expect(first.results[0]!.message).toBe('SELECT 300000');
+    // Left to itself, DuckDB stores three distinct values as a dictionary.
+    expect(await compressionOf(project, 'kind')).toEqual(['FSST']);
+    expect(await compressionOf(project, 'doc')).toEqual(['Uncompressed']);
+    expect(
+      await project.query(
+        `select column_name, data_type from information_schema.columns
+         where table_name = 'events' order by ordinal_position`,
+      ),
+    ).toEqual([
+      { column_name: 'id', data_type: 'BIGINT' },
+      { column_name: 'kind', data_type: 'VARCHAR' },
+      { column_name: 'doc', data_type: 'JSON' },
+      { column_name: 'amount', data_type: 'DECIMAL(18,2)' },
+      { column_name: 'nested', data_type: 'STRUCT(a BIGINT, "b c" BIGINT[])' },
+    ]);
+    const more = await project.build({ vars: { start: 0, stop: 600000 } });
+    expect(more.results[0]!.message).toBe('INSERT 300000');
+    expect(await compressionOf(project, 'kind')).toEqual(['FSST']);
+    expect(
+      await project.query(
+        `select count(*)::int as n, count(distinct id)::int as ids, sum(id)::varchar as total,
+                count_if(doc->>'n' = id::varchar)::int as docs
+         from events`,
+      ),
+    ).toEqual([{ n: 600000, ids: 600000, total: '179999700000', docs: 600000 }]);
+  });
+
+  it('names the model and the columns it does not have, or the malformed setting', async () => {
+    project = makeProject({
+      'models/events.sql': `{{ config(materialized='table', column_compression={'knd': 'fsst'}) }}\n${SELECT}\n`,
+    });
+    const result = await project.build();
+    expect(result.results[0]!.status).toBe('error');
+    expect(result.results[0]!.message).toContain(
+      'model "events": column_compression names "knd", not among the model\'s columns (id, kind, doc, amount, nested)',
+    );
+    project.write({
+      'models/events.sql': `{{ config(materialized='table', column_compression={'kind': 'fsst; drop table x'}) }}\n${SELECT}\n`,
+    });
+    const bad = await project.build();
+    expect(bad.results[0]!.message).toContain(
+      'model "events": column_compression for column "kind" must be a compression method name',
+    );
+  });
+});

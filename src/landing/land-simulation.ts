@@ -30,13 +30,14 @@ import {
 } from './simulator.js';
 
 /**
- * DuckDB's row group size: each chunk is a whole number of row groups, so that every insert writes
- * full row groups and the checkpoint at the end has nothing to merge and rewrite (a chunk ending in
- * a partial row group made the checkpoint recompress the whole batch: seconds per million rows).
+ * DuckDB's row group size: each staging file holds exactly one row group of rows (the last one of a run
+ * fewer), so that every insert writes full row groups and the checkpoint at the end has nothing to
+ * merge and rewrite (a partial row group made the checkpoint recompress the whole batch: seconds per
+ * million rows).
  */
 const ROW_GROUP_ROWS = 122_880;
-/** Rows generated per chunk: bounds memory and the size of each staging file. */
-const CHUNK_ROWS = 4 * ROW_GROUP_ROWS;
+/** Row groups generated per chunk, landed by one insert: bounds memory and the staging files. */
+const CHUNK_ROW_GROUPS = 4;
 
 /** Receives progress as rows done out of the total. */
 export type ProgressListener = (done: number, total: number) => void;
@@ -183,14 +184,15 @@ const STAGED_COLUMNS = `{
  * `224.4`, `100.00` as `100.0`). It is built in that form directly and only validated by the cast to
  * JSON, instead of being built as in the JSONL and re-serialised with `json()`, which costs a parse
  * and a serialisation per row (the same bytes: {@link amountSql} is tested against `json()` for every
- * amount up to 1,000.00; the simulator's amounts stay below 502.00).
+ * amount up to 1,000.00; the simulator's amounts stay below 502.00). `created_at` is the instant
+ * `created_ms` after the epoch (`make_timestamptz` of microseconds: no time zone arithmetic).
  *
- * `order by ordinal` keeps arrival order and makes DuckDB write the chunk as whole row groups (a
- * parallel scan of the staged file otherwise leaves a partial row group at every split, which the
- * checkpoint then merges by rewriting the batch).
+ * The chunk's files are read in order, each by one thread (`parallel = false`: one file is one batch of
+ * the insert, and the threads take the files in turn), so arrival order is kept without a sort and
+ * every file, one whole row group, is written as one full row group.
  */
 function insertStagedChunkSql(
-  file: string,
+  files: readonly string[],
   batch: { firstOffset: number; batchId: number; source: string; loadedAt: string; runTag: string },
 ): string {
   const customerJson = `case when customer_no >= 0 then concat('"c-', customer_no, '"') else 'null' end`;
@@ -212,19 +214,15 @@ function insertStagedChunkSql(
             ${customerJson} as customer_json,
             ${listLiteral(METHODS)}[method_code + 1] as method,
             ${amountSql('amount_cents').json} as amount_json
-        from (
-            select *
-            from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
-                auto_detect = false, columns = ${STAGED_COLUMNS})
-            order by ordinal
-        )
+        from read_csv(${listLiteral(files)}, delim = '\t', quote = '', escape = '', header = false,
+            auto_detect = false, parallel = false, columns = ${STAGED_COLUMNS})
     )
     select
         ${batch.firstOffset - 1} + ordinal as _offset,
         message_id,
         sequence_id,
         partition_id,
-        timezone('UTC', make_timestamp(created_ms * 1000)) as created_at,
+        make_timestamptz(created_ms * 1000) as created_at,
         transaction_id,
         event_type,
         ${amountSql('amount_cents').decimal} as amount,
@@ -254,9 +252,10 @@ function insertStagedChunkSql(
  * runs share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
  * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
  * after the newest `created_at` present and each partition's sequence after its highest id.
- * Rows are generated and landed in chunks of whole row groups ({@link CHUNK_ROWS}), so memory stays
- * bounded: each is staged as numbers in a temporary TSV file (two on disk at most) that one
- * set-based insert reads while the next chunk is generated; DuckDB builds the strings.
+ * Rows are generated and landed in chunks of {@link CHUNK_ROW_GROUPS} row groups, so memory stays
+ * bounded: each row group is staged as numbers in a temporary TSV file (two chunks' files on disk at
+ * most); one set-based insert reads a chunk's files while the next chunk is generated; DuckDB builds
+ * the strings.
  * Malformed lines are JSONL-only: `malformedRate` must be 0 here.
  */
 export async function landSimulation(
@@ -293,21 +292,27 @@ export async function landSimulation(
       const loadedAt = timestampLiteral(startedAt);
       let pending: Promise<unknown> | undefined;
       let chunkIndex = 0;
-      const buffer = new StagingBuffer(CHUNK_ROWS * 64);
+      const buffer = new StagingBuffer(ROW_GROUP_ROWS * 80);
       const sink = stagingSink(buffer);
       try {
         while (!stream.done) {
-          buffer.clear();
-          // A small first chunk, so that DuckDB starts early; every chunk is whole row groups.
-          const rows = stream.fillRows(chunkIndex === 0 ? ROW_GROUP_ROWS : CHUNK_ROWS, sink);
-          if (rows === 0) break;
-          hash.update(buffer.contents());
-          // Two files in turn: this one was read by the insert before the previous one, which is done.
-          const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
-          writeFileSync(file, buffer.contents());
+          // A small first chunk (one row group), so that DuckDB starts early.
+          const rowGroups = chunkIndex === 0 ? 1 : CHUNK_ROW_GROUPS;
+          // Two sets of files in turn: this set was read by the insert before the previous one, which is done.
+          const files: string[] = [];
+          for (let group = 0; group < rowGroups && !stream.done; group++) {
+            buffer.clear();
+            if (stream.fillRows(ROW_GROUP_ROWS, sink) === 0) break;
+            hash.update(buffer.contents());
+            const file = join(stagingDir, `chunk-${chunkIndex % 2}-${group}.tsv`);
+            writeFileSync(file, buffer.contents());
+            files.push(file);
+          }
+          if (files.length === 0) break;
+          chunkIndex++;
           await pending; // the previous chunk's insert must finish first (one statement at a time)
           pending = connection.run(
-            insertStagedChunkSql(file, {
+            insertStagedChunkSql(files, {
               firstOffset,
               batchId,
               source,
@@ -406,7 +411,7 @@ export async function writeSimulationJsonl(
     while (!stream.done) {
       const lines: string[] = [];
       const n = stream.fill(
-        CHUNK_ROWS,
+        ROW_GROUP_ROWS * CHUNK_ROW_GROUPS,
         (m) => lines.push(m.line),
         (bad) => lines.push(bad),
       );

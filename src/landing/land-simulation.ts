@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -10,6 +10,7 @@ import { UserError } from '../cli/user-error.js';
 import type { Warehouse } from '../warehouse/open-warehouse.js';
 import { quoteLiteral } from '../warehouse/quote.js';
 import { ensureLandingTables } from './landing-schema.js';
+import { ParquetRowGroup, type ParquetColumn } from './parquet-row-group.js';
 import { StagingBuffer } from './staging-buffer.js';
 import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
 import {
@@ -112,11 +113,46 @@ function listLiteral(values: readonly string[]): string {
 }
 
 /**
- * Stages one row: the generator's numbers only (about 60 bytes), tab-separated. DuckDB builds the
- * strings (ids, timestamps, payload JSON) from them in parallel, far faster than JavaScript could
- * build and ship the JSON text. The column order is that of {@link STAGED_COLUMNS}.
+ * The staged columns: the generator's numbers only (about 70 bytes a row), in the order of
+ * {@link RowSink}'s arguments. DuckDB builds the strings (ids, timestamps, payload JSON) from them in
+ * parallel, far faster than JavaScript could build and ship the JSON text. Numbers that can grow past
+ * 2^31 with the run or the warehouse's stream are DOUBLEs (exact integers below 2^53, cast back to
+ * BIGINT in SQL); the codes, partition, amount and customer number are bounded by the generator.
  */
-function stagingSink(buffer: StagingBuffer): RowSink {
+const STAGED_COLUMNS: readonly ParquetColumn[] = [
+  { name: 'ordinal', type: 'DOUBLE' },
+  { name: 'message_no', type: 'DOUBLE' },
+  { name: 'sequence_id', type: 'DOUBLE' },
+  { name: 'partition_id', type: 'INT32' },
+  { name: 'created_ms', type: 'DOUBLE' },
+  { name: 'transaction_no', type: 'DOUBLE' },
+  { name: 'event_type_code', type: 'INT32' },
+  { name: 'amount_cents', type: 'INT32' },
+  { name: 'currency_code', type: 'INT32' },
+  { name: 'customer_no', type: 'INT32' },
+  { name: 'method_code', type: 'INT32' },
+  { name: 'reserialised', type: 'INT32' },
+];
+
+/**
+ * Stages each row into `group`'s columns (written as Parquet for DuckDB) and as one tab-separated
+ * line of the same numbers into `buffer`, which only feeds the batch's content hash.
+ */
+function stagingSink(buffer: StagingBuffer, group: ParquetRowGroup): RowSink {
+  const [
+    ordinals,
+    messageNos,
+    sequenceIds,
+    partitionIds,
+    createdMs,
+    transactionNos,
+    eventTypeCodes,
+    amountCents,
+    currencyCodes,
+    customerNos,
+    methodCodes,
+    reserialiseds,
+  ] = STAGED_COLUMNS.map((_, index) => group.values(index));
   return (
     ordinal,
     messageNo,
@@ -125,12 +161,25 @@ function stagingSink(buffer: StagingBuffer): RowSink {
     createdAtMs,
     transactionNo,
     eventTypeCode,
-    amountCents,
+    amount,
     currencyCode,
     customerNo,
     methodCode,
     reserialised,
   ) => {
+    const row = group.rows++;
+    ordinals![row] = ordinal;
+    messageNos![row] = messageNo;
+    sequenceIds![row] = sequenceId;
+    partitionIds![row] = partitionId;
+    createdMs![row] = createdAtMs;
+    transactionNos![row] = transactionNo;
+    eventTypeCodes![row] = eventTypeCode;
+    amountCents![row] = amount;
+    currencyCodes![row] = currencyCode;
+    customerNos![row] = customerNo;
+    methodCodes![row] = methodCode;
+    reserialiseds![row] = reserialised;
     buffer.beginRow(12);
     buffer.integer(ordinal);
     buffer.integer(messageNo);
@@ -139,7 +188,7 @@ function stagingSink(buffer: StagingBuffer): RowSink {
     buffer.integer(createdAtMs);
     buffer.integer(transactionNo);
     buffer.integer(eventTypeCode);
-    buffer.integer(amountCents);
+    buffer.integer(amount);
     buffer.integer(currencyCode);
     buffer.integer(customerNo);
     buffer.integer(methodCode);
@@ -168,12 +217,10 @@ export function amountSql(cents: string): { json: string; decimal: string } {
   };
 }
 
-/** The staged columns, in the order {@link stagingSink} writes them. */
-const STAGED_COLUMNS = `{
-    'ordinal': 'BIGINT', 'message_no': 'BIGINT', 'sequence_id': 'BIGINT', 'partition_id': 'INTEGER',
-    'created_ms': 'BIGINT', 'transaction_no': 'BIGINT', 'event_type_code': 'INTEGER',
-    'amount_cents': 'BIGINT', 'currency_code': 'INTEGER', 'customer_no': 'BIGINT',
-    'method_code': 'INTEGER', 'reserialised': 'INTEGER'}`;
+/** The staged columns read back with their types as the landing uses them. */
+const STAGED_SELECT = STAGED_COLUMNS.map(
+  ({ name, type }) => `${name}::${type === 'DOUBLE' ? 'BIGINT' : 'INTEGER'} as ${name}`,
+).join(', ');
 
 /**
  * The insert of one staged chunk into `raw_messages`, one set-based statement.
@@ -187,9 +234,9 @@ const STAGED_COLUMNS = `{
  * amount up to 1,000.00; the simulator's amounts stay below 502.00). `created_at` is the instant
  * `created_ms` after the epoch (`make_timestamptz` of microseconds: no time zone arithmetic).
  *
- * The chunk's files are read in order, each by one thread (`parallel = false`: one file is one batch of
- * the insert, and the threads take the files in turn), so arrival order is kept without a sort and
- * every file, one whole row group, is written as one full row group.
+ * The chunk's files are read in order, one row group each: a row group is one batch of the insert and
+ * the threads take them in turn, so arrival order is kept without a sort and every file is written
+ * as one full row group of `raw_messages`.
  */
 function insertStagedChunkSql(
   files: readonly string[],
@@ -214,8 +261,7 @@ function insertStagedChunkSql(
             ${customerJson} as customer_json,
             ${listLiteral(METHODS)}[method_code + 1] as method,
             ${amountSql('amount_cents').json} as amount_json
-        from read_csv(${listLiteral(files)}, delim = '\t', quote = '', escape = '', header = false,
-            auto_detect = false, parallel = false, columns = ${STAGED_COLUMNS})
+        from (select ${STAGED_SELECT} from read_parquet(${listLiteral(files)}))
     )
     select
         ${batch.firstOffset - 1} + ordinal as _offset,
@@ -253,7 +299,7 @@ function insertStagedChunkSql(
  * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
  * after the newest `created_at` present and each partition's sequence after its highest id.
  * Rows are generated and landed in chunks of {@link CHUNK_ROW_GROUPS} row groups, so memory stays
- * bounded: each row group is staged as numbers in a temporary TSV file (two chunks' files on disk at
+ * bounded: each row group is staged as numbers in a temporary Parquet file (two chunks' files on disk at
  * most); one set-based insert reads a chunk's files while the next chunk is generated; DuckDB builds
  * the strings.
  * Malformed lines are JSONL-only: `malformedRate` must be 0 here.
@@ -293,19 +339,21 @@ export async function landSimulation(
       let pending: Promise<unknown> | undefined;
       let chunkIndex = 0;
       const buffer = new StagingBuffer(ROW_GROUP_ROWS * 80);
-      const sink = stagingSink(buffer);
+      const group = new ParquetRowGroup(STAGED_COLUMNS, ROW_GROUP_ROWS);
+      const sink = stagingSink(buffer, group);
       try {
         while (!stream.done) {
           // A small first chunk (one row group), so that DuckDB starts early.
           const rowGroups = chunkIndex === 0 ? 1 : CHUNK_ROW_GROUPS;
           // Two sets of files in turn: this set was read by the insert before the previous one, which is done.
           const files: string[] = [];
-          for (let group = 0; group < rowGroups && !stream.done; group++) {
+          for (let index = 0; index < rowGroups && !stream.done; index++) {
             buffer.clear();
+            group.rows = 0;
             if (stream.fillRows(ROW_GROUP_ROWS, sink) === 0) break;
             hash.update(buffer.contents());
-            const file = join(stagingDir, `chunk-${chunkIndex % 2}-${group}.tsv`);
-            writeFileSync(file, buffer.contents());
+            const file = join(stagingDir, `chunk-${chunkIndex % 2}-${index}.parquet`);
+            group.writeFile(file);
             files.push(file);
           }
           if (files.length === 0) break;

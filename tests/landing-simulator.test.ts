@@ -108,6 +108,13 @@ describe('golden output', () => {
     expect(await rows(warehouse.connection, LANDED_FINGERPRINT)).toEqual([
       { rows: '300000', sha: '496bd4009fbecfca3f594a8c265cffe177e1160ca46dd93e81039be81b11f4a1' },
     ]);
+    // Whole row groups: 122,880 + 122,880 + 54,240 rows, nothing partial to merge at a checkpoint.
+    expect(
+      await rows(
+        warehouse.connection,
+        `select count(distinct row_group_id) as row_groups from pragma_storage_info('raw_messages')`,
+      ),
+    ).toEqual([{ row_groups: '3' }]);
     expect(summary.contentSha256).toBe(
       'c223f816b0b8a9ab50a598396a244102591db78381a78c0548d88cd2c6793040',
     );

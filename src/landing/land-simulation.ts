@@ -11,7 +11,6 @@ import type { Warehouse } from '../warehouse/open-warehouse.js';
 import { quoteLiteral } from '../warehouse/quote.js';
 import { ensureLandingTables } from './landing-schema.js';
 import { ParquetRowGroup, type ParquetColumn } from './parquet-row-group.js';
-import { StagingBuffer } from './staging-buffer.js';
 import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
@@ -134,11 +133,8 @@ const STAGED_COLUMNS: readonly ParquetColumn[] = [
   { name: 'reserialised', type: 'INT32' },
 ];
 
-/**
- * Stages each row into `group`'s columns (written as Parquet for DuckDB) and as one tab-separated
- * line of the same numbers into `buffer`, which only feeds the batch's content hash.
- */
-function stagingSink(buffer: StagingBuffer, group: ParquetRowGroup): RowSink {
+/** Stages each row into `group`'s columns (written as Parquet for DuckDB), allocating nothing. */
+function stagingSink(group: ParquetRowGroup): RowSink {
   const [
     ordinals,
     messageNos,
@@ -180,20 +176,6 @@ function stagingSink(buffer: StagingBuffer, group: ParquetRowGroup): RowSink {
     customerNos![row] = customerNo;
     methodCodes![row] = methodCode;
     reserialiseds![row] = reserialised;
-    buffer.beginRow(12);
-    buffer.integer(ordinal);
-    buffer.integer(messageNo);
-    buffer.integer(sequenceId);
-    buffer.integer(partitionId);
-    buffer.integer(createdAtMs);
-    buffer.integer(transactionNo);
-    buffer.integer(eventTypeCode);
-    buffer.integer(amount);
-    buffer.integer(currencyCode);
-    buffer.integer(customerNo);
-    buffer.integer(methodCode);
-    buffer.integer(reserialised);
-    buffer.endRow();
   };
 }
 
@@ -294,8 +276,9 @@ function insertStagedChunkSql(
 /**
  * Generates a simulation and lands it into the warehouse as ONE batch in one transaction:
  * `raw_messages` rows (`_source` = {@link describeSimulation}, `_line` = the row's ordinal), a
- * `raw_loads` row (kind 'simulation'; `content_sha256` fingerprints the generated rows, so two identical
- * runs share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
+ * `raw_loads` row (kind 'simulation'; `content_sha256` fingerprints the generated rows: the SHA-256 of
+ * the staged numbers, each row group's columns in order as their Parquet values, so two identical runs
+ * share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
  * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
  * after the newest `created_at` present and each partition's sequence after its highest id.
  * Rows are generated and landed in chunks of {@link CHUNK_ROW_GROUPS} row groups, so memory stays
@@ -338,9 +321,8 @@ export async function landSimulation(
       const loadedAt = timestampLiteral(startedAt);
       let pending: Promise<unknown> | undefined;
       let chunkIndex = 0;
-      const buffer = new StagingBuffer(ROW_GROUP_ROWS * 80);
       const group = new ParquetRowGroup(STAGED_COLUMNS, ROW_GROUP_ROWS);
-      const sink = stagingSink(buffer, group);
+      const sink = stagingSink(group);
       try {
         while (!stream.done) {
           // A small first chunk (one row group), so that DuckDB starts early.
@@ -348,10 +330,13 @@ export async function landSimulation(
           // Two sets of files in turn: this set was read by the insert before the previous one, which is done.
           const files: string[] = [];
           for (let index = 0; index < rowGroups && !stream.done; index++) {
-            buffer.clear();
             group.rows = 0;
             if (stream.fillRows(ROW_GROUP_ROWS, sink) === 0) break;
-            hash.update(buffer.contents());
+            // The content hash covers the staged numbers: each row group's columns, in order, as stored.
+            for (let column = 0; column < STAGED_COLUMNS.length; column++) {
+              const values = group.values(column);
+              hash.update(new Uint8Array(values.buffer, 0, group.rows * values.BYTES_PER_ELEMENT));
+            }
             const file = join(stagingDir, `chunk-${chunkIndex % 2}-${index}.parquet`);
             group.writeFile(file);
             files.push(file);

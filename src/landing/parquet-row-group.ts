@@ -1,4 +1,5 @@
 import { closeSync, openSync, writevSync } from 'node:fs';
+import { endianness } from 'node:os';
 
 /** A column of a {@link ParquetRowGroup}: its name and Parquet physical type. */
 export interface ParquetColumn {
@@ -35,6 +36,8 @@ export class ParquetRowGroup {
     /** Rows the arrays can hold. */
     readonly capacity: number,
   ) {
+    // The typed arrays' bytes are written as they are: Parquet's PLAIN values are little-endian.
+    if (endianness() !== 'LE') throw new Error('ParquetRowGroup: needs a little-endian machine');
     this.columnValues = columns.map((column) =>
       column.type === 'INT32' ? new Int32Array(capacity) : new Float64Array(capacity),
     );

@@ -1,5 +1,6 @@
 // The simulator (`npm run simulate`): deterministic to the byte, its recorded ground truth equal to
 // what its own output shows when counted independently, and landing a run equals landing its JSONL.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -87,6 +88,46 @@ describe('determinism', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^simulated seed 11 into .*cli\.jsonl: 6,000 messages \(/);
     expect(readFileSync(out, 'utf8')).toBe(library.text);
+  });
+});
+
+describe('golden output', () => {
+  /**
+   * Every landed column (but `_loaded_at`, the clock) of every row in `_offset` order, hashed in SQL;
+   * timestamps and decimals as numbers so that the session's time zone cannot change the text.
+   */
+  const LANDED_FINGERPRINT = `select count(*) as rows, sha256(string_agg(concat_ws('|', _offset, message_id,
+      sequence_id, partition_id, epoch_us(created_at), transaction_id, event_type, amount::VARCHAR, currency,
+      coalesce(customer_id, '<null>'), payload::VARCHAR, _batch_id, _source, _line), chr(10) order by _offset)) as sha
+    from raw_messages`;
+
+  it('a fixed seed lands the same rows and ledger fingerprint as ever, in a file warehouse across chunks, and writes the same JSONL', async () => {
+    // 300,000 messages cross the landing's first chunk boundary; the file warehouse writes row groups.
+    const warehouse = await openTestWarehouse('file');
+    const summary = await landSimulation(warehouse, { messages: 300_000, seed: 42 });
+    expect(await rows(warehouse.connection, LANDED_FINGERPRINT)).toEqual([
+      { rows: '300000', sha: '496bd4009fbecfca3f594a8c265cffe177e1160ca46dd93e81039be81b11f4a1' },
+    ]);
+    // Whole row groups: 122,880 + 122,880 + 54,240 rows, nothing partial to merge at a checkpoint.
+    expect(
+      await rows(
+        warehouse.connection,
+        `select count(distinct row_group_id) as row_groups from pragma_storage_info('raw_messages')`,
+      ),
+    ).toEqual([{ row_groups: '3' }]);
+    // The ledger's content hash is over the staged numbers (Parquet column values), not over text.
+    expect(summary.contentSha256).toBe(
+      'a97b856916c1d83fc4b213499a393b24f4547dcc407382a0c5982727808db75d',
+    );
+    const chaotic = await openTestWarehouse();
+    await landSimulation(chaotic, CHAOTIC);
+    expect(await rows(chaotic.connection, LANDED_FINGERPRINT)).toEqual([
+      { rows: '6000', sha: 'c14ce4b27155659e52b72e1a194aabc25b177d59c14d30a9afe1ae33ecae26ad' },
+    ]);
+    const file = await jsonl({ ...CHAOTIC, malformedRate: 0.02 });
+    expect(createHash('sha256').update(file.text).digest('hex')).toBe(
+      'b931630352943a0e490a2ed82dd9e31114acf0e092693e849fb8a2b075db2d9c',
+    );
   });
 });
 

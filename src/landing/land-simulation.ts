@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -10,7 +10,7 @@ import { UserError } from '../cli/user-error.js';
 import type { Warehouse } from '../warehouse/open-warehouse.js';
 import { quoteLiteral } from '../warehouse/quote.js';
 import { ensureLandingTables } from './landing-schema.js';
-import { StagingBuffer } from './staging-buffer.js';
+import { ParquetRowGroup, type ParquetColumn } from './parquet-row-group.js';
 import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
@@ -30,13 +30,14 @@ import {
 } from './simulator.js';
 
 /**
- * DuckDB's row group size: each chunk is a whole number of row groups, so that every insert writes
- * full row groups and the checkpoint at the end has nothing to merge and rewrite (a chunk ending in
- * a partial row group made the checkpoint recompress the whole batch: seconds per million rows).
+ * DuckDB's row group size: each staging file holds exactly one row group of rows (the last one of a run
+ * fewer), so that every insert writes full row groups and the checkpoint at the end has nothing to
+ * merge and rewrite (a partial row group made the checkpoint recompress the whole batch: seconds per
+ * million rows).
  */
 const ROW_GROUP_ROWS = 122_880;
-/** Rows generated per chunk: bounds memory and the size of each staging file. */
-const CHUNK_ROWS = 4 * ROW_GROUP_ROWS;
+/** Row groups generated per chunk, landed by one insert: bounds memory and the staging files. */
+const CHUNK_ROW_GROUPS = 4;
 
 /** Receives progress as rows done out of the total. */
 export type ProgressListener = (done: number, total: number) => void;
@@ -111,11 +112,43 @@ function listLiteral(values: readonly string[]): string {
 }
 
 /**
- * Stages one row: the generator's numbers only (about 60 bytes), tab-separated. DuckDB builds the
- * strings (ids, timestamps, payload JSON) from them in parallel, far faster than JavaScript could
- * build and ship the JSON text. The column order is that of {@link STAGED_COLUMNS}.
+ * The staged columns: the generator's numbers only (about 70 bytes a row), in the order of
+ * {@link RowSink}'s arguments. DuckDB builds the strings (ids, timestamps, payload JSON) from them in
+ * parallel, far faster than JavaScript could build and ship the JSON text. Numbers that can grow past
+ * 2^31 with the run or the warehouse's stream are DOUBLEs (exact integers below 2^53, cast back to
+ * BIGINT in SQL); the codes, partition, amount and customer number are bounded by the generator.
  */
-function stagingSink(buffer: StagingBuffer): RowSink {
+const STAGED_COLUMNS: readonly ParquetColumn[] = [
+  { name: 'ordinal', type: 'DOUBLE' },
+  { name: 'message_no', type: 'DOUBLE' },
+  { name: 'sequence_id', type: 'DOUBLE' },
+  { name: 'partition_id', type: 'INT32' },
+  { name: 'created_ms', type: 'DOUBLE' },
+  { name: 'transaction_no', type: 'DOUBLE' },
+  { name: 'event_type_code', type: 'INT32' },
+  { name: 'amount_cents', type: 'INT32' },
+  { name: 'currency_code', type: 'INT32' },
+  { name: 'customer_no', type: 'INT32' },
+  { name: 'method_code', type: 'INT32' },
+  { name: 'reserialised', type: 'INT32' },
+];
+
+/** Stages each row into `group`'s columns (written as Parquet for DuckDB), allocating nothing. */
+function stagingSink(group: ParquetRowGroup): RowSink {
+  const [
+    ordinals,
+    messageNos,
+    sequenceIds,
+    partitionIds,
+    createdMs,
+    transactionNos,
+    eventTypeCodes,
+    amountCents,
+    currencyCodes,
+    customerNos,
+    methodCodes,
+    reserialiseds,
+  ] = STAGED_COLUMNS.map((_, index) => group.values(index));
   return (
     ordinal,
     messageNo,
@@ -124,26 +157,25 @@ function stagingSink(buffer: StagingBuffer): RowSink {
     createdAtMs,
     transactionNo,
     eventTypeCode,
-    amountCents,
+    amount,
     currencyCode,
     customerNo,
     methodCode,
     reserialised,
   ) => {
-    buffer.beginRow(12);
-    buffer.integer(ordinal);
-    buffer.integer(messageNo);
-    buffer.integer(sequenceId);
-    buffer.integer(partitionId);
-    buffer.integer(createdAtMs);
-    buffer.integer(transactionNo);
-    buffer.integer(eventTypeCode);
-    buffer.integer(amountCents);
-    buffer.integer(currencyCode);
-    buffer.integer(customerNo);
-    buffer.integer(methodCode);
-    buffer.integer(reserialised);
-    buffer.endRow();
+    const row = group.rows++;
+    ordinals![row] = ordinal;
+    messageNos![row] = messageNo;
+    sequenceIds![row] = sequenceId;
+    partitionIds![row] = partitionId;
+    createdMs![row] = createdAtMs;
+    transactionNos![row] = transactionNo;
+    eventTypeCodes![row] = eventTypeCode;
+    amountCents![row] = amount;
+    currencyCodes![row] = currencyCode;
+    customerNos![row] = customerNo;
+    methodCodes![row] = methodCode;
+    reserialiseds![row] = reserialised;
   };
 }
 
@@ -167,12 +199,10 @@ export function amountSql(cents: string): { json: string; decimal: string } {
   };
 }
 
-/** The staged columns, in the order {@link stagingSink} writes them. */
-const STAGED_COLUMNS = `{
-    'ordinal': 'BIGINT', 'message_no': 'BIGINT', 'sequence_id': 'BIGINT', 'partition_id': 'INTEGER',
-    'created_ms': 'BIGINT', 'transaction_no': 'BIGINT', 'event_type_code': 'INTEGER',
-    'amount_cents': 'BIGINT', 'currency_code': 'INTEGER', 'customer_no': 'BIGINT',
-    'method_code': 'INTEGER', 'reserialised': 'INTEGER'}`;
+/** The staged columns read back with their types as the landing uses them. */
+const STAGED_SELECT = STAGED_COLUMNS.map(
+  ({ name, type }) => `${name}::${type === 'DOUBLE' ? 'BIGINT' : 'INTEGER'} as ${name}`,
+).join(', ');
 
 /**
  * The insert of one staged chunk into `raw_messages`, one set-based statement.
@@ -183,14 +213,15 @@ const STAGED_COLUMNS = `{
  * `224.4`, `100.00` as `100.0`). It is built in that form directly and only validated by the cast to
  * JSON, instead of being built as in the JSONL and re-serialised with `json()`, which costs a parse
  * and a serialisation per row (the same bytes: {@link amountSql} is tested against `json()` for every
- * amount up to 1,000.00; the simulator's amounts stay below 502.00).
+ * amount up to 1,000.00; the simulator's amounts stay below 502.00). `created_at` is the instant
+ * `created_ms` after the epoch (`make_timestamptz` of microseconds: no time zone arithmetic).
  *
- * `order by ordinal` keeps arrival order and makes DuckDB write the chunk as whole row groups (a
- * parallel scan of the staged file otherwise leaves a partial row group at every split, which the
- * checkpoint then merges by rewriting the batch).
+ * The chunk's files are read in order, one row group each: a row group is one batch of the insert and
+ * the threads take them in turn, so arrival order is kept without a sort and every file is written
+ * as one full row group of `raw_messages`.
  */
 function insertStagedChunkSql(
-  file: string,
+  files: readonly string[],
   batch: { firstOffset: number; batchId: number; source: string; loadedAt: string; runTag: string },
 ): string {
   const customerJson = `case when customer_no >= 0 then concat('"c-', customer_no, '"') else 'null' end`;
@@ -212,19 +243,14 @@ function insertStagedChunkSql(
             ${customerJson} as customer_json,
             ${listLiteral(METHODS)}[method_code + 1] as method,
             ${amountSql('amount_cents').json} as amount_json
-        from (
-            select *
-            from read_csv(${quoteLiteral(file)}, delim = '\t', quote = '', escape = '', header = false,
-                auto_detect = false, columns = ${STAGED_COLUMNS})
-            order by ordinal
-        )
+        from (select ${STAGED_SELECT} from read_parquet(${listLiteral(files)}))
     )
     select
         ${batch.firstOffset - 1} + ordinal as _offset,
         message_id,
         sequence_id,
         partition_id,
-        timezone('UTC', make_timestamp(created_ms * 1000)) as created_at,
+        make_timestamptz(created_ms * 1000) as created_at,
         transaction_id,
         event_type,
         ${amountSql('amount_cents').decimal} as amount,
@@ -250,13 +276,15 @@ function insertStagedChunkSql(
 /**
  * Generates a simulation and lands it into the warehouse as ONE batch in one transaction:
  * `raw_messages` rows (`_source` = {@link describeSimulation}, `_line` = the row's ordinal), a
- * `raw_loads` row (kind 'simulation'; `content_sha256` fingerprints the generated rows, so two identical
- * runs share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
+ * `raw_loads` row (kind 'simulation'; `content_sha256` fingerprints the generated rows: the SHA-256 of
+ * the staged numbers, each row group's columns in order as their Parquet values, so two identical runs
+ * share it, but it is not the hash of the `--out` JSONL file, whose text is never built here) and
  * its ground truth in `raw_simulations`. The run continues the warehouse's stream: its clock starts
  * after the newest `created_at` present and each partition's sequence after its highest id.
- * Rows are generated and landed in chunks of whole row groups ({@link CHUNK_ROWS}), so memory stays
- * bounded: each is staged as numbers in a temporary TSV file (two on disk at most) that one
- * set-based insert reads while the next chunk is generated; DuckDB builds the strings.
+ * Rows are generated and landed in chunks of {@link CHUNK_ROW_GROUPS} row groups, so memory stays
+ * bounded: each row group is staged as numbers in a temporary Parquet file (two chunks' files on disk at
+ * most); one set-based insert reads a chunk's files while the next chunk is generated; DuckDB builds
+ * the strings.
  * Malformed lines are JSONL-only: `malformedRate` must be 0 here.
  */
 export async function landSimulation(
@@ -293,21 +321,31 @@ export async function landSimulation(
       const loadedAt = timestampLiteral(startedAt);
       let pending: Promise<unknown> | undefined;
       let chunkIndex = 0;
-      const buffer = new StagingBuffer(CHUNK_ROWS * 64);
-      const sink = stagingSink(buffer);
+      const group = new ParquetRowGroup(STAGED_COLUMNS, ROW_GROUP_ROWS);
+      const sink = stagingSink(group);
       try {
         while (!stream.done) {
-          buffer.clear();
-          // A small first chunk, so that DuckDB starts early; every chunk is whole row groups.
-          const rows = stream.fillRows(chunkIndex === 0 ? ROW_GROUP_ROWS : CHUNK_ROWS, sink);
-          if (rows === 0) break;
-          hash.update(buffer.contents());
-          // Two files in turn: this one was read by the insert before the previous one, which is done.
-          const file = join(stagingDir, `chunk-${chunkIndex++ % 2}.tsv`);
-          writeFileSync(file, buffer.contents());
+          // A small first chunk (one row group), so that DuckDB starts early.
+          const rowGroups = chunkIndex === 0 ? 1 : CHUNK_ROW_GROUPS;
+          // Two sets of files in turn: this set was read by the insert before the previous one, which is done.
+          const files: string[] = [];
+          for (let index = 0; index < rowGroups && !stream.done; index++) {
+            group.rows = 0;
+            if (stream.fillRows(ROW_GROUP_ROWS, sink) === 0) break;
+            // The content hash covers the staged numbers: each row group's columns, in order, as stored.
+            for (let column = 0; column < STAGED_COLUMNS.length; column++) {
+              const values = group.values(column);
+              hash.update(new Uint8Array(values.buffer, 0, group.rows * values.BYTES_PER_ELEMENT));
+            }
+            const file = join(stagingDir, `chunk-${chunkIndex % 2}-${index}.parquet`);
+            group.writeFile(file);
+            files.push(file);
+          }
+          if (files.length === 0) break;
+          chunkIndex++;
           await pending; // the previous chunk's insert must finish first (one statement at a time)
           pending = connection.run(
-            insertStagedChunkSql(file, {
+            insertStagedChunkSql(files, {
               firstOffset,
               batchId,
               source,
@@ -406,7 +444,7 @@ export async function writeSimulationJsonl(
     while (!stream.done) {
       const lines: string[] = [];
       const n = stream.fill(
-        CHUNK_ROWS,
+        ROW_GROUP_ROWS * CHUNK_ROW_GROUPS,
         (m) => lines.push(m.line),
         (bad) => lines.push(bad),
       );

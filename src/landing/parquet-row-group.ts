@@ -20,6 +20,12 @@ export type ParquetValues = Int32Array | Float64Array;
  * Only what that needs of the format is written (Thrift compact protocol for the page headers and
  * the footer); there are no nulls, statistics or dictionaries.
  *
+ * Why not a Parquet library: the npm writers (parquetjs and its forks, hyparquet-writer,
+ * parquet-wasm) take rows or arrays of JavaScript values and encode each value on its way out, or
+ * bring a WebAssembly runtime and Arrow tables; what makes staging cheap here is writing the typed
+ * arrays' bytes as they are. The format subset is small and fixed, and the tests read every file
+ * this writes back through DuckDB (tests/landing-parquet-row-group.test.ts).
+ *
  * @example
  * const group = new ParquetRowGroup([{ name: 'id', type: 'DOUBLE' }], 1024);
  * group.values(0)[0] = 42;

@@ -16,9 +16,11 @@
 -- payload_hash is payload_hash(payload), computed from columns so that each part is evaluated once
 -- per row: one json_extract gives json(payload) and the fast-path values, and the fast-path text is
 -- built once with concat (see the canonical_json_* macros; a test checks the result equals the
--- macro on every kind of payload). This cut the hash's cost by about a third at 1M rows.
--- partition_date is the UTC date of created_at through its epoch microseconds (no time-zone
--- lookup, ~10x cheaper); an infinite created_at, which has none, keeps timezone('UTC', ...).
+-- macro on every kind of payload). On one thread at 1M rows that took the hash from 3.7 s to
+-- 2.5 s of CPU (DuckDB already evaluates the macro's repeated parts once, so a CTE alone gains
+-- nothing). partition_date is the UTC date of created_at through its epoch microseconds (no
+-- time-zone lookup: 0.02 s instead of 0.27 s); an infinite created_at, which has none, keeps
+-- timezone('UTC', ...).
 
 with
 

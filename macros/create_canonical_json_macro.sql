@@ -23,13 +23,13 @@
     is taken only when it provably gives the generic result: every listed key present, no nested
     object or array (no '{' or '[' after the opening brace, even inside strings), and the result as
     long as the minified payload (so there is no other key). Anything else takes the generic path.
+
+    bronze_events computes the same text from columns (canonical_json_values, canonical_json_fast_text
+    and canonical_json_from_texts below) so that each part is evaluated once per row; a test checks
+    that it equals this macro on every kind of payload.
 #}
 {% macro create_canonical_json_macro() -%}
-{%- set level_0 = "__v__::varchar" -%}
-{%- set level_1 = _canonical_json_level(level_0, 'e1') -%}
-{%- set level_2 = _canonical_json_level(level_1, 'e2') -%}
-{%- set level_3 = _canonical_json_level(level_2, 'e3') -%}
-{%- set fast_keys = var('payload_fast_path_keys', ['amount', 'currency', 'customer_id', 'event_type', 'method', 'transaction_id']) | sort -%}
+{%- set fast_keys = (_canonical_json_fast_keys() | as_text).split(',') -%}
 {%- set paths = [] -%}
 {%- for key in fast_keys %}{% set _ = paths.push("'$." ~ key ~ "'") %}{% endfor -%}
 {%- set fast_parts = [] -%}
@@ -40,8 +40,66 @@ create or replace macro canonical_json(payload) as
             and not contains(substr(json(payload), 2), '{')
             and not contains(json(payload), '[')
             then {{ fast_parts | join(' || ') }} || '}'
-        else {{ level_3 | replace('__v__', 'json(payload)') }}
+        else {{ _canonical_json_generic('json(payload)') }}
     end
+{%- endmacro %}
+
+{#
+    canonical_json_values(payload) returns a SQL expression: the JSON[] list whose element 1 is
+    json(payload) (DuckDB defines json(x) as json_extract(x, '$')) and whose element k + 1 is the
+    value of the k-th fast-path key (sorted), as canonical_json's json_extract reads it (NULL when
+    absent), all from one parse of the payload.
+#}
+{% macro canonical_json_values(payload) -%}
+json_extract({{ payload }}, ['$'{% for key in (_canonical_json_fast_keys() | as_text).split(',') %}, '$.{{ key }}'{% endfor %}])
+{%- endmacro %}
+
+{#
+    canonical_json_fast_text(values) returns a SQL expression over a canonical_json_values list: the
+    fast-path text `{"k1":v1,...}` in sorted key order, NULL when a key is absent. It is the text
+    canonical_json builds with `||` (which is NULL as soon as one value is), built in one concat.
+#}
+{% macro canonical_json_fast_text(values) -%}
+{%- set fast_keys = (_canonical_json_fast_keys() | as_text).split(',') -%}
+case
+    when {% for key in fast_keys %}{{ values }}[{{ loop.index + 1 }}] is not null{{ ' and ' if not loop.last }}{% endfor %}
+        then concat({% for key in fast_keys %}'{{ ',' if not loop.first else '{' }}"{{ key }}":', {{ values }}[{{ loop.index + 1 }}], {% endfor %}'}')
+end
+{%- endmacro %}
+
+{#
+    canonical_json_from_texts(minified, fast_text) returns a SQL expression: canonical_json(payload)
+    given json(payload) and canonical_json_fast_text of the payload's values, with the macro's own
+    conditions for the fast path and its generic path otherwise.
+#}
+{% macro canonical_json_from_texts(minified, fast_text) -%}
+case
+    when length({{ fast_text }}) = length({{ minified }})
+        and not contains(substr({{ minified }}, 2), '{')
+        and not contains({{ minified }}, '[')
+        then {{ fast_text }}
+    else {{ _canonical_json_generic(minified) }}
+end
+{%- endmacro %}
+
+{#
+    _canonical_json_fast_keys() returns the fast-path keys, sorted and joined by commas (a macro
+    returns text; callers split it, which is safe for plain identifiers).
+#}
+{% macro _canonical_json_fast_keys() -%}
+{{- var('payload_fast_path_keys', ['amount', 'currency', 'customer_id', 'event_type', 'method', 'transaction_id']) | sort | join(',') -}}
+{%- endmacro %}
+
+{#
+    _canonical_json_generic(text) returns canonical_json's generic path over the SQL expression
+    `text` (minified JSON): the unrolled levels below, three deep.
+#}
+{% macro _canonical_json_generic(text) -%}
+{%- set level_0 = "__v__::varchar" -%}
+{%- set level_1 = _canonical_json_level(level_0, 'e1') -%}
+{%- set level_2 = _canonical_json_level(level_1, 'e2') -%}
+{%- set level_3 = _canonical_json_level(level_2, 'e3') -%}
+{{ level_3 | replace('__v__', text) }}
 {%- endmacro %}
 
 {#

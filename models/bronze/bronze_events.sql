@@ -17,6 +17,15 @@
 -- Performance: no ORDER BY. raw_messages is stored in arrival order (each load appends rows with
 -- increasing _offset) and DuckDB preserves insertion order through this projection, so Bronze is
 -- clustered by _offset without sorting wide rows (a sort cost ~10% of this model at 1M rows).
+--
+-- payload_hash is payload_hash(payload), computed from columns so that each part is evaluated once
+-- per row: one json_extract gives json(payload) and the fast-path values, and the fast-path text is
+-- built once with concat (see the canonical_json_* macros; a test checks the result equals the
+-- macro on every kind of payload). On one thread at 1M rows that took the hash from 3.7 s to
+-- 2.5 s of CPU (DuckDB already evaluates the macro's repeated parts once, so a CTE alone gains
+-- nothing). partition_date is the UTC date of created_at through its epoch microseconds (no
+-- time-zone lookup: 0.02 s instead of 0.27 s); an infinite created_at, which has none, keeps
+-- timezone('UTC', ...).
 
 with
 
@@ -29,6 +38,27 @@ landed as (
 
 ),
 
+payload_values as (
+
+    select
+        *,
+        {{ canonical_json_values('payload') }} as payload_values
+
+    from landed
+
+),
+
+payload_texts as (
+
+    select
+        *,
+        payload_values[1] as payload_minified,
+        {{ canonical_json_fast_text('payload_values') | indent(8) }} as payload_fast_text
+
+    from payload_values
+
+),
+
 hashed as (
 
     select
@@ -38,7 +68,7 @@ hashed as (
         sequence_id,
         partition_id,
         composite_hash(message_id, sequence_id, partition_id) as composite_hash,
-        payload_hash(payload) as payload_hash,
+        sha256({{ canonical_json_from_texts('payload_minified', 'payload_fast_text') | indent(8) }}) as payload_hash,
         transaction_id,
 
         -- attributes
@@ -52,7 +82,10 @@ hashed as (
 
         -- timestamps
         created_at,
-        cast(timezone('UTC', created_at) as date) as partition_date,
+        case
+            when isfinite(created_at) then cast(make_timestamp(epoch_us(created_at)) as date)
+            else cast(timezone('UTC', created_at) as date)
+        end as partition_date,
 
         -- load metadata
         _batch_id,
@@ -60,7 +93,7 @@ hashed as (
         _line,
         _loaded_at
 
-    from landed
+    from payload_texts
 
 ),
 

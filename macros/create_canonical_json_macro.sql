@@ -19,7 +19,7 @@
 
     Speed: sorting every payload's entries with list functions costs ~10x the SHA-256 itself, so a
     flat object whose keys are exactly var('payload_fast_path_keys') (default: the simulator's
-    payload keys; plain identifiers only) is assembled directly in sorted key order. The fast path
+    payload keys; plain identifiers only, any other key is an error) is assembled directly in sorted key order. The fast path
     is taken only when it provably gives the generic result: every listed key present, no nested
     object or array (no '{' or '[' after the opening brace, even inside strings), and the result as
     long as the minified payload (so there is no other key). Anything else takes the generic path.
@@ -87,7 +87,19 @@ end
     returns text; callers split it, which is safe for plain identifiers).
 #}
 {% macro _canonical_json_fast_keys() -%}
-{{- var('payload_fast_path_keys', ['amount', 'currency', 'customer_id', 'event_type', 'method', 'transaction_id']) | sort | join(',') -}}
+{%- set keys = var('payload_fast_path_keys', ['amount', 'currency', 'customer_id', 'event_type', 'method', 'transaction_id']) -%}
+{#- Plain identifiers only: for them, sorting the keys sorts the '"key":value' entries the same way
+    the generic path does, and the text needs no escaping. -#}
+{%- for key in keys -%}
+{%- set odd = [] -%}
+{%- for character in (key | string | list) -%}
+{%- if character not in 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_' -%}{%- set _ = odd.push(character) -%}{%- endif -%}
+{%- endfor -%}
+{%- if odd | length > 0 or (key | string | length) == 0 -%}
+{{- exceptions.raise_compiler_error("var('payload_fast_path_keys'): " ~ (key | dump) ~ " is not a plain key (letters, digits and _ only), which the canonical JSON fast path needs") -}}
+{%- endif -%}
+{%- endfor -%}
+{{- keys | sort | join(',') -}}
 {%- endmacro %}
 
 {#

@@ -230,3 +230,19 @@ describe('bronze_events.partition_date', () => {
     });
   });
 });
+
+describe("var('payload_fast_path_keys')", () => {
+  it('refuses a key that is not a plain identifier, naming it, before anything runs', async () => {
+    await expect(
+      build({
+        projectDir: copyPipelineProject(join(dir, 'odd-keys-project')),
+        dbPath: join(dir, 'odd-keys.duckdb'),
+        select: ['bronze_events'],
+        vars: { payload_fast_path_keys: ['amount', 'a!b'] },
+        print: false,
+      }),
+    ).rejects.toThrow(
+      /models\/bronze\/bronze_events\.sql:\d+: .*var\('payload_fast_path_keys'\): "a!b" is not a plain key \(letters, digits and _ only\), which the canonical JSON fast path needs/,
+    );
+  });
+});

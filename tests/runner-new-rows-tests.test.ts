@@ -58,6 +58,17 @@ ${columnTests('k', ['uniq_equals_total', 'unique', 'not_null'])}      - name: v
 ${columnTests('v', ['not_null', 'accepted_values'])}`;
 }
 
+/** Properties of `inc` with one test on column k, given as its YAML list item (indented 10). */
+function columnKTest(test: string): string {
+  return `version: 2
+models:
+  - name: inc
+    columns:
+      - name: k
+        data_tests:
+${test}`;
+}
+
 function newProject(acceptedValues?: string[]): TestProject {
   return makeProject({
     'models/inc.sql': MODEL,
@@ -214,6 +225,50 @@ describe('data tests with new_rows_by', () => {
     expect(compiled(project, 'new_uniq_equals_total_k')).not.toContain('new_rows');
   });
 
+  it('record no checkpoint after a run whose query returned rows, whatever fail_calc made of them', async () => {
+    project = makeProject({
+      'models/inc.sql': MODEL,
+      'models/inc.yml': columnKTest(`          - unique:
+              name: lenient_unique
+              config:
+                new_rows_by: off
+                fail_calc: "case when count(*) >= 2 then count(*) else 0 end"
+`),
+    });
+    const first = await project.build({ vars: { batch: "(1, 1, 'a'), (2, 1, 'b')" } });
+    expect(failuresByTest(first).get('lenient_unique')).toBe(0);
+    // No checkpoint was ever recorded, so not even the checkpoint table exists.
+    expect(
+      await project.query(
+        "select table_name from duckdb_tables() where schema_name = 'dbt_internal'",
+      ),
+    ).toEqual([]);
+    const second = await project.build({ vars: { batch: "(3, 2, 'a'), (4, 2, 'b')" } });
+    expect(failuresByTest(second).get('lenient_unique')).toBe(2);
+  });
+
+  it('handle key expressions, not only column names, in uniq_equals_total', async () => {
+    project = makeProject({
+      'models/inc.sql': MODEL,
+      'models/inc.yml': `version: 2
+models:
+  - name: inc
+    data_tests:
+      - uniq_equals_total:
+          name: lower_v_and_k
+          columns: ['lower(v)', 'k % 10']
+          config: {new_rows_by: off}
+`,
+    });
+    await project.build({ vars: { batch: "(1, 1, 'a'), (2, 2, 'b')" } });
+    const second = await project.build({ vars: { batch: "(3, 11, 'A'), (4, 3, 'c')" } });
+    expect(compiled(project, 'lower_v_and_k')).toContain(`"off" > '2'`);
+    expect(second.results.find((r) => r.name === 'lower_v_and_k')).toMatchObject({
+      status: 'fail',
+      failures: 1,
+    });
+  });
+
   it('are refused on relations that do not only grow by appends, and in singular tests', async () => {
     const cases: [string, Record<string, string>, RegExp][] = [
       [
@@ -228,18 +283,22 @@ describe('data tests with new_rows_by', () => {
         { 'models/inc.sql': `{{ config(materialized='table') }}\nselect 1 as off, 1 as k` },
         /inc is materialized as table/,
       ],
+      [
+        'where filter',
+        {
+          'models/inc.sql': MODEL,
+          'models/inc.yml': columnKTest(`          - unique:
+              config: {new_rows_by: off, where: "v <> 'x'"}
+`),
+        },
+        /new_rows_by cannot be combined with where/,
+      ],
     ];
-    const yml = `version: 2
-models:
-  - name: inc
-    columns:
-      - name: k
-        data_tests:
-          - uniq_equals_total:
+    const yml = columnKTest(`          - uniq_equals_total:
               config: {new_rows_by: off}
-`;
+`);
     for (const [label, files, message] of cases) {
-      const p = makeProject({ ...files, 'models/inc.yml': yml });
+      const p = makeProject({ 'models/inc.yml': yml, ...files });
       try {
         await expect(p.build(), label).rejects.toThrow(message);
       } finally {

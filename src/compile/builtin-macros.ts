@@ -121,23 +121,26 @@ having count(*) > 1
     key when checked. So total - distinct over the whole relation is (new rows - their distinct
     keys) + (their distinct keys the checked rows hold already), computed here without a
     distinct count over history. -#}
+{%- set aliases = [] -%}
+{%- for column in key_columns %}{% set _ = aliases.push('key_' ~ loop.index) %}{% endfor -%}
+{%- set new_key = aliases[0] if aliases | length == 1 else 'row(' ~ (aliases | join(', ')) ~ ')' -%}
 with new_rows as (
-    select {{ key_columns | join(', ') }}
+    select {% for column in key_columns %}{{ column }} as key_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ model }}
     where {{ new_rows_by }} > {{ checked_through }} or {{ new_rows_by }} is null
 ),
 new_counts as (
     select
         count(*) as new_rows,
-        count(distinct {{ key }}) as new_distinct_keys
+        count(distinct {{ new_key }}) as new_distinct_keys
     from new_rows
 ),
 new_keys as (
-    select distinct {{ key_columns | join(', ') }}
+    select distinct {{ aliases | join(', ') }}
     from new_rows
 ),
 checked_rows as (
-    select {{ key_columns | join(', ') }}
+    select {% for column in key_columns %}{{ column }} as key_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ model }}
     where {{ new_rows_by }} <= {{ checked_through }}
 ),
@@ -147,7 +150,7 @@ keys_seen_before as (
     select count(*) as keys_seen_before
     from checked_rows
     inner join new_keys
-        on {% for column in key_columns %}new_keys.{{ column }} is not distinct from checked_rows.{{ column }}{% if not loop.last %}
+        on {% for alias in aliases %}new_keys.{{ alias }} is not distinct from checked_rows.{{ alias }}{% if not loop.last %}
         and {% endif %}{% endfor %}
 )
 select

@@ -486,7 +486,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     if (!renderParse(template, where.split(':')[0]!, capture, undefined, extra)) return;
     const config = mergeConfig(capture.config, declaration.config);
     if (config['enabled'] === false) return;
-    const newRowsProblem = newRowsByProblem(config['new_rows_by'], target);
+    const newRowsProblem = newRowsByProblem(config['new_rows_by'], target, config['where']);
     if (newRowsProblem) {
       issues.push({
         file: declaration.file,
@@ -599,11 +599,16 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
  * not set). Checking only new rows is sound only on relations that grow by appends: sources, and
  * incremental models with the `append` strategy.
  */
-function newRowsByProblem(value: unknown, target: GraphNode): string | undefined {
+function newRowsByProblem(value: unknown, target: GraphNode, where: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !/^[A-Za-z_]\w*$/.test(value))
     return `new_rows_by must name one column, got ${JSON.stringify(value)}`;
+  // A filter may read other tables or the clock, so rows it hid when checked can enter it later.
+  if (where !== undefined && where !== null && where !== '')
+    return 'new_rows_by cannot be combined with where: rows the filter hides when a checkpoint is recorded could enter it later and never be checked';
   if (target.resourceType === 'source') return undefined;
+  if (target.resourceType === 'seed')
+    return `new_rows_by needs a relation that only grows by appends (a source, or an incremental model with incremental_strategy 'append'); ${target.name} is a seed, reloaded on every build`;
   const strategy = String(
     target.config['incremental_strategy'] ??
       (toList(target.config['unique_key']).length > 0 ? 'merge' : 'append'),

@@ -6,6 +6,8 @@ export interface TestOutcome {
   readonly status: 'pass' | 'fail' | 'warn';
   /** `fail_calc` over the failing rows (default `count(*)`). */
   readonly failures: number;
+  /** Rows the test's query returned (its failing rows), whatever `fail_calc` made of them. */
+  readonly failingRows: number;
   readonly message: string;
 }
 
@@ -46,15 +48,17 @@ export async function runDataTest(
   const failCalc = String(node.config['fail_calc'] ?? 'count(*)');
   const limit = node.config['limit'] !== undefined ? `\nlimit ${Number(node.config['limit'])}` : '';
   const rows = await sql.rows(
-    `select (${failCalc})::bigint as failures from (\n${compiledSql}${limit}\n) as dbt_internal_test`,
+    `select (${failCalc})::bigint as failures, count(*)::bigint as failing_rows from (\n${compiledSql}${limit}\n) as dbt_internal_test`,
   );
   const failures = Number(rows[0]?.['failures'] ?? 0);
+  const failingRows = Number(rows[0]?.['failing_rows'] ?? 0);
   const severity = String(node.config['severity'] ?? 'error').toLowerCase();
   const plural = failures === 1 ? '' : 's';
   if (severity === 'error' && conditionHolds(node.config['error_if'], failures)) {
     return {
       status: 'fail',
       failures,
+      failingRows,
       message: `Got ${failures} result${plural}, configured to fail if ${String(node.config['error_if'] ?? '!= 0')}`,
     };
   }
@@ -62,8 +66,9 @@ export async function runDataTest(
     return {
       status: 'warn',
       failures,
+      failingRows,
       message: `Got ${failures} result${plural}, configured to warn if ${String(node.config['warn_if'] ?? '!= 0')}`,
     };
   }
-  return { status: 'pass', failures, message: 'PASS' };
+  return { status: 'pass', failures, failingRows, message: 'PASS' };
 }

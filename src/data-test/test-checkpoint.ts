@@ -20,10 +20,11 @@ import { quoteIdentifier, quoteLiteral } from '../warehouse/quote.js';
  * - the model was rebuilt from scratch (first build, `--full-refresh`: the materializer drops its
  *   checkpoints in the same transaction);
  * - the run has `--full-refresh` (also `test --full-refresh`);
- * - the last run of the test had failing rows (warnings included: a checkpoint is recorded only
- *   after a run with none).
- * Rows of the checked range changed in place outside the runner (an UPDATE keeping their count)
- * are not seen; `--full-refresh` checks everything again.
+ * A checkpoint is recorded only after a run whose query returned no row (a failing or warning run
+ * leaves the last clean checkpoint, so the next run checks the failing rows again).
+ * Rows of the checked range changed outside the runner without changing their count (an UPDATE,
+ * or a DELETE and an INSERT of as many rows) are not seen; `--full-refresh` checks everything
+ * again. `where` cannot be combined with `new_rows_by` (rows it hides could enter it later).
  */
 
 export const CHECKPOINT_SCHEMA = 'dbt_internal';

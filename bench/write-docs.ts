@@ -1,5 +1,6 @@
 // npx tsx bench/write-docs.ts [--results-dir bench/results] [--out README.md]
-// Rewrites the generated part of README.md's benchmark section (between its markers) from bench/results/*.json;
+// Rewrites the generated part of README.md's benchmark section (between its markers) from bench/results/*.json
+// (the <scale>.json of `npm run bench` and the floors-<scale>.json of `npm run bench:floors`);
 // the hand-written text around the markers is kept. Creates the file when it does not exist.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,6 +8,7 @@ import { Command } from 'commander';
 import { runCli } from '../src/cli/run-cli.js';
 import { UserError } from '../src/cli/user-error.js';
 import { printInfo } from '../src/report/console.js';
+import { readAllFloors } from './lib/floors.js';
 import { REPO_ROOT, readAllResults } from './lib/run-bench.js';
 import { GENERATED_END, GENERATED_START, renderBenchMarkdown } from './report/bench-markdown.js';
 
@@ -22,7 +24,7 @@ async function main(): Promise<number> {
     .exitOverride();
   program.parse(process.argv);
   const opts = program.opts<{ resultsDir: string; out: string }>();
-  const generated = `${GENERATED_START}\n${renderBenchMarkdown(readAllResults(opts.resultsDir))}\n${GENERATED_END}`;
+  const generated = `${GENERATED_START}\n${renderBenchMarkdown(readAllResults(opts.resultsDir), readAllFloors(opts.resultsDir))}\n${GENERATED_END}`;
   let text: string;
   if (existsSync(opts.out)) {
     const current = readFileSync(opts.out, 'utf8');

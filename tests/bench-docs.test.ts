@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BenchResult, StrategyResult } from '../bench/lib/bench-result.js';
+import { FLOOR_STEPS, type FloorsResult } from '../bench/lib/floors.js';
 import { STRATEGY_NAMES } from '../bench/lib/bench-task.js';
 import { REPO_ROOT } from '../bench/lib/run-bench.js';
 import type { ScaleName } from '../bench/lib/scales.js';
@@ -123,6 +124,34 @@ describe('renderBenchMarkdown', () => {
       table.indexOf('| bronze_events | 1.500 s |'),
     );
     expect(table).toContain('| whole build() call | 5.000 s | 5.000 s |');
+  });
+
+  it('adds the floors and the targets even they miss, only when floors were measured', () => {
+    expect(markdown).not.toContain('### Floors');
+    const seconds = (name: string) =>
+      ({ copy_landed: 18, hash_landed: 11, dedup_narrow: 2, copy_survivors: 16 })[name] ?? 0.5;
+    const floors: FloorsResult = {
+      ...xlarge,
+      repeat: 3,
+      settings: { memoryLimit: '3GB', threads: null },
+      survivors: 9_000_000,
+      steps: FLOOR_STEPS.map((step) => ({
+        name: step.name,
+        what: step.what,
+        rows: 10_000_000,
+        seconds: seconds(step.name),
+        runs: [seconds(step.name)],
+      })),
+    };
+    const withFloors = renderBenchMarkdown([medium, xlarge], [floors]);
+    const section = withFloors.slice(withFloors.indexOf('### Floors'));
+    expect(section).toContain('#### xlarge: 10,000,000 messages');
+    expect(section).toContain('Median of 3 repeats, 2026-01-02 10:00 UTC, memory_limit 3GB.');
+    expect(section).toContain('| copy_landed | 10,000,000 | 18.00 s | 1× (18.00 s–18.00 s) |');
+    // first_write 0.5 + copy 18 + hash 11 + dedup 2 + survivors 16 + merge 0.5 = 48 s ≥ 40 s.
+    expect(section).toContain(
+      '| full build: at least 48.00 s (first_write + copy_landed + hash_landed + dedup_narrow + copy_survivors + merge_survivors) | under 40 s | **yes** |',
+    );
   });
 });
 

@@ -1,7 +1,9 @@
 import type { BenchResult, StrategyResult } from '../lib/bench-result.js';
+import type { FloorsResult } from '../lib/floors.js';
 import { describeMachine } from '../lib/machine-info.js';
 import { formatBytes, formatCount, formatRate, formatRatio, formatSeconds } from './format.js';
 import { LAB_BASELINE } from './lab-baseline.js';
+import { floorVerdicts, renderFloorsMarkdown } from './floors-table.js';
 import { renderResultsMarkdown } from './results-table.js';
 
 /** Markers around the generated part of README.md's benchmark section; the text outside them is kept as written. */
@@ -13,7 +15,10 @@ export const GENERATED_END = '<!-- bench:generated:end -->';
  * (medians), every target with its measured value and verdict, the ratios against the lab table
  * and against the naive peer, and where the full build's time goes.
  */
-export function renderBenchMarkdown(results: readonly BenchResult[]): string {
+export function renderBenchMarkdown(
+  results: readonly BenchResult[],
+  floors: readonly FloorsResult[] = [],
+): string {
   if (results.length === 0) return 'No results yet: run `npm run bench -- --scale medium`.';
   const latest = [...results].sort((a, b) => a.date.localeCompare(b.date)).at(-1)!;
   const out: string[] = [];
@@ -43,6 +48,7 @@ export function renderBenchMarkdown(results: readonly BenchResult[]): string {
     );
   }
   out.push('### Targets (issue 5)', '', ...renderTargets(results), '');
+  if (floors.length > 0) out.push(...renderFloors(floors));
   out.push('### Against the lab table', '', ...renderLabRatios(results), '');
   out.push('### Where the full build spends its time', '', ...renderBuildBreakdown(results), '');
   return out.join('\n');
@@ -124,6 +130,46 @@ function renderBuildBreakdown(results: readonly BenchResult[]): string[] {
     `Peak memory of the full build: ${formatBytes(build.peakMemoryBytes)}; warehouse growth: ${formatBytes(build.diskGrowthBytes)}.`,
   );
   return lines;
+}
+
+/**
+ * The floors of each scale measured (`npm run bench:floors`): the bare statements, and the
+ * targets that even they miss.
+ */
+function renderFloors(floors: readonly FloorsResult[]): string[] {
+  const out = [
+    '### Floors: the least time the work can take here',
+    '',
+    'The bare DuckDB statements that the pipeline cannot skip, on the same landed arrivals ' +
+      '(`npm run bench:floors`, definitions in `bench/lib/floors.ts`): no runner, no macros, no ' +
+      'tests, no canonical JSON. Each repeat runs them in order in a fresh DuckDB instance on a ' +
+      'fresh copy of the landed warehouse; each statement is timed with its commit.',
+    '',
+  ];
+  for (const result of floors) {
+    const settings = [
+      result.settings.memoryLimit ? `memory_limit ${result.settings.memoryLimit}` : null,
+      result.settings.threads ? `threads ${result.settings.threads}` : null,
+    ].filter(Boolean);
+    out.push(
+      `#### ${result.scale}: ${formatCount(result.messages)} messages`,
+      '',
+      `Median of ${result.repeat} repeat${result.repeat === 1 ? '' : 's'}, ` +
+        `${result.date.slice(0, 16).replace('T', ' ')} UTC` +
+        `${settings.length > 0 ? `, ${settings.join(', ')}` : ", DuckDB's default memory_limit and threads"}.`,
+      '',
+      renderFloorsMarkdown(result),
+      '',
+    );
+    const verdicts = floorVerdicts(result);
+    if (verdicts.length > 0) {
+      out.push('| least time of | target | even the floor misses it |', '|---|---|---|');
+      for (const v of verdicts)
+        out.push(`| ${v.description} | ${v.target} | ${v.ruledOut ? '**yes**' : 'no'} |`);
+      out.push('');
+    }
+  }
+  return out;
 }
 
 function percent(ratio: number | null): string {

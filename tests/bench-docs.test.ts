@@ -129,7 +129,7 @@ describe('renderBenchMarkdown', () => {
   it('adds the floors and the targets even they miss, only when floors were measured', () => {
     expect(markdown).not.toContain('### Floors');
     const seconds = (name: string) =>
-      ({ copy_landed: 18, hash_landed: 11, dedup_narrow: 2, copy_survivors: 16 })[name] ?? 0.5;
+      ({ copy_hashed: 29, dedup_narrow: 2, copy_survivors: 16 })[name] ?? 0.5;
     const floors: FloorsResult = {
       ...xlarge,
       repeat: 3,
@@ -147,10 +147,10 @@ describe('renderBenchMarkdown', () => {
     const section = withFloors.slice(withFloors.indexOf('### Floors'));
     expect(section).toContain('#### xlarge: 10,000,000 messages');
     expect(section).toContain('Median of 3 repeats, 2026-01-02 10:00 UTC, memory_limit 3GB.');
-    expect(section).toContain('| copy_landed | 10,000,000 | 18.00 s | 1× (18.00 s–18.00 s) |');
-    // first_write 0.5 + copy 18 + hash 11 + dedup 2 + survivors 16 + merge 0.5 = 48 s ≥ 40 s.
+    expect(section).toContain('| copy_hashed | 10,000,000 | 29.00 s | 1× (29.00 s–29.00 s) |');
+    // first_write 0.5 + copy_hashed 29 + dedup 2 + survivors 16 + merge 0.5 = 48 s ≥ 40 s.
     expect(section).toContain(
-      '| full build: at least 48.00 s (first_write + copy_landed + hash_landed + dedup_narrow + copy_survivors + merge_survivors) | under 40 s | **yes** |',
+      '| full build: at least 48.00 s (first_write + copy_hashed + dedup_narrow + copy_survivors + merge_survivors) | under 40 s | **yes** |',
     );
   });
 });

@@ -29,11 +29,13 @@ export const FLOOR_STEPS = [
     sql: 'create table floor_bronze as select * from raw_messages',
   },
   {
-    name: 'hash_landed',
-    what: "Bronze's two SHA-256 per row on plain text (no canonical JSON), nothing written",
-    sql: `select
-            max(sha256(payload)),
-            max(sha256(concat_ws('|', message_id, sequence_id, partition_id)))
+    name: 'copy_hashed',
+    what: "copy every landed row with Bronze's two SHA-256 (plain text, no canonical JSON)",
+    sql: `create table floor_bronze_hashed as
+          select
+              *,
+              sha256(concat_ws('|', message_id, sequence_id, partition_id)) as composite_hash,
+              sha256(payload) as payload_hash
           from raw_messages`,
   },
   {
@@ -46,7 +48,7 @@ export const FLOOR_STEPS = [
   },
   {
     name: 'copy_survivors',
-    what: "write the surviving rows, all columns, into a new table (Silver's write)",
+    what: "write the surviving rows, landed columns only, into a new table (Silver's write)",
     sql: `create table floor_silver as
           select floor_bronze.*
           from floor_bronze
@@ -131,7 +133,9 @@ export interface FloorBound {
 }
 
 /**
- * What each strategy of `npm run bench` must at least do, in floor steps.
+ * What each strategy of `npm run bench` must at least do, in floor steps. Each step does less
+ * than the real work: plain-text hashes instead of canonical JSON, no watermark, survivors
+ * without their hash columns, a MERGE of five columns.
  * - bronze writes every landed row with its two hashes; window finds the survivors and writes
  *   them; eager writes the survivors (finding them in TypeScript is not counted); merge merges
  *   one row per transaction.
@@ -140,12 +144,7 @@ export interface FloorBound {
  */
 export const FLOOR_BOUNDS: readonly FloorBound[] = [
   { id: 'eager', description: 'eager', rows: 'messages', steps: ['copy_survivors'] },
-  {
-    id: 'bronze',
-    description: 'bronze',
-    rows: 'messages',
-    steps: ['copy_landed', 'hash_landed'],
-  },
+  { id: 'bronze', description: 'bronze', rows: 'messages', steps: ['copy_hashed'] },
   {
     id: 'window',
     description: 'window',
@@ -157,14 +156,7 @@ export const FLOOR_BOUNDS: readonly FloorBound[] = [
     id: 'build',
     description: 'full build',
     rows: 'messages',
-    steps: [
-      'first_write',
-      'copy_landed',
-      'hash_landed',
-      'dedup_narrow',
-      'copy_survivors',
-      'merge_survivors',
-    ],
+    steps: ['first_write', 'copy_hashed', 'dedup_narrow', 'copy_survivors', 'merge_survivors'],
   },
   {
     id: 'incremental',

@@ -1,3 +1,4 @@
+import { Relation } from '../compile/relation.js';
 import type { GraphNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../warehouse/quote.js';
 import { MaterializeError } from './materialize-error.js';
@@ -35,9 +36,11 @@ export function columnCompression(node: GraphNode): Map<string, string> {
 
 /**
  * Creates (or replaces) `target` from the model's SELECT and returns its row count. Without
- * `column_compression` this is `create or replace table … as`; with it, the table is declared
- * column by column (the SELECT's own names and types, from DESCRIBE) with the chosen methods, then
- * filled with `insert into … select`, in the caller's transaction. Same rows, same order.
+ * `column_compression` this is `create or replace table … as`; with it, a new table is declared
+ * column by column (the SELECT's own names and types, from DESCRIBE) with the chosen methods
+ * under a staging name (`<identifier>__dbt_new`), filled with `insert into … select`, and renamed
+ * over the old one, in the caller's transaction. Same rows, same order; and, as with
+ * `create or replace table … as`, a SELECT that reads `{{ this }}` reads the previous version.
  */
 export async function createTable(
   sql: SqlExecutor,
@@ -64,6 +67,12 @@ export async function createTable(
     const method = compression.get(column.name);
     return `${quoteIdentifier(column.name)} ${column.type}${method ? ` using compression ${method}` : ''}`;
   });
-  await sql.run(`create or replace table ${target} (\n    ${definitions.join(',\n    ')}\n)`);
-  return sql.run(`insert into ${target}\nselect * from (\n${select}\n)`);
+  const relation = node.relation!;
+  const stagingName = `${relation.identifier}__dbt_new`;
+  const staging = new Relation(relation.schema, stagingName).render();
+  await sql.run(`create or replace table ${staging} (\n    ${definitions.join(',\n    ')}\n)`);
+  const rows = await sql.run(`insert into ${staging}\nselect * from (\n${select}\n)`);
+  await sql.run(`drop table if exists ${target}`);
+  await sql.run(`alter table ${staging} rename to ${quoteIdentifier(relation.identifier)}`);
+  return rows;
 }

@@ -13,12 +13,15 @@ let dir: string;
 let db: string;
 let console_: Captured;
 
-async function buildFixture(reconciliationPassed: boolean): Promise<void> {
+async function buildFixture(reconciliationPassed: boolean, withOrder = true): Promise<void> {
   await withWarehouse(db, {}, async ({ connection }) => {
+    // Stored out of report order: the report follows metric_order (or, without that column, the
+    // order the rows were written in), never the alphabet.
     await connection.run(`create table audit_health as select * from (values
-      ('total_messages', 1234::double, null::double, 'ok'),
-      ('duplicate_rate', 0.0123, 0.05, 'ok'),
-      ('late_messages', 12, 10, 'warn')) as t(metric, value, threshold, status)`);
+      ('late_messages', 3, 12::double, 10::double, 'warn'),
+      ('total_messages', 1, 1234, null, 'ok'),
+      ('duplicate_rate', 2, 0.0123, 0.05, 'ok')) as t(metric, metric_order, value, threshold, status)`);
+    if (!withOrder) await connection.run('alter table audit_health drop column metric_order');
     await connection.run(`create table audit_reconciliation as select * from (values
       ('bronze_rows_equal_landed', 1234::bigint, 1234::bigint, true),
       ('silver_unique', 1000, ${reconciliationPassed ? 1000 : 999}, ${reconciliationPassed})) as t(check_name, expected, actual, passed)`);
@@ -44,6 +47,21 @@ describe('npm run health', () => {
     expect(console_.out).toMatch(/late_messages +12 +10 +WARN/);
     expect(console_.out).toMatch(/bronze_rows_equal_landed +1,234 +1,234 +passed/);
     expect(console_.out).toContain('all 2 reconciliation checks passed; 1 of 3 metrics warn.');
+    const order = ['total_messages', 'duplicate_rate', 'late_messages'];
+    expect(order.map((m) => console_.out.indexOf(m))).toEqual(
+      order.map((m) => console_.out.indexOf(m)).sort((a, b) => a - b),
+    );
+  });
+
+  it('lists the metrics in the order they were written when audit_health has no metric_order', async () => {
+    await buildFixture(true, false);
+    expect(await runHealthCommand({ dbPath: db, json: true })).toBe(0);
+    const report = JSON.parse(console_.out) as { metrics: { metric: string }[] };
+    expect(report.metrics.map((m) => m.metric)).toEqual([
+      'late_messages',
+      'total_messages',
+      'duplicate_rate',
+    ]);
   });
 
   it('exits 1 when a reconciliation check failed, naming it', async () => {

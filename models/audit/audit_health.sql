@@ -76,10 +76,10 @@ counts as (
 
 ),
 
-metrics as (
+metric_list as (
 
     -- (metric, value, threshold), in report order; a rate is 0 when its denominator is 0.
-    select unnest([
+    select [
         {'metric': 'total_messages', 'value': total_messages, 'threshold': null},
         {'metric': 'unique_messages', 'value': unique_messages, 'threshold': null},
         {'metric': 'duplicate_messages', 'value': duplicate_messages, 'threshold': null},
@@ -118,8 +118,18 @@ metrics as (
             'value': coalesce(rejected_lines / nullif(total_messages + rejected_lines, 0), 0),
             'threshold': {{ var('health_max_rejected_rate', 0.01) }},
         },
-    ], recursive := true)
+    ] as metrics
     from counts
+
+),
+
+metrics as (
+
+    -- One row per metric; metric_order is its place in the list above, from 1.
+    select
+        unnest(metrics, recursive := true),
+        generate_subscripts(metrics, 1) as metric_order,
+    from metric_list
 
 ),
 
@@ -127,6 +137,7 @@ final as (
 
     select
         metric,
+        cast(metric_order as integer) as metric_order,
         cast(value as double) as value,
         cast(threshold as double) as threshold,
         case when value > threshold then 'warn' else 'ok' end as status,
@@ -135,3 +146,4 @@ final as (
 )
 
 select * from final
+order by metric_order

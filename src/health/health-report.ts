@@ -52,11 +52,17 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
       2,
     );
   }
+  // The report order is audit_health.metric_order; a warehouse last built before that column
+  // existed keeps the order its rows were written in (the model's list order).
+  const ordered = await sql<{ n: number }>`
+    select count(*)::integer as n from information_schema.columns
+    where table_schema = 'main' and table_name = 'audit_health'
+      and column_name = 'metric_order'`.execute(db);
   const metrics = (
     await db
       .selectFrom('audit_health')
       .select(['metric', 'value', 'threshold', 'status'])
-      .orderBy('metric')
+      .orderBy(ordered.rows[0]?.n ? sql`metric_order` : sql`rowid`)
       .execute()
   ).map((row) => ({
     metric: String(row.metric),

@@ -30,6 +30,8 @@ export interface AuditDuplicates {
 export interface AuditHealth {
   /** VARCHAR */
   metric: string | null;
+  /** INTEGER */
+  metric_order: number | null;
   /** DOUBLE */
   value: number | null;
   /** DOUBLE */

@@ -1,5 +1,6 @@
 // `npm run build-models` (= `dbt build`) and `npm run dbt -- <build|run|test|seed|compile|ls> [flags]`.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../src/graph/select-nodes.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { defaultSimulationHook } from '../src/landing/default-simulation-hook.js';
 import { printLine } from '../src/report/console.js';
@@ -11,6 +12,7 @@ import type { BuildOptions, RunnerCommand } from '../src/runner/runner-options.j
 interface Flags {
   select?: string[];
   exclude?: string[];
+  indirectSelection?: IndirectSelection;
   fullRefresh?: boolean;
   vars?: string;
   projectDir?: string;
@@ -31,6 +33,7 @@ function toOptions(flags: Flags): BuildOptions {
     ...(flags.db !== undefined ? { dbPath: flags.db } : {}),
     ...(flags.select ? { select: flags.select } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    ...(flags.indirectSelection ? { indirectSelection: flags.indirectSelection } : {}),
     fullRefresh: flags.fullRefresh ?? false,
     ...(flags.vars !== undefined ? { vars: parseVars(flags.vars) } : {}),
     ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
@@ -45,6 +48,12 @@ function addFlags(command: Command): Command {
       'nodes to run: name, name+, +name, tag:x, path:models/x (space-separated union)',
     )
     .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)')
+    .addOption(
+      new Option(
+        '--indirect-selection <mode>',
+        'which tests come with the selected models: eager (any of their models selected), buildable, cautious (all selected), empty',
+      ).choices(INDIRECT_SELECTION_MODES),
+    )
     .option('--full-refresh', 'rebuild incremental models from scratch', false)
     .option('--vars <yaml>', "variables as YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('--project-dir <dir>', 'directory holding dbt_project.yml (default: current directory)')

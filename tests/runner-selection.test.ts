@@ -1,6 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { IndirectSelection } from '../src/graph/select-nodes.js';
 import { listNodes } from '../src/runner/compile-project.js';
 import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 let project: TestProject | undefined;
 afterEach(() => {
@@ -23,11 +29,16 @@ const files = {
   'models/side.sql': "{{ config(tags=['adhoc']) }}\nselect 1 as id\n",
 };
 
-function names(select?: string[], exclude?: string[]): string[] {
+function names(
+  select?: string[],
+  exclude?: string[],
+  indirectSelection?: IndirectSelection,
+): string[] {
   return listNodes({
     projectDir: project!.dir,
     ...(select ? { select } : {}),
     ...(exclude ? { exclude } : {}),
+    ...(indirectSelection ? { indirectSelection } : {}),
   })
     .filter((n) => n.resourceType !== 'source')
     .map((n) => n.name)
@@ -37,7 +48,11 @@ function names(select?: string[], exclude?: string[]): string[] {
 describe('selection', () => {
   it('selects by name, name+, +name, +name+ and unions space-separated selectors', () => {
     project = makeProject(files);
-    expect(names(['stg'])).toEqual(['not_null_stg_id', 'stg']);
+    expect(names(['stg'])).toEqual([
+      'not_null_stg_id',
+      'relationships_mart_id__ref_stg___id',
+      'stg',
+    ]);
     expect(names(['stg+'])).toEqual([
       'mart',
       'not_null_stg_id',
@@ -57,16 +72,66 @@ describe('selection', () => {
     expect(names(['side', 'report'])).toEqual(['report', 'side']);
   });
 
-  it('selects tests only when every model they test is selected', () => {
+  it('brings tests along as dbt indirect selection does: eager by default, cautious, buildable, empty', () => {
     project = makeProject(files);
-    // mart alone: its relationships test also needs stg, so it is not selected.
-    expect(names(['mart'])).toEqual(['mart']);
-    expect(names(['mart stg'])).toContain('relationships_mart_id__ref_stg___id');
+    const relationships = 'relationships_mart_id__ref_stg___id';
+    // eager (dbt's default): mart alone brings its relationships test, although it also checks stg.
+    expect(names(['mart'])).toEqual(['mart', relationships]);
+    expect(names(['stg'])).toEqual(['not_null_stg_id', relationships, 'stg']);
+    expect(names(['mart'], undefined, 'eager')).toEqual(names(['mart']));
+    // cautious: only tests whose models are all selected.
+    expect(names(['mart'], undefined, 'cautious')).toEqual(['mart']);
+    expect(names(['stg'], undefined, 'cautious')).toEqual(['not_null_stg_id', 'stg']);
+    expect(names(['mart stg'], undefined, 'cautious')).toContain(relationships);
+    // buildable: also when the other models are upstream of a selected one (stg is upstream of mart).
+    expect(names(['mart'], undefined, 'buildable')).toEqual(['mart', relationships]);
+    expect(names(['stg'], undefined, 'buildable')).toEqual(['not_null_stg_id', 'stg']);
+    // empty: no test comes along; a test selected by name still runs.
+    expect(names(['stg'], undefined, 'empty')).toEqual(['stg']);
+    expect(names(['stg not_null_stg_id'], undefined, 'empty')).toEqual(['not_null_stg_id', 'stg']);
+  });
+
+  it('applies indirect selection to --exclude as well', () => {
+    project = makeProject(files);
+    const relationships = 'relationships_mart_id__ref_stg___id';
+    // eager: excluding stg leaves out every test that touches it, the relationships test included.
+    expect(names(undefined, ['stg'])).not.toContain(relationships);
+    expect(names(undefined, ['stg'])).not.toContain('not_null_stg_id');
+    expect(names(['stg+'], ['mart'])).toEqual(['not_null_stg_id', 'report', 'stg']);
+    // cautious: the relationships test is next to an excluded model, so it is not a candidate.
+    expect(names(['stg mart'], ['mart'], 'cautious')).toEqual(['not_null_stg_id', 'stg']);
+    // Excluding only a test keeps its model.
+    expect(names(['stg'], ['not_null_stg_id'])).toEqual([relationships, 'stg']);
+  });
+
+  it('the CLI takes --indirect-selection and refuses an unknown mode, naming the choices', () => {
+    project = makeProject(files);
+    const run = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/build-models.ts',
+          'ls',
+          '--project-dir',
+          project!.dir,
+          ...args,
+        ],
+        { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      );
+    const cautious = run('--select', 'mart', '--indirect-selection', 'cautious');
+    expect(cautious.status).toBe(0);
+    expect(cautious.stdout).not.toContain('relationships');
+    expect(run('--select', 'mart').stdout).toContain('relationships_mart_id__ref_stg___id');
+    const bad = run('--indirect-selection', 'lazy');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('eager, buildable, cautious, empty');
   });
 
   it('selects by tag, path, config and resource type; excludes', () => {
     project = makeProject(files);
-    expect(names(['tag:nightly'])).toEqual(['mart']);
+    expect(names(['tag:nightly'])).toEqual(['mart', 'relationships_mart_id__ref_stg___id']);
     expect(names(['tag:adhoc'])).toEqual(['side']);
     // Like dbt, path: also matches the tests declared in YAML files under the path.
     expect(names(['path:models/staging'])).toEqual([
@@ -74,11 +139,13 @@ describe('selection', () => {
       'relationships_mart_id__ref_stg___id',
       'stg',
     ]);
-    expect(names(['models/marts'])).toEqual(['mart']);
+    expect(names(['models/marts'])).toEqual(['mart', 'relationships_mart_id__ref_stg___id']);
     expect(names(['config.materialized:incremental'])).toEqual(['report']);
     expect(names(['resource_type:seed'])).toEqual(['raw']);
     expect(names(['raw+'], ['mart+'])).toEqual(['not_null_stg_id', 'raw', 'stg']);
-    expect(names(['tag:nightly,config.materialized:table'])).toEqual(['mart']);
+    expect(names(['tag:nightly,config.materialized:table'], undefined, 'cautious')).toEqual([
+      'mart',
+    ]);
   });
 
   it('a selector that matches nothing is a warning, not a crash', async () => {

@@ -1,11 +1,26 @@
 import type { GraphNode, ResourceType } from './graph-node.js';
 
+/**
+ * dbt's indirect selection: which data tests come along with the models (and seeds) selected.
+ * - `eager` (dbt's default): a test of any selected model, so a `relationships` test runs when
+ *   either side is selected;
+ * - `buildable`: a test all of whose models are selected or upstream of one selected;
+ * - `cautious`: a test all of whose models are selected;
+ * - `empty`: none (only tests selected directly, by name, `test_name:` …).
+ * It applies to `--exclude` the same way: excluding a model excludes, in `eager` mode, every test
+ * that touches it.
+ */
+export const INDIRECT_SELECTION_MODES = ['eager', 'buildable', 'cautious', 'empty'] as const;
+export type IndirectSelection = (typeof INDIRECT_SELECTION_MODES)[number];
+
 /** Options of {@link selectNodes}. */
 export interface SelectionOptions {
   /** Selectors (each may hold several, space-separated); union. Default: everything. */
   readonly select?: readonly string[];
   /** Selectors of nodes to leave out. Default: none. */
   readonly exclude?: readonly string[];
+  /** Which tests come along with the selected (and excluded) models. Default `eager`. */
+  readonly indirectSelection?: IndirectSelection;
 }
 
 /** The selected node ids and warnings for selectors that matched nothing. */
@@ -97,8 +112,8 @@ function walk(
  * dbt-style node selection: `name`, `name+`, `+name`, `+name+`, `2+name`, `name+1`, `@name`,
  * `tag:x`, `path:models/silver`, `config.materialized:incremental`, `resource_type:seed`,
  * `source:landing`, `test_name:unique`; `a,b` intersects; space-separated selectors unite.
- * Tests come along when every model/seed they test is selected. Selectors that match nothing
- * produce a warning.
+ * Tests come along with the models/seeds they test, as `indirectSelection` says (dbt's `eager` by
+ * default). Selectors that match nothing produce a warning.
  */
 export function selectNodes(
   all: ReadonlyMap<string, GraphNode>,
@@ -164,18 +179,39 @@ export function selectNodes(
   const excludes = splitSelectors(options.exclude);
   const chosen = selectors.length > 0 ? resolve(selectors, 'selector') : new Set(all.keys());
   const excluded = resolve(excludes, 'exclusion');
-  const selected = new Set<string>();
-  for (const id of chosen) if (!excluded.has(id)) selected.add(id);
-  // Tests: selected when all the models/seeds they test are selected.
+  // Tests come along as dbt's selector does it: every test next to a selected (or excluded)
+  // node is a candidate; `eager` takes them all, the other modes keep the candidates whose
+  // models are all selected (`cautious`) or selected or upstream of one selected (`buildable`).
+  const mode = options.indirectSelection ?? 'eager';
+  const testedBy = new Map<string, string[]>();
   for (const node of nodes) {
-    if (node.resourceType !== 'test' || selected.has(node.uniqueId) || excluded.has(node.uniqueId))
-      continue;
-    const tested = node.dependsOn.filter((id) => all.get(id)?.resourceType !== 'source');
-    const covered =
-      tested.length > 0
-        ? tested.every((id) => selected.has(id))
-        : node.dependsOn.some((id) => selected.has(id));
-    if (covered) selected.add(node.uniqueId);
+    if (node.resourceType !== 'test') continue;
+    // The models/seeds a test checks; its sources only when it checks nothing else.
+    const models = node.dependsOn.filter((id) => all.get(id)?.resourceType !== 'source');
+    testedBy.set(node.uniqueId, models.length > 0 ? models : [...node.dependsOn]);
+  }
+  const nextTo = (base: ReadonlySet<string>): Set<string> => {
+    const out = new Set(base);
+    for (const [test, tested] of testedBy) if (tested.some((id) => base.has(id))) out.add(test);
+    return out;
+  };
+  const selected = new Set<string>();
+  if (mode === 'eager') {
+    const left = nextTo(excluded);
+    for (const id of nextTo(chosen)) if (!left.has(id)) selected.add(id);
+  } else {
+    for (const id of chosen) if (!excluded.has(id)) selected.add(id);
+    const left = nextTo(excluded);
+    const candidates = [...nextTo(chosen)].filter((id) => !left.has(id) && !selected.has(id));
+    const reachable =
+      mode === 'buildable'
+        ? new Set([...selected, ...walk(selected, parents, Infinity)])
+        : selected;
+    for (const id of candidates) {
+      const tested = testedBy.get(id);
+      if (mode !== 'empty' && tested && tested.every((model) => reachable.has(model)))
+        selected.add(id);
+    }
   }
   return { selected, warnings };
 }

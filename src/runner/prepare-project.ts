@@ -31,6 +31,7 @@ export function prepareProject(
   const { selected, warnings } = selectNodes(parsed.nodes, {
     ...(options.select ? { select: options.select } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
   });
   const runnable = new Set(
     [...selected].filter((id) => {

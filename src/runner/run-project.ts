@@ -320,6 +320,7 @@ export async function runProject(
       which: command,
       select: options.select ?? [],
       exclude: options.exclude ?? [],
+      indirect_selection: options.indirectSelection ?? 'eager',
       full_refresh: options.fullRefresh ?? false,
       vars: options.vars ?? {},
       project_dir: parsed.project.dir,

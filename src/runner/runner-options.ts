@@ -1,3 +1,4 @@
+import type { IndirectSelection } from '../graph/select-nodes.js';
 import type { NodeResult } from '../report/node-result.js';
 import type { Warehouse } from '../warehouse/open-warehouse.js';
 
@@ -14,6 +15,8 @@ export interface BuildOptions {
   readonly select?: readonly string[];
   /** dbt selectors to leave out. Default: none. */
   readonly exclude?: readonly string[];
+  /** Which data tests come along with the selected models (dbt's modes). Default `eager`. */
+  readonly indirectSelection?: IndirectSelection;
   /** Rebuild incremental models from scratch. Default `false`. */
   readonly fullRefresh?: boolean;
   /** Overrides the project's `vars:`. Default `{}`. */

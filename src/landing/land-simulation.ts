@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
@@ -12,6 +11,7 @@ import { quoteLiteral } from '../warehouse/quote.js';
 import { ensureLandingTables } from './landing-schema.js';
 import { ParquetRowGroup, type ParquetColumn } from './parquet-row-group.js';
 import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
+import { makeStagingDir } from './staging-dir.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
   TRUTH_WATERMARK_MINUTES,
@@ -303,7 +303,7 @@ export async function landSimulation(
   const { connection } = warehouse;
   await ensureLandingTables(connection);
   const startedAt = new Date();
-  const stagingDir = mkdtempSync(join(tmpdir(), 'landing-simulate-'));
+  const stagingDir = makeStagingDir('landing-simulate-');
   try {
     const summary = await inTransaction(connection, async () => {
       const state = await readStreamState(connection);

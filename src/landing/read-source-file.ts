@@ -2,19 +2,18 @@ import { createHash } from 'node:crypto';
 import {
   createReadStream,
   createWriteStream,
-  mkdtempSync,
   openSync,
   readSync,
   closeSync,
   rmSync,
   statSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../cli/user-error.js';
+import { makeStagingDir } from './staging-dir.js';
 
 /** A file ready for DuckDB to read: its text path (decompressed when gzip), content hash and size. */
 export interface SourceFile {
@@ -97,7 +96,7 @@ export async function readSourceFile(path: string): Promise<SourceFile> {
   let textPath = path;
   try {
     if (gzip) {
-      tempDir = mkdtempSync(join(tmpdir(), 'landing-gunzip-'));
+      tempDir = makeStagingDir('landing-gunzip-');
       textPath = join(tempDir, 'content.jsonl');
       await pipeline(createReadStream(path), hashing, createGunzip(), createWriteStream(textPath));
       if (statSync(textPath).size === 0)

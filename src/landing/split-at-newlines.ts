@@ -1,14 +1,6 @@
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeStagingDir } from './staging-dir.js';
 
 /** The default size of a piece: 64 MiB of text (about 250,000 typical messages). */
 export const DEFAULT_PIECE_BYTES = 64 * 1024 * 1024;
@@ -44,7 +36,7 @@ export async function* splitAtNewlines(
     yield { path, firstLine: 1, first: true };
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'landing-pieces-'));
+  const dir = makeStagingDir('landing-pieces-');
   const fd = openSync(path, 'r');
   try {
     let buffer = Buffer.allocUnsafe(pieceBytes);

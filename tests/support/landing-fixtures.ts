@@ -97,6 +97,14 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
+/** Options of {@link startScript}: run as another user, and extra environment variables. */
+export interface ScriptOptions {
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Added to the child's environment (e.g. `TMPDIR`, to give it a temporary folder of its own). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Starts `scripts/<script>.ts` as one node process (`node --import tsx`, so a signal hits the process
  * holding the warehouse), with colours off and no WAREHOUSE_PATH from the environment.
@@ -104,15 +112,16 @@ export interface ScriptResult {
 export function startScript(
   script: string,
   args: readonly string[],
-  options: { uid?: number; gid?: number } = {},
+  options: ScriptOptions = {},
 ): { child: ChildProcess; done: Promise<ScriptResult> } {
+  const { env, ...ids } = options;
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(REPOSITORY_ROOT, 'scripts', `${script}.ts`), ...args],
     {
       cwd: REPOSITORY_ROOT,
-      env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', DUCKDB_THREADS: '1' },
-      ...options,
+      env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', DUCKDB_THREADS: '1', ...env },
+      ...ids,
     },
   );
   let stdout = '';
@@ -130,7 +139,7 @@ export function startScript(
 export function runScript(
   script: string,
   args: readonly string[],
-  options: { uid?: number; gid?: number } = {},
+  options: ScriptOptions = {},
 ): Promise<ScriptResult> {
   return startScript(script, args, options).done;
 }

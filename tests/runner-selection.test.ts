@@ -98,8 +98,17 @@ describe('selection', () => {
     expect(names(undefined, ['stg'])).not.toContain(relationships);
     expect(names(undefined, ['stg'])).not.toContain('not_null_stg_id');
     expect(names(['stg+'], ['mart'])).toEqual(['not_null_stg_id', 'report', 'stg']);
-    // cautious: the relationships test is next to an excluded model, so it is not a candidate.
-    expect(names(['stg mart'], ['mart'], 'cautious')).toEqual(['not_null_stg_id', 'stg']);
+    // cautious: excluding mart alone does not exclude the relationships test (it also checks stg,
+    // which is not excluded), as in dbt; excluding both does.
+    expect(names(['stg mart'], ['mart'], 'cautious')).toEqual([
+      'not_null_stg_id',
+      relationships,
+      'stg',
+    ]);
+    expect(names(['stg mart'], ['mart stg'], 'cautious')).toEqual([]);
+    // buildable: excluding stg leaves the relationships test of a selected mart (stg is upstream).
+    expect(names(['mart'], ['stg'], 'buildable')).toEqual(['mart', relationships]);
+    expect(names(['mart'], ['stg'], 'empty')).toEqual(['mart']);
     // Excluding only a test keeps its model.
     expect(names(['stg'], ['not_null_stg_id'])).toEqual([relationships, 'stg']);
   });

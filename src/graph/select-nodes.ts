@@ -7,8 +7,8 @@ import type { GraphNode, ResourceType } from './graph-node.js';
  * - `buildable`: a test all of whose models are selected or upstream of one selected;
  * - `cautious`: a test all of whose models are selected;
  * - `empty`: none (only tests selected directly, by name, `test_name:` …).
- * It applies to `--exclude` the same way: excluding a model excludes, in `eager` mode, every test
- * that touches it.
+ * It applies to `--exclude` the same way: excluding a model also excludes the tests the same
+ * mode would bring along with it (in `eager` mode, every test that touches it).
  */
 export const INDIRECT_SELECTION_MODES = ['eager', 'buildable', 'cautious', 'empty'] as const;
 export type IndirectSelection = (typeof INDIRECT_SELECTION_MODES)[number];
@@ -179,9 +179,9 @@ export function selectNodes(
   const excludes = splitSelectors(options.exclude);
   const chosen = selectors.length > 0 ? resolve(selectors, 'selector') : new Set(all.keys());
   const excluded = resolve(excludes, 'exclusion');
-  // Tests come along as dbt's selector does it: every test next to a selected (or excluded)
-  // node is a candidate; `eager` takes them all, the other modes keep the candidates whose
-  // models are all selected (`cautious`) or selected or upstream of one selected (`buildable`).
+  // Tests come along as dbt's selector does it: every test next to a selected node is a
+  // candidate; `eager` takes them all, the other modes keep the candidates whose models are all
+  // selected (`cautious`) or selected or upstream of one selected (`buildable`).
   const mode = options.indirectSelection ?? 'eager';
   const testedBy = new Map<string, string[]>();
   for (const node of nodes) {
@@ -190,29 +190,22 @@ export function selectNodes(
     const models = node.dependsOn.filter((id) => all.get(id)?.resourceType !== 'source');
     testedBy.set(node.uniqueId, models.length > 0 ? models : [...node.dependsOn]);
   }
-  const nextTo = (base: ReadonlySet<string>): Set<string> => {
+  // A selector's tests: those next to its nodes that the mode keeps. The selection and the
+  // exclusion each get theirs (as dbt >= 1.5 does), then the exclusion is taken away.
+  const withTests = (base: ReadonlySet<string>): Set<string> => {
     const out = new Set(base);
-    for (const [test, tested] of testedBy) if (tested.some((id) => base.has(id))) out.add(test);
+    if (mode === 'empty' || base.size === 0) return out;
+    const reachable =
+      mode === 'buildable' ? new Set([...base, ...walk(base, parents, Infinity)]) : base;
+    for (const [test, tested] of testedBy) {
+      if (!tested.some((id) => base.has(id))) continue;
+      if (mode === 'eager' || tested.every((id) => reachable.has(id))) out.add(test);
+    }
     return out;
   };
+  const left = withTests(excluded);
   const selected = new Set<string>();
-  if (mode === 'eager') {
-    const left = nextTo(excluded);
-    for (const id of nextTo(chosen)) if (!left.has(id)) selected.add(id);
-  } else {
-    for (const id of chosen) if (!excluded.has(id)) selected.add(id);
-    const left = nextTo(excluded);
-    const candidates = [...nextTo(chosen)].filter((id) => !left.has(id) && !selected.has(id));
-    const reachable =
-      mode === 'buildable'
-        ? new Set([...selected, ...walk(selected, parents, Infinity)])
-        : selected;
-    for (const id of candidates) {
-      const tested = testedBy.get(id);
-      if (mode !== 'empty' && tested && tested.every((model) => reachable.has(model)))
-        selected.add(id);
-    }
-  }
+  for (const id of withTests(chosen)) if (!left.has(id)) selected.add(id);
   return { selected, warnings };
 }
 

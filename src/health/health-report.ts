@@ -56,8 +56,8 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
   // existed keeps the order its rows were written in (the model's list order).
   const ordered = await sql<{ n: number }>`
     select count(*)::integer as n from information_schema.columns
-    where table_schema = 'main' and table_name = 'audit_health'
-      and column_name = 'metric_order'`.execute(db);
+    where table_catalog = current_database() and table_schema = 'main'
+      and table_name = 'audit_health' and column_name = 'metric_order'`.execute(db);
   const metrics = (
     await db
       .selectFrom('audit_health')

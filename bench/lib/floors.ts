@@ -26,7 +26,7 @@ import { SCALE_NAMES, incrementalMessages, type ScaleName } from './scales.js';
 export const FLOOR_STEPS = [
   {
     name: 'first_write',
-    what: "the first write transaction of a process (an empty table): DuckDB's cost grows with the file",
+    what: 'the first write transaction of a process (an empty table)',
     sql: 'create table floor_first_write (x integer)',
   },
   {

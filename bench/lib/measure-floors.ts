@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  constants,
-  copyFileSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { landSimulation } from '../../src/landing/land-simulation.js';
 import type { WarehouseSettings } from '../../src/warehouse/open-warehouse.js';
@@ -22,6 +13,7 @@ import {
   type FloorStepResult,
   type FloorsResult,
 } from './floors.js';
+import { copyWarehouse } from './copy-warehouse.js';
 import { isCached, landedCacheKey, markCached } from './landed-cache.js';
 import { machineInfo } from './machine-info.js';
 import { median } from './median.js';
@@ -81,14 +73,7 @@ export async function measureFloors(options: FloorsOptions): Promise<FloorsResul
   for (let i = 0; i < repeat; i++) {
     options.onStep?.(`floors ${i + 1}/${repeat}`, i + 1, repeat + 1);
     removeWarehouse(dbPath);
-    copyFileSync(landed, dbPath, constants.COPYFILE_FICLONE);
-    // On disk before timing starts: no step waits for the copy's dirty pages.
-    const fd = openSync(dbPath, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    copyWarehouse(landed, dbPath);
     try {
       await withWarehouse(dbPath, settings, async ({ connection }) => {
         const landedColumns = (await connection.runAndReadAll('describe raw_messages'))

@@ -1,12 +1,4 @@
-import {
-  constants,
-  copyFileSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withWarehouse } from '../../src/warehouse/open-warehouse.js';
@@ -17,6 +9,7 @@ import { queryNumber } from '../strategies/count-rows.js';
 import type { BenchResult, DataFacts, StrategyResult } from './bench-result.js';
 import type { BenchTask, JobName, RunMeasurement, StrategyName } from './bench-task.js';
 import { copyProject } from './copy-project.js';
+import { copyWarehouse } from './copy-warehouse.js';
 import { isCached, landedCacheKey, markCached } from './landed-cache.js';
 import { machineInfo } from './machine-info.js';
 import { median } from './median.js';
@@ -124,7 +117,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       // Not `<name>.duckdb`: the file name becomes the catalog name, and `naive` is also a schema.
       const dbPath = join(runsDir, `run-${name}.duckdb`);
       removeWarehouse(dbPath);
-      if (from !== null) copyFileSync(from, dbPath, constants.COPYFILE_FICLONE);
+      if (from !== null) copyWarehouse(from, dbPath);
       try {
         runs.push(await run(name, dbPath, messages, `${name} ${i + 1}/${repeat}`));
         if (i === 0 && keepAs) {
@@ -155,7 +148,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   const builtPlus = snapshot('built-plus');
   removeWarehouse(builtPlus);
-  copyFileSync(snapshot('built'), builtPlus, constants.COPYFILE_FICLONE);
+  copyWarehouse(snapshot('built'), builtPlus);
   await run('land-more', builtPlus, incrementalMessages(messages), 'land 1% more');
   results.push(await measure('incremental', builtPlus));
 

@@ -99,18 +99,14 @@ export async function measureFloors(options: FloorsOptions): Promise<FloorsResul
     }
   }
 
-  const rowsOf = (name: FloorStepName): number =>
-    name === 'first_write' || name === 'commit'
-      ? 0
-      : name === 'copy_survivors' || name === 'merge_survivors' || name === 'aggregate_transactions'
-        ? survivors
-        : messages;
+  const rowsOf = (step: FloorStep): number =>
+    step.rows === 'none' ? 0 : step.rows === 'survivors' ? survivors : messages;
   const steps: FloorStepResult[] = FLOOR_STEPS.map((step) => {
     const stepRuns = runs.get(step.name)!;
     return {
       name: step.name,
       what: step.what,
-      rows: rowsOf(step.name),
+      rows: rowsOf(step),
       seconds: median(stepRuns),
       runs: stepRuns,
     };

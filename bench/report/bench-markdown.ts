@@ -143,7 +143,9 @@ function renderFloors(floors: readonly FloorsResult[]): string[] {
     'The bare DuckDB statements that the pipeline cannot skip, on the same landed arrivals ' +
       '(`npm run bench:floors`, definitions in `bench/lib/floors.ts`): no runner, no macros, no ' +
       'tests, no canonical JSON. Each repeat runs them in order in a fresh DuckDB instance on a ' +
-      'fresh copy of the landed warehouse; each statement is timed with its commit.',
+      'fresh, fsynced copy of the landed warehouse, each after an untimed `CHECKPOINT`; each ' +
+      'statement is timed with its commit. Even the floor misses a target when the sum of each ' +
+      "step's fastest repeat misses it.",
     '',
   ];
   for (const result of floors) {

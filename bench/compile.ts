@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Table from 'cli-table3';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { runCli } from '../src/cli/run-cli.js';
 import { parseProject } from '../src/compile/parse-project.js';
 import { renderNodeSql } from '../src/compile/render-node.js';
@@ -15,14 +15,9 @@ import { selectNodes } from '../src/graph/select-nodes.js';
 import { loadProject } from '../src/project/load-project.js';
 import { colors, printLine } from '../src/report/console.js';
 import { writeFileAtomic } from '../src/report/write-file-atomic.js';
+import { positiveInteger } from './lib/bench-cli.js';
 
 const TARGET_SECONDS = 2;
-
-function positiveInteger(value: string): number {
-  if (!/^[1-9]\d*$/.test(value))
-    throw new InvalidArgumentError('expected a positive whole number.');
-  return Number(value);
-}
 
 /** Writes a layered project: 10 layers, each model refs 1–3 models of the layer below, uses macros, config and vars. */
 function generateProject(dir: string, models: number): { tests: number } {

@@ -1,6 +1,5 @@
 // npm run bench -- --scale medium|large|xlarge [--repeat N] [--seed S] [--memory-limit 4GB] [--threads N]
 // Runs the dedup strategies side by side (issue 5) and writes bench/results/<scale>.json + throughput.svg.
-import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { runCli } from '../src/cli/run-cli.js';
 import { UserError } from '../src/cli/user-error.js';
@@ -8,65 +7,21 @@ import { colors, isInteractive, printInfo, printLine } from '../src/report/conso
 import { describeMachine } from './lib/machine-info.js';
 import { runBench, type BenchStep } from './lib/run-bench.js';
 import { BenchJobError } from './lib/run-child.js';
-import { SCALE_NAMES, SCALES, isScaleName } from './lib/scales.js';
+import { SCALES } from './lib/scales.js';
 import { describeRatios, renderResultsTable, targetLines } from './report/results-table.js';
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError('expected a positive integer.');
-  return parsed;
-}
-
-function nonNegativeInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0)
-    throw new InvalidArgumentError('expected an integer ≥ 0.');
-  return parsed;
-}
+import { benchCommand, parseBenchCli } from './lib/bench-cli.js';
 
 async function main(): Promise<number> {
-  const program = new Command('bench')
-    .description(
-      'Benchmark the dedup strategies (eager, bronze, window, merge, naive, build, incremental).',
-    )
-    .addOption(
-      new Option('--scale <scale>', 'messages: small 100, medium 10K, large 1M, xlarge 10M')
-        .choices(SCALE_NAMES)
-        .makeOptionMandatory(),
-    )
-    .option(
-      '--repeat <n>',
-      'runs per strategy, median reported (default 3; 1 for small and xlarge)',
-      positiveInteger,
-    )
-    .option('--seed <s>', 'simulator seed', nonNegativeInteger, 42)
-    .option(
-      '--memory-limit <size>',
-      "DuckDB memory_limit for every run, e.g. '4GB' (default: DuckDB's)",
-    )
-    .option(
-      '--threads <n>',
-      "DuckDB threads for every run (default: DuckDB's, all cores)",
-      positiveInteger,
-    )
-    .option('--work-dir <dir>', 'where warehouses and snapshots go (default bench/work)')
-    .option(
-      '--results-dir <dir>',
-      'where <scale>.json and throughput.svg go (default bench/results)',
-    )
-    .exitOverride();
-  program.parse(process.argv);
-  const opts = program.opts<{
-    scale: string;
-    repeat?: number;
-    seed: number;
-    memoryLimit?: string;
-    threads?: number;
-    workDir?: string;
-    resultsDir?: string;
-  }>();
-  if (!isScaleName(opts.scale)) throw new UserError(`unknown scale ${opts.scale}`);
+  const program = benchCommand(
+    'bench',
+    'Benchmark the dedup strategies (eager, bronze, window, merge, naive, build, incremental).',
+    {
+      repeat: 'runs per strategy, median reported (default 3; 1 for small and xlarge)',
+      workDir: 'where warehouses and snapshots go (default bench/work)',
+      resultsDir: 'where <scale>.json and throughput.svg go (default bench/results)',
+    },
+  );
+  const opts = parseBenchCli(program, process.argv);
   const scale = opts.scale;
 
   const progress = isInteractive()

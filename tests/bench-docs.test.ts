@@ -14,6 +14,7 @@ import {
   renderBenchMarkdown,
 } from '../bench/report/bench-markdown.js';
 import { judgeTargets } from '../bench/report/targets.js';
+import { TEST_MACHINE } from './support/bench-fixtures.js';
 
 // README.md's benchmark section's numbers come from bench/results/*.json through bench/write-docs.ts: these tests
 // check that every target gets its verdict from the scale it applies to, that the lab ratios are
@@ -50,14 +51,7 @@ function result(scale: ScaleName, messages: number, secondsPerStrategy: number):
     seed: 42,
     repeat: 3,
     date: `2026-01-0${scale === 'medium' ? 1 : 2}T10:00:00.000Z`,
-    machine: {
-      cpus: 2,
-      cpuModel: 'Test CPU',
-      totalMemoryBytes: 24 * 1024 ** 3,
-      platform: 'linux x64',
-      node: 'v20.0.0',
-      duckdb: 'v1.5.6',
-    },
+    machine: TEST_MACHINE,
     settings: { memoryLimit: null, threads: null },
     strategies,
     facts: {

@@ -19,6 +19,7 @@ import { floorVerdictLines, floorVerdicts } from '../bench/report/floors-table.j
 import { ensureLandingTables } from '../src/landing/landing-schema.js';
 import { listNodes } from '../src/runner/compile-project.js';
 import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { TEST_MACHINE } from './support/bench-fixtures.js';
 
 // `npm run bench:floors` measures the bare statements the pipeline cannot skip; the README uses
 // them to say which targets no implementation can meet on this machine. These tests check what
@@ -157,14 +158,7 @@ function floors(scale: ScaleName, messages: number, seconds: Record<FloorStepNam
     seed: 42,
     repeat: 3,
     date: '2026-01-03T10:00:00.000Z',
-    machine: {
-      cpus: 2,
-      cpuModel: 'Test CPU',
-      totalMemoryBytes: 24 * 1024 ** 3,
-      platform: 'linux x64',
-      node: 'v20.0.0',
-      duckdb: 'v1.5.6',
-    },
+    machine: TEST_MACHINE,
     settings: { memoryLimit: '3GB', threads: null },
     survivors: messages * 0.9,
     steps: FLOOR_STEPS.map((step) => ({

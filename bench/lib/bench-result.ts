@@ -53,8 +53,8 @@ export interface TargetResult {
   readonly passed: boolean | null;
 }
 
-/** What `npm run bench` writes to `bench/results/<scale>.json`. */
-export interface BenchResult {
+/** What every results file starts with: the scale, the run's settings and the machine. */
+export interface RunHeader {
   readonly scale: ScaleName;
   readonly messages: number;
   readonly seed: number;
@@ -63,6 +63,10 @@ export interface BenchResult {
   readonly date: string;
   readonly machine: MachineInfo;
   readonly settings: { readonly memoryLimit: string | null; readonly threads: number | null };
+}
+
+/** What `npm run bench` writes to `bench/results/<scale>.json`. */
+export interface BenchResult extends RunHeader {
   readonly strategies: readonly StrategyResult[];
   readonly facts: DataFacts;
   /** `naive / build` seconds (≥ 1.5 is the target) and `incremental / build` seconds (< 0.1). */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MachineInfo } from './bench-result.js';
+import type { RunHeader } from './bench-result.js';
 import { median } from './median.js';
-import { SCALE_NAMES, incrementalMessages, type ScaleName } from './scales.js';
+import { SCALE_NAMES, incrementalMessages } from './scales.js';
 
 /**
  * The floors: the cheapest form of each piece of work the pipeline's contract (issue 4) cannot
@@ -23,6 +23,17 @@ import { SCALE_NAMES, incrementalMessages, type ScaleName } from './scales.js';
  *   `partition_date`), and the dedup step has no watermark;
  * - the transactions have five columns (`silver_transactions` has ten).
  */
+/** One row per transaction_id of the survivors: the latest status and amount, and the count. */
+const PER_TRANSACTION = `
+    select
+        transaction_id,
+        arg_max(event_type, created_at) as status,
+        arg_max(amount, created_at) as amount,
+        max(created_at) as updated_at,
+        count(*) as event_count
+    from floor_silver
+    group by transaction_id`;
+
 export const FLOOR_STEPS = [
   {
     name: 'first_write',
@@ -110,14 +121,7 @@ export const FLOOR_STEPS = [
     ],
     sql: `merge into floor_merged as target
           using (
-              select
-                  transaction_id,
-                  arg_max(event_type, created_at) as status,
-                  arg_max(amount, created_at) as amount,
-                  max(created_at) as updated_at,
-                  count(*) as event_count
-              from floor_silver
-              group by transaction_id
+${PER_TRANSACTION}
           ) as source
           on target.transaction_id = source.transaction_id
           when matched then update set
@@ -134,15 +138,7 @@ export const FLOOR_STEPS = [
     name: 'aggregate_transactions',
     rows: 'survivors',
     what: "one row per transaction_id of the survivors into a new table (a full build's first silver_transactions)",
-    sql: `create table floor_transactions as
-          select
-              transaction_id,
-              arg_max(event_type, created_at) as status,
-              arg_max(amount, created_at) as amount,
-              max(created_at) as updated_at,
-              count(*) as event_count
-          from floor_silver
-          group by transaction_id`,
+    sql: `create table floor_transactions as ${PER_TRANSACTION}`,
   },
 ] as const satisfies readonly FloorStep[];
 
@@ -190,22 +186,14 @@ export interface FloorStepResult {
 }
 
 /** What `npm run bench:floors` writes to `bench/results/floors-<scale>.json`. */
-export interface FloorsResult {
-  readonly scale: ScaleName;
-  readonly messages: number;
-  readonly seed: number;
-  readonly repeat: number;
-  /** ISO timestamp of the end of the run. */
-  readonly date: string;
-  readonly machine: MachineInfo;
-  readonly settings: { readonly memoryLimit: string | null; readonly threads: number | null };
+export interface FloorsResult extends RunHeader {
   /** Silver's rows: the first on-time copy of each key. */
   readonly survivors: number;
   readonly steps: readonly FloorStepResult[];
 }
 
 /**
- * The floor of a piece of work: the sum of the medians of the steps it cannot skip. `rows` is
+ * The floor of a piece of work: the steps it cannot skip (see {@link boundTime}). `rows` is
  * what its throughput counts, as `npm run bench` does: the landed messages, the survivors (the
  * merge strategy reads Silver), or the 1% landed for the incremental build.
  */

@@ -15,7 +15,7 @@ import {
 } from './floors.js';
 import { copyWarehouse } from './copy-warehouse.js';
 import { isCached, landedCacheKey, markCached } from './landed-cache.js';
-import { machineInfo } from './machine-info.js';
+import { runHeader } from './run-header.js';
 import { median } from './median.js';
 import { REPO_ROOT } from './run-bench.js';
 import { SCALES, type ScaleName } from './scales.js';
@@ -112,13 +112,13 @@ export async function measureFloors(options: FloorsOptions): Promise<FloorsResul
     };
   });
   const result: FloorsResult = {
-    scale,
-    messages,
-    seed,
-    repeat,
-    date: new Date().toISOString(),
-    machine: await machineInfo(),
-    settings: { memoryLimit: options.memoryLimit ?? null, threads: options.threads ?? null },
+    ...(await runHeader({
+      scale,
+      seed,
+      repeat,
+      memoryLimit: options.memoryLimit,
+      threads: options.threads,
+    })),
     survivors,
     steps,
   };

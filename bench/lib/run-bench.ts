@@ -11,9 +11,9 @@ import type { BenchTask, JobName, RunMeasurement, StrategyName } from './bench-t
 import { copyProject } from './copy-project.js';
 import { copyWarehouse } from './copy-warehouse.js';
 import { isCached, landedCacheKey, markCached } from './landed-cache.js';
-import { machineInfo } from './machine-info.js';
 import { median } from './median.js';
 import { runChild } from './run-child.js';
+import { runHeader } from './run-header.js';
 import { SCALE_NAMES, SCALES, incrementalMessages, type ScaleName } from './scales.js';
 
 /** The repository root (bench/lib/../..). */
@@ -165,13 +165,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const naive = seconds('naive');
   const incremental = seconds('incremental');
   const result: BenchResult = {
-    scale,
-    messages,
-    seed,
-    repeat,
-    date: new Date().toISOString(),
-    machine: await machineInfo(),
-    settings: { memoryLimit: options.memoryLimit ?? null, threads: options.threads ?? null },
+    ...(await runHeader({
+      scale,
+      seed,
+      repeat,
+      memoryLimit: options.memoryLimit,
+      threads: options.threads,
+    })),
     strategies: results,
     facts,
     ratios: {

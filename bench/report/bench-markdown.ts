@@ -1,4 +1,4 @@
-import type { BenchResult, StrategyResult } from '../lib/bench-result.js';
+import type { BenchResult, RunHeader, StrategyResult } from '../lib/bench-result.js';
 import type { FloorsResult } from '../lib/floors.js';
 import { describeMachine } from '../lib/machine-info.js';
 import { formatBytes, formatCount, formatRate, formatRatio, formatSeconds } from './format.js';
@@ -29,16 +29,11 @@ export function renderBenchMarkdown(
     '',
   );
   for (const result of results) {
-    const settings = [
-      result.settings.memoryLimit ? `memory_limit ${result.settings.memoryLimit}` : null,
-      result.settings.threads ? `threads ${result.settings.threads}` : null,
-    ].filter(Boolean);
     out.push(
       `### ${result.scale}: ${formatCount(result.messages)} messages`,
       '',
       `Median of ${result.repeat} run${result.repeat === 1 ? '' : 's'} per strategy, seed ${result.seed}, ` +
-        `${result.date.slice(0, 16).replace('T', ' ')} UTC` +
-        `${settings.length > 0 ? `, ${settings.join(', ')}` : ", DuckDB's default memory_limit and threads"}. ` +
+        `${describeRun(result)}. ` +
         'Memory is the peak RSS of the process running the strategy; disk is the warehouse growth.',
       '',
       renderResultsMarkdown(result),
@@ -149,16 +144,11 @@ function renderFloors(floors: readonly FloorsResult[]): string[] {
     '',
   ];
   for (const result of floors) {
-    const settings = [
-      result.settings.memoryLimit ? `memory_limit ${result.settings.memoryLimit}` : null,
-      result.settings.threads ? `threads ${result.settings.threads}` : null,
-    ].filter(Boolean);
     out.push(
       `#### ${result.scale}: ${formatCount(result.messages)} messages`,
       '',
       `Median of ${result.repeat} repeat${result.repeat === 1 ? '' : 's'}, ` +
-        `${result.date.slice(0, 16).replace('T', ' ')} UTC` +
-        `${settings.length > 0 ? `, ${settings.join(', ')}` : ", DuckDB's default memory_limit and threads"}.`,
+        `${describeRun(result)}.`,
       '',
       renderFloorsMarkdown(result),
       '',
@@ -172,6 +162,19 @@ function renderFloors(floors: readonly FloorsResult[]): string[] {
     }
   }
   return out;
+}
+
+/** `2026-01-02 10:00 UTC, memory_limit 3GB`: when a results file was written, and its settings. */
+function describeRun(run: RunHeader): string {
+  const settings = [
+    run.settings.memoryLimit ? `memory_limit ${run.settings.memoryLimit}` : null,
+    run.settings.threads ? `threads ${run.settings.threads}` : null,
+  ].filter(Boolean);
+  const described =
+    settings.length > 0
+      ? `, ${settings.join(', ')}`
+      : ", DuckDB's default memory_limit and threads";
+  return `${run.date.slice(0, 16).replace('T', ' ')} UTC${described}`;
 }
 
 function percent(ratio: number | null): string {

@@ -2,8 +2,8 @@
 // Each run gets its own process so that peak memory is that process's max RSS. Started by
 // bench/lib/run-child.ts as `node --import tsx bench/child.ts TASK_FILE`; not a user command.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { runCli } from '../src/cli/run-cli.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import type { BenchTask, TaskOutcome } from './lib/bench-task.js';
 import { warehouseBytes } from './lib/warehouse-size.js';
 import type { Timer } from './strategies/job.js';

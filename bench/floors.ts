@@ -1,8 +1,8 @@
 // npm run bench:floors -- --scale medium|large|xlarge [--repeat N] [--seed S] [--memory-limit 3GB] [--threads N]
 // Measures the floors (bench/lib/floors.ts): the bare statements the pipeline cannot skip, on the same
 // landed arrivals as `npm run bench`, and writes bench/results/floors-<scale>.json.
-import { runCli } from '../src/cli/run-cli.js';
-import { colors, printInfo, printLine } from '../src/report/console.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { colors, printInfo, printLine } from '../src/base/console/console.js';
 import { describeMachine } from './lib/machine-info.js';
 import { measureFloors } from './lib/measure-floors.js';
 import { SCALES } from './lib/scales.js';

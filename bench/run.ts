@@ -1,9 +1,9 @@
 // npm run bench -- --scale medium|large|xlarge [--repeat N] [--seed S] [--memory-limit 4GB] [--threads N]
 // Runs the dedup strategies side by side (issue 5) and writes bench/results/<scale>.json + throughput.svg.
 import cliProgress from 'cli-progress';
-import { runCli } from '../src/cli/run-cli.js';
-import { UserError } from '../src/cli/user-error.js';
-import { colors, isInteractive, printInfo, printLine } from '../src/report/console.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { UserError } from '../src/base/errors/user-error.js';
+import { colors, isInteractive, printInfo, printLine } from '../src/base/console/console.js';
 import { describeMachine } from './lib/machine-info.js';
 import { runBench, type BenchStep } from './lib/run-bench.js';
 import { BenchJobError } from './lib/run-child.js';

@@ -5,9 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { runCli } from '../src/cli/run-cli.js';
-import { UserError } from '../src/cli/user-error.js';
-import { printInfo } from '../src/report/console.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { UserError } from '../src/base/errors/user-error.js';
+import { printInfo } from '../src/base/console/console.js';
 import { readAllFloors } from './lib/floors.js';
 import { REPO_ROOT, readAllResults } from './lib/run-bench.js';
 import { GENERATED_END, GENERATED_START, renderBenchMarkdown } from './report/bench-markdown.js';

@@ -1,13 +1,16 @@
 // `npm run build-models` (= `dbt build`) and `npm run dbt -- <build|run|test|seed|compile|ls> [flags]`.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../src/graph/select-nodes.js';
-import { runCli } from '../src/cli/run-cli.js';
-import { defaultSimulationHook } from '../src/landing/default-simulation-hook.js';
-import { printLine } from '../src/report/console.js';
-import { compileProject, listNodes } from '../src/runner/compile-project.js';
-import { parseVars } from '../src/runner/parse-vars.js';
-import { runProject } from '../src/runner/run-project.js';
-import type { BuildOptions, RunnerCommand } from '../src/runner/runner-options.js';
+import {
+  INDIRECT_SELECTION_MODES,
+  type IndirectSelection,
+} from '../src/engine/graph/select-nodes.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { defaultSimulationHook } from '../src/app/landing/default-simulation-hook.js';
+import { printLine } from '../src/base/console/console.js';
+import { compileProject, listNodes } from '../src/engine/runner/compile-project.js';
+import { parseVars } from '../src/engine/runner/parse-vars.js';
+import { runProject } from '../src/engine/runner/run-project.js';
+import type { BuildOptions, RunnerCommand } from '../src/engine/runner/runner-options.js';
 
 interface Flags {
   select?: string[];

@@ -1,10 +1,10 @@
 // `npm run gen-types [-- --db PATH --out FILE]`: writes the warehouse's relation types for Kysely.
 import { Command } from 'commander';
-import { runCli } from '../src/cli/run-cli.js';
-import { writeWarehouseTypes } from '../src/kysely/write-warehouse-types.js';
-import { WAREHOUSE_TYPES_FILE } from '../src/kysely/generate-warehouse-types.js';
-import { printInfo } from '../src/report/console.js';
-import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { writeWarehouseTypes } from '../src/app/explore/kysely/write-warehouse-types.js';
+import { WAREHOUSE_TYPES_FILE } from '../src/app/explore/kysely/generate-warehouse-types.js';
+import { printInfo } from '../src/base/console/console.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 
 runCli(async () => {
   const program = new Command('gen-types')

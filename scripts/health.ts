@@ -1,8 +1,8 @@
 // `npm run health [-- --db PATH --json]`: the warehouse's health metrics and reconciliation checks.
 import { Command } from 'commander';
-import { runCli } from '../src/cli/run-cli.js';
-import { runHealthCommand } from '../src/health/run-health.js';
-import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { runHealthCommand } from '../src/app/explore/health/run-health.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 
 runCli(async () => {
   const program = new Command('health')

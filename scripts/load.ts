@@ -1,11 +1,11 @@
 // `npm run load -- FILE... [--replay] [--db PATH]`: lands JSONL files (plain or gzip), one batch per file.
 import { Command } from 'commander';
-import { runCli } from '../src/cli/run-cli.js';
-import { formatLoadResult } from '../src/landing/format-load-result.js';
-import { loadFiles } from '../src/landing/load-file.js';
-import { printError, printLine } from '../src/report/console.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
-import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { formatLoadResult } from '../src/app/landing/format-load-result.js';
+import { loadFiles } from '../src/app/landing/load-file.js';
+import { printError, printLine } from '../src/base/console/console.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 
 runCli(async () => {
   const program = new Command('load')

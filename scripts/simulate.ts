@@ -1,22 +1,22 @@
 // `npm run simulate -- [--scale S | --messages N] [--seed N] [--partitions N] [chaos rates] [--start ISO] [--out FILE | --db PATH]`
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { runCli } from '../src/cli/run-cli.js';
-import { formatSimulationSummary } from '../src/landing/format-simulation-summary.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { formatSimulationSummary } from '../src/app/landing/format-simulation-summary.js';
 import {
   landSimulation,
   writeSimulationJsonl,
   type ProgressListener,
-} from '../src/landing/land-simulation.js';
+} from '../src/app/landing/land-simulation.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
   SIMULATION_SCALES,
   type SimulationOptions,
   type SimulationScale,
-} from '../src/landing/simulation-options.js';
-import { isInteractive, printLine } from '../src/report/console.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
-import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+} from '../src/app/landing/simulation-options.js';
+import { isInteractive, printLine } from '../src/base/console/console.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))

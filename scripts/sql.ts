@@ -1,9 +1,9 @@
 // `npm run sql -- [QUERY] [-f FILE] [--format F] [--max-rows N] [--output FILE] [--write] [--db PATH]`
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runCli } from '../src/cli/run-cli.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../src/sql/format-result.js';
-import { runSqlCommand } from '../src/sql/sql-command.js';
-import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../src/app/explore/sql/format-result.js';
+import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 
 // "all" (or 0) is kept as the string 'all': commander turns a parser's null into ''.
 function parseMaxRows(value: string): number | 'all' {

@@ -16,9 +16,9 @@ import { measureFloors } from '../bench/lib/measure-floors.js';
 import { REPO_ROOT } from '../bench/lib/run-bench.js';
 import type { ScaleName } from '../bench/lib/scales.js';
 import { floorVerdictLines, floorVerdicts } from '../bench/report/floors-table.js';
-import { ensureLandingTables } from '../src/landing/landing-schema.js';
-import { listNodes } from '../src/runner/compile-project.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { ensureLandingTables } from '../src/app/landing/landing-schema.js';
+import { listNodes } from '../src/engine/runner/compile-project.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { TEST_MACHINE } from './support/bench-fixtures.js';
 
 // `npm run bench:floors` measures the bare statements the pipeline cannot skip; the README uses

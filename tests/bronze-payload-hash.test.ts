@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
-import { ensureLandingTables } from '../src/landing/landing-schema.js';
-import { setConsoleSink } from '../src/report/console.js';
-import { quoteLiteral } from '../src/warehouse/quote.js';
-import { openWarehouse, withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { ensureLandingTables } from '../src/app/landing/landing-schema.js';
+import { setConsoleSink } from '../src/base/console/console.js';
+import { quoteLiteral } from '../src/base/warehouse/quote.js';
+import { openWarehouse, withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { copyPipelineProject } from './support/pipeline-build.js';
 
 type Row = Record<string, unknown>;

@@ -3,10 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jsonMetricNumber, formatMetricNumber } from '../src/health/format-health-report.js';
-import { runHealthCommand } from '../src/health/run-health.js';
-import { UserError } from '../src/cli/user-error.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import {
+  jsonMetricNumber,
+  formatMetricNumber,
+} from '../src/app/explore/health/format-health-report.js';
+import { runHealthCommand } from '../src/app/explore/health/run-health.js';
+import { UserError } from '../src/base/errors/user-error.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { captureConsole, type Captured } from './sql-setup.js';
 
 let dir: string;

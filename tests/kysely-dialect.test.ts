@@ -5,11 +5,11 @@ import { dateValue } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { Kysely, Migrator, sql, type Migration } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWarehouseKysely } from '../src/kysely/create-warehouse-kysely.js';
-import { DuckDbDialect } from '../src/kysely/duckdb-dialect.js';
-import { SqlError } from '../src/sql/run-statement.js';
-import { openWarehouse } from '../src/warehouse/open-warehouse.js';
-import { WarehouseError } from '../src/warehouse/warehouse-error.js';
+import { createWarehouseKysely } from '../src/app/explore/kysely/create-warehouse-kysely.js';
+import { DuckDbDialect } from '../src/app/explore/kysely/duckdb-dialect.js';
+import { SqlError } from '../src/base/warehouse/sql-error.js';
+import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
 
 interface Payments {
   id: bigint;

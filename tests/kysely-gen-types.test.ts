@@ -3,13 +3,23 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateWarehouseTypes, interfaceName } from '../src/kysely/generate-warehouse-types.js';
+import {
+  generateWarehouseTypes,
+  interfaceName,
+} from '../src/app/explore/kysely/generate-warehouse-types.js';
 import {
   staleWarehouseTypesMessage,
   writeWarehouseTypes,
-} from '../src/kysely/write-warehouse-types.js';
-import { describeTypesDrift, readDeclaredRelations } from '../src/kysely/warehouse-types-drift.js';
-import { openWarehouse, withWarehouse, type Warehouse } from '../src/warehouse/open-warehouse.js';
+} from '../src/app/explore/kysely/write-warehouse-types.js';
+import {
+  describeTypesDrift,
+  readDeclaredRelations,
+} from '../src/app/explore/kysely/warehouse-types-drift.js';
+import {
+  openWarehouse,
+  withWarehouse,
+  type Warehouse,
+} from '../src/base/warehouse/open-warehouse.js';
 
 let dir: string;
 let db: string;

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadFile, type LoadFileResult } from '../src/landing/load-file.js';
-import type { Warehouse } from '../src/warehouse/open-warehouse.js';
+import { loadFile, type LoadFileResult } from '../src/app/landing/load-file.js';
+import type { Warehouse } from '../src/base/warehouse/open-warehouse.js';
 import {
   ABSENT,
   cleanupLanding,

@@ -6,9 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultSimulationHook, REPOSITORY_ROOT } from '../src/landing/default-simulation-hook.js';
-import { loadFile } from '../src/landing/load-file.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import {
+  defaultSimulationHook,
+  REPOSITORY_ROOT,
+} from '../src/app/landing/default-simulation-hook.js';
+import { loadFile } from '../src/app/landing/load-file.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { makeProject, type TestProject } from './support/runner-project.js';
 
 function buildModels(

@@ -5,10 +5,10 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { landSimulation } from '../src/landing/land-simulation.js';
-import { ensureLandingTables } from '../src/landing/landing-schema.js';
-import { loadFile, loadFiles } from '../src/landing/load-file.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { landSimulation } from '../src/app/landing/land-simulation.js';
+import { ensureLandingTables } from '../src/app/landing/landing-schema.js';
+import { loadFile, loadFiles } from '../src/app/landing/load-file.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import {
   cleanupLanding,
   count,

@@ -2,7 +2,7 @@
 // values written, in order, as one row group of required, PLAIN, uncompressed columns.
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { ParquetRowGroup } from '../src/landing/parquet-row-group.js';
+import { ParquetRowGroup } from '../src/app/landing/parquet-row-group.js';
 import {
   cleanupLanding,
   landingTempDir,

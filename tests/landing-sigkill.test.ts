@@ -6,9 +6,9 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { writeSimulationJsonl } from '../src/landing/land-simulation.js';
-import { loadFile } from '../src/landing/load-file.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { writeSimulationJsonl } from '../src/app/landing/land-simulation.js';
+import { loadFile } from '../src/app/landing/load-file.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import {
   cleanupLanding,
   count,

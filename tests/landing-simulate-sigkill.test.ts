@@ -14,9 +14,9 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterEach, expect, it } from 'vitest';
-import { STAGING_OWNER_FILE, STAGING_PREFIXES } from '../src/landing/staging-dir.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
-import { quoteIdentifier, quoteLiteral } from '../src/warehouse/quote.js';
+import { STAGING_OWNER_FILE, STAGING_PREFIXES } from '../src/app/landing/staging-dir.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { quoteIdentifier, quoteLiteral } from '../src/base/warehouse/quote.js';
 import {
   cleanupLanding,
   count,

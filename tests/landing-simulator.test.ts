@@ -5,9 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { amountSql, landSimulation, writeSimulationJsonl } from '../src/landing/land-simulation.js';
-import { loadFile } from '../src/landing/load-file.js';
-import type { SimulationOptions } from '../src/landing/simulation-options.js';
+import {
+  amountSql,
+  landSimulation,
+  writeSimulationJsonl,
+} from '../src/app/landing/land-simulation.js';
+import { loadFile } from '../src/app/landing/load-file.js';
+import type { SimulationOptions } from '../src/app/landing/simulation-options.js';
 import {
   cleanupLanding,
   count,

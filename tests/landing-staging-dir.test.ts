@@ -17,7 +17,7 @@ import {
   STAGING_OWNER_FILE,
   makeStagingDir,
   sweepStaleStagingDirs,
-} from '../src/landing/staging-dir.js';
+} from '../src/app/landing/staging-dir.js';
 import {
   cleanupLanding,
   landingTempDir,

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/warehouse/open-warehouse.js';
-import { WarehouseError } from '../src/warehouse/warehouse-error.js';
-import { resolveDbPath } from '../src/warehouse/resolve-db-path.js';
-import { quoteIdentifier, quoteLiteral } from '../src/warehouse/quote.js';
+import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+import { quoteIdentifier, quoteLiteral } from '../src/base/warehouse/quote.js';
 
 let dir: string;
 beforeEach(() => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/warehouse/open-warehouse.js';
+import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { materialiseReference } from './support/pipeline-fake.js';
 import { landArrivals, landingDifference, readLandedArrivals } from './support/pipeline-landing.js';
 import {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/warehouse/open-warehouse.js';
+import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { buildPipeline, copyPipelineProject } from './support/pipeline-build.js';
 import { landArrivals, landingDifference, readLandedArrivals } from './support/pipeline-landing.js';
 import {

@@ -11,7 +11,7 @@ import {
   type NodeResult,
   type NodeStatus,
 } from '../src/index.js';
-import { UserError } from '../src/cli/user-error.js';
+import { UserError } from '../src/base/errors/user-error.js';
 import { makeProject, type TestProject } from './support/runner-project.js';
 
 let project: TestProject | undefined;

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SqlExecutor } from '../src/materialize/sql-executor.js';
-import { listNodes } from '../src/runner/compile-project.js';
+import { SqlExecutor } from '../src/base/warehouse/sql-executor.js';
+import { listNodes } from '../src/engine/runner/compile-project.js';
 import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 let project: TestProject | undefined;

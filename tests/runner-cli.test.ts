@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/warehouse/open-warehouse.js';
+import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { makeProject, type TestProject } from './support/runner-project.js';
 
 const repo = join(import.meta.dirname, '..');

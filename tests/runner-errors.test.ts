@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../src/cli/user-error.js';
-import { ProjectError } from '../src/project/project-issue.js';
-import { WarehouseError } from '../src/warehouse/warehouse-error.js';
+import { UserError } from '../src/base/errors/user-error.js';
+import { ProjectError } from '../src/engine/project/project-issue.js';
+import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
 import {
   captureOutput,
   makeProject,

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BuildResult } from '../src/runner/runner-options.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import type { BuildResult } from '../src/engine/runner/runner-options.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { makeProject, type TestProject } from './support/runner-project.js';
 
 let project: TestProject | undefined;

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IndirectSelection } from '../src/graph/select-nodes.js';
-import { listNodes } from '../src/runner/compile-project.js';
+import type { IndirectSelection } from '../src/engine/graph/select-nodes.js';
+import { listNodes } from '../src/engine/runner/compile-project.js';
 import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileProject } from '../src/runner/compile-project.js';
+import { compileProject } from '../src/engine/runner/compile-project.js';
 import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 let project: TestProject | undefined;

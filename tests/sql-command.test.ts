@@ -2,9 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runSqlCommand } from '../src/sql/sql-command.js';
-import { WarehouseError } from '../src/warehouse/warehouse-error.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
+import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { captureConsole, makeFixtureWarehouse, type Captured } from './sql-setup.js';
 
 let fixture: Awaited<ReturnType<typeof makeFixtureWarehouse>>;

@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultHistoryPath, runSqlPrompt } from '../src/sql/sql-prompt.js';
-import { runSqlCommand } from '../src/sql/sql-command.js';
-import { SqlSession } from '../src/sql/sql-session.js';
-import { openWarehouse, type Warehouse } from '../src/warehouse/open-warehouse.js';
+import { defaultHistoryPath, runSqlPrompt } from '../src/app/explore/sql/sql-prompt.js';
+import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
+import { SqlSession } from '../src/app/explore/sql/sql-session.js';
+import { openWarehouse, type Warehouse } from '../src/base/warehouse/open-warehouse.js';
 import { captureConsole, makeFixtureWarehouse, type Captured } from './sql-setup.js';
 
 let fixture: Awaited<ReturnType<typeof makeFixtureWarehouse>>;

@@ -16,14 +16,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runHealthCommand } from '../src/health/run-health.js';
+import { runHealthCommand } from '../src/app/explore/health/run-health.js';
 import { build } from '../src/index.js';
-import { WAREHOUSE_TYPES_FILE } from '../src/kysely/generate-warehouse-types.js';
-import { staleWarehouseTypesMessage } from '../src/kysely/write-warehouse-types.js';
-import { landDefaultSimulationIfEmpty } from '../src/landing/land-simulation.js';
-import { setConsoleSink } from '../src/report/console.js';
-import { runSqlCommand } from '../src/sql/sql-command.js';
-import { openWarehouse, withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { WAREHOUSE_TYPES_FILE } from '../src/app/explore/kysely/generate-warehouse-types.js';
+import { staleWarehouseTypesMessage } from '../src/app/explore/kysely/write-warehouse-types.js';
+import { landDefaultSimulationIfEmpty } from '../src/app/landing/land-simulation.js';
+import { setConsoleSink } from '../src/base/console/console.js';
+import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
+import { openWarehouse, withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { captureConsole, type Captured } from './sql-setup.js';
 import { buildPipeline, copyPipelineProject, REPO_ROOT } from './support/pipeline-build.js';
 

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setConsoleSink } from '../src/report/console.js';
-import { withWarehouse } from '../src/warehouse/open-warehouse.js';
+import { setConsoleSink } from '../src/base/console/console.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 
 export interface Captured {
   out: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCompleteInput, splitStatements } from '../src/sql/split-statements.js';
+import { isCompleteInput, splitStatements } from '../src/app/explore/sql/split-statements.js';
 
 const texts = (script: string): string[] => splitStatements(script).map((s) => s.text);
 

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { UserError } from '../../src/cli/user-error.js';
+import { UserError } from '../../src/base/errors/user-error.js';
 import { SCALE_NAMES, isScaleName, type ScaleName } from './scales.js';
 
 /** Commander parser for a count: a whole number ≥ 1 in plain digits (`--repeat`, `--threads`). */

@@ -1,4 +1,4 @@
-import type { WarehouseSettings } from '../../src/warehouse/open-warehouse.js';
+import type { WarehouseSettings } from '../../src/base/warehouse/open-warehouse.js';
 
 /** The jobs a benchmark child process can run: the measured strategies and one preparation step. */
 export const STRATEGY_NAMES = [

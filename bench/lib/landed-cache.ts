@@ -5,7 +5,7 @@ import fg from 'fast-glob';
 
 /** The code that decides what the simulator lands: a change to any of it invalidates the cache. */
 const SIMULATOR_SOURCES = [
-  'src/landing/**/*.ts',
+  'src/app/landing/**/*.ts',
   'scripts/simulate.ts',
   'bench/strategies/simulate.ts',
 ];

@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { landSimulation } from '../../src/landing/land-simulation.js';
-import type { WarehouseSettings } from '../../src/warehouse/open-warehouse.js';
-import { withWarehouse } from '../../src/warehouse/open-warehouse.js';
+import { landSimulation } from '../../src/app/landing/land-simulation.js';
+import type { WarehouseSettings } from '../../src/base/warehouse/open-warehouse.js';
+import { withWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { queryNumber } from '../strategies/count-rows.js';
-import { quoteIdentifier } from '../../src/warehouse/quote.js';
+import { quoteIdentifier } from '../../src/base/warehouse/quote.js';
 import {
   COMPRESSION,
   FLOOR_STEPS,

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withWarehouse } from '../../src/warehouse/open-warehouse.js';
+import { withWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { judgeTargets } from '../report/targets.js';
 import { renderThroughputSvg } from '../report/throughput-svg.js';
 import { JOB_DESCRIPTIONS } from '../strategies/descriptions.js';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdentifier } from '../../src/warehouse/quote.js';
+import { quoteIdentifier } from '../../src/base/warehouse/quote.js';
 
 /** `count(*)` of a table, as a number (0 when the table does not exist and `missingIsZero`). */
 export async function countRows(

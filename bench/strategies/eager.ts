@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { BIGINT, DuckDBDataChunk, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import { openWarehouse } from '../../src/warehouse/open-warehouse.js';
+import { openWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { countRows } from './count-rows.js';
 import type { Job } from './job.js';
 

@@ -1,4 +1,4 @@
-import type { WarehouseSettings } from '../../src/warehouse/open-warehouse.js';
+import type { WarehouseSettings } from '../../src/base/warehouse/open-warehouse.js';
 import type { JobName, JobReport } from '../lib/bench-task.js';
 
 /** What a job needs to know, inside its child process. */

@@ -1,8 +1,8 @@
-import type { NodeResult } from '../../src/report/node-result.js';
-import { build } from '../../src/runner/run-project.js';
-import type { BuildOptions, BuildResult } from '../../src/runner/runner-options.js';
-import { openWarehouse } from '../../src/warehouse/open-warehouse.js';
-import { quoteIdentifier } from '../../src/warehouse/quote.js';
+import type { NodeResult } from '../../src/engine/artifacts/node-result.js';
+import { build } from '../../src/engine/runner/run-project.js';
+import type { BuildOptions, BuildResult } from '../../src/engine/runner/runner-options.js';
+import { openWarehouse } from '../../src/base/warehouse/open-warehouse.js';
+import { quoteIdentifier } from '../../src/base/warehouse/quote.js';
 import { countRows } from './count-rows.js';
 import type { Job, JobContext, Timer } from './job.js';
 

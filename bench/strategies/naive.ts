@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { splitStatements } from '../../src/sql/split-statements.js';
-import { openWarehouse } from '../../src/warehouse/open-warehouse.js';
+import { splitStatements } from '../../src/app/explore/sql/split-statements.js';
+import { openWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { countRows, queryNumber } from './count-rows.js';
 import type { Job } from './job.js';
 

@@ -1,5 +1,5 @@
-import { landSimulation } from '../../src/landing/land-simulation.js';
-import { openWarehouse } from '../../src/warehouse/open-warehouse.js';
+import { landSimulation } from '../../src/app/landing/land-simulation.js';
+import { openWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { countRows } from './count-rows.js';
 import type { Job } from './job.js';
 

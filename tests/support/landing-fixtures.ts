@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openWarehouse, type Warehouse } from '../../src/warehouse/open-warehouse.js';
+import { openWarehouse, type Warehouse } from '../../src/base/warehouse/open-warehouse.js';
 
 export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 

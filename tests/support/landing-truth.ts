@@ -3,7 +3,7 @@
  * simulator's own bookkeeping and of any SQL: the definitions are the pipeline's (issue 4), applied
  * to the lines in file order.
  */
-import type { SimulationTruth } from '../../src/landing/simulator.js';
+import type { SimulationTruth } from '../../src/app/landing/simulator.js';
 
 /** JSON text with object keys sorted at every depth: two payloads have the same content iff equal. */
 function canonical(value: unknown): string {

@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
-import { setConsoleSink } from '../../src/report/console.js';
+import { setConsoleSink } from '../../src/base/console/console.js';
 
 /** The repository root, which holds the pipeline project. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

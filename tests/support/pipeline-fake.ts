@@ -4,7 +4,7 @@
  * {@link readPipeline} reads back exactly what a correct pipeline holds), never to test the models.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../../src/warehouse/quote.js';
+import { quoteLiteral } from '../../src/base/warehouse/quote.js';
 import { formatCents, type ReferenceResult } from './pipeline-reference.js';
 
 function offsets(list: readonly { offset: number }[]): string {

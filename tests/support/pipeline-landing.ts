@@ -8,8 +8,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFile } from '../../src/landing/load-file.js';
-import type { Warehouse } from '../../src/warehouse/open-warehouse.js';
+import { loadFile } from '../../src/app/landing/load-file.js';
+import type { Warehouse } from '../../src/base/warehouse/open-warehouse.js';
 import type { Arrival } from './pipeline-reference.js';
 import { jsonlLine } from './pipeline-streams.js';
 

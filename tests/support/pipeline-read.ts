@@ -7,7 +7,7 @@
  * choice; the values are the contract.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdentifier, quoteLiteral } from '../../src/warehouse/quote.js';
+import { quoteIdentifier, quoteLiteral } from '../../src/base/warehouse/quote.js';
 import type { ReferenceResult } from './pipeline-reference.js';
 
 /** The relations of issue 4, in build order. */

@@ -2,10 +2,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setConsoleSink } from '../../src/report/console.js';
-import { runProject } from '../../src/runner/run-project.js';
-import type { BuildOptions, BuildResult, RunnerCommand } from '../../src/runner/runner-options.js';
-import { withWarehouse } from '../../src/warehouse/open-warehouse.js';
+import { setConsoleSink } from '../../src/base/console/console.js';
+import { runProject } from '../../src/engine/runner/run-project.js';
+import type {
+  BuildOptions,
+  BuildResult,
+  RunnerCommand,
+} from '../../src/engine/runner/runner-options.js';
+import { withWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 
 /** A project in a temp dir: `write` adds files, `build` runs the runner quietly, `query` reads the warehouse. */
 export interface TestProject {

@@ -1,0 +1,85 @@
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { UserError } from '../../../base/errors/user-error.js';
+import { withWarehouse } from '../../../base/warehouse/open-warehouse.js';
+import { WarehouseError } from '../../../base/warehouse/warehouse-error.js';
+import type { OutputFormat } from './format-result.js';
+import { isTerminalPrompt, runSqlPrompt, type SqlPromptOptions } from './sql-prompt.js';
+import { SqlSession } from './sql-session.js';
+
+/** What `npm run sql` was asked to do. */
+export interface SqlCommandOptions {
+  /** Warehouse file (already resolved, see `resolveDbPath`). */
+  readonly dbPath: string;
+  /** SQL given on the command line (one or several statements). */
+  readonly query?: string;
+  /** A SQL file to run. */
+  readonly file?: string;
+  /** Output format (default `table`). */
+  readonly format?: OutputFormat;
+  /** Row limit per result; default: 40 for table/markdown, all for csv/json. `null`: all. */
+  readonly maxRows?: number | null;
+  /** Write results to this file instead of stdout (it is overwritten). */
+  readonly output?: string;
+  /** Open the warehouse for writing (default false: read-only). */
+  readonly write?: boolean;
+  /** Prompt settings when neither `query` nor `file` is given (tests pass a scripted input). */
+  readonly prompt?: SqlPromptOptions;
+}
+
+/**
+ * Runs `npm run sql`: the query, the file, or (with neither) the interactive prompt, against
+ * the warehouse opened read-only unless `write` is set. Returns the exit code: 0, or 1 when a
+ * statement failed (at the prompt: only when the input is not a terminal, e.g. a piped script).
+ * A missing (even with `write`: it is never created) or busy warehouse throws `WarehouseError`
+ * (exit 2 via runCli); an unreadable `--file` or `--output` throws `UserError`.
+ */
+export async function runSqlCommand(options: SqlCommandOptions): Promise<number> {
+  if (options.query !== undefined && options.file !== undefined) {
+    throw new UserError('Give either a query or --file, not both.');
+  }
+  let script = options.query;
+  if (options.file !== undefined) {
+    if (!existsSync(options.file)) throw new UserError(`SQL file ${options.file} does not exist.`);
+    try {
+      script = readFileSync(options.file, 'utf8');
+    } catch (cause) {
+      throw new UserError(`Cannot read SQL file ${options.file}: ${(cause as Error).message}`, 2, {
+        cause,
+      });
+    }
+  }
+  const readOnly = !options.write;
+  // --write never creates a warehouse: a mistyped --db must not leave an empty file behind.
+  if (options.dbPath !== ':memory:' && !existsSync(options.dbPath)) {
+    throw new WarehouseError(
+      `Warehouse ${options.dbPath} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
+      'missing',
+    );
+  }
+  return withWarehouse(options.dbPath, { readOnly }, async (warehouse) => {
+    const fd = options.output === undefined ? null : openOutput(options.output);
+    try {
+      const session = new SqlSession(warehouse.connection, {
+        format: options.format ?? 'table',
+        ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+        ...(fd !== null ? { write: (text: string) => void writeSync(fd, text) } : {}),
+        readOnly,
+        ...(script === undefined ? { limitHint: '.maxrows' } : {}),
+      });
+      if (script !== undefined) return (await session.runScript(script)) ? 0 : 1;
+      const failures = await runSqlPrompt(session, options.prompt);
+      // A person at the prompt saw each error; a script piped in (`npm run sql < f.sql`) did not.
+      return failures > 0 && !isTerminalPrompt(options.prompt) ? 1 : 0;
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
+  });
+}
+
+function openOutput(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (cause) {
+    throw new UserError(`Cannot write --output ${path}: ${(cause as Error).message}`, 2, { cause });
+  }
+}

@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import type { ParsedProject } from '../parser/parse-project.js';
+import type { NodeResult } from './node-result.js';
+import { writeFileAtomic } from '../../base/files/write-file-atomic.js';
+
+/** The path (relative to the project dir) where a node's compiled SQL goes, dbt's layout. */
+export function compiledPathFor(
+  projectName: string,
+  nodePath: string,
+  nodeName: string,
+  isGenericTest: boolean,
+): string {
+  const base = `target/compiled/${projectName}/${nodePath}`;
+  return isGenericTest ? `${base}/${nodeName}.sql` : base;
+}
+
+/** `target/run/…` twin of a compiled path: what was executed (DDL and DML). */
+export function runPathFor(compiledPath: string): string {
+  return compiledPath.replace(/^target\/compiled\//, 'target/run/');
+}
+
+/** Writes `target/manifest.json`: nodes (with `depends_on`, config, paths), sources, macros, parent and child maps. */
+export function writeManifest(parsed: ParsedProject, targetDir: string): void {
+  const projectName = parsed.project.file.name;
+  const nodes: Record<string, unknown> = {};
+  const sources: Record<string, unknown> = {};
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const node of parsed.nodes.values()) {
+    parentMap[node.uniqueId] = [...node.dependsOn];
+    childMap[node.uniqueId] ??= [];
+    for (const dep of node.dependsOn) (childMap[dep] ??= []).push(node.uniqueId);
+    const common = {
+      unique_id: node.uniqueId,
+      resource_type: node.resourceType,
+      name: node.name,
+      package_name: projectName,
+      original_file_path: node.path,
+      path: node.path,
+      description: node.description,
+      columns: Object.fromEntries(
+        node.columns.map((c) => [c.name, { name: c.name, description: c.description }]),
+      ),
+      tags: node.tags,
+      config: node.config,
+      ...(node.relation
+        ? {
+            schema: node.relation.schema,
+            alias: node.relation.identifier,
+            relation_name: node.materialized === 'ephemeral' ? null : node.relation.render(),
+          }
+        : {}),
+    };
+    if (node.resourceType === 'source') {
+      const [, , sourceName] = node.uniqueId.split('.');
+      sources[node.uniqueId] = {
+        ...common,
+        source_name: sourceName,
+        identifier: node.relation?.identifier,
+      };
+      continue;
+    }
+    nodes[node.uniqueId] = {
+      ...common,
+      raw_code: node.rawCode,
+      depends_on: { nodes: node.dependsOn, macros: [] },
+      compiled_path:
+        node.resourceType === 'seed'
+          ? null
+          : compiledPathFor(projectName, node.path, node.name, node.test?.kind === 'generic'),
+      ...(node.test
+        ? {
+            test_metadata: node.test.testName
+              ? {
+                  name: node.test.testName,
+                  kwargs: { column_name: node.test.columnName, ...node.test.args },
+                }
+              : undefined,
+            attached_node: node.test.attachedNode ?? null,
+            column_name: node.test.columnName ?? null,
+          }
+        : {}),
+    };
+  }
+  const macros: Record<string, unknown> = {};
+  for (const macro of parsed.macros.macros.values()) {
+    const id = `macro.${macro.file === 'builtin' ? 'dbt' : projectName}.${macro.name}`;
+    macros[id] = {
+      unique_id: id,
+      name: macro.name,
+      original_file_path: macro.file,
+      line: macro.line,
+    };
+  }
+  const manifest = {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+      generated_at: new Date().toISOString(),
+      invocation_id: parsed.invocationId,
+      project_name: projectName,
+      adapter_type: 'duckdb',
+    },
+    nodes,
+    sources,
+    macros,
+    parent_map: parentMap,
+    child_map: childMap,
+  };
+  writeFileAtomic(join(targetDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Writes `target/run_results.json` shaped like dbt's. */
+export function writeRunResults(
+  targetDir: string,
+  results: readonly NodeResult[],
+  meta: {
+    readonly invocationId: string;
+    readonly elapsedSeconds: number;
+    readonly args: Readonly<Record<string, unknown>>;
+  },
+): void {
+  const document = {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      generated_at: new Date().toISOString(),
+      invocation_id: meta.invocationId,
+    },
+    results: results.map((r) => ({
+      unique_id: r.uniqueId,
+      status: r.status,
+      timing:
+        r.status === 'skipped'
+          ? []
+          : [{ name: 'execute', started_at: r.startedAt, completed_at: r.completedAt }],
+      thread_id: 'Thread-1',
+      execution_time: r.executionTime,
+      adapter_response: { _message: r.message, rows_affected: r.rowsAffected ?? undefined },
+      message: r.message,
+      failures: r.failures,
+      compiled_path: r.compiledPath ?? null,
+      relation_name: r.relationName ?? null,
+    })),
+    elapsed_time: meta.elapsedSeconds,
+    args: meta.args,
+  };
+  writeFileAtomic(join(targetDir, 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
+}

@@ -1,0 +1,146 @@
+import { printInfo, printWarning } from '../../base/console/console.js';
+import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
+import { Relation } from '../../base/warehouse/relation.js';
+import { macroReturn, splitArgs } from './template-environment.js';
+import { CompilerError } from './template-error.js';
+
+/** What a render context reports back and asks for; the parse pass records, the execute pass resolves. */
+export interface RenderHooks {
+  /** `parse` collects refs/sources/config; `execute` renders the SQL that will run. */
+  readonly mode: 'parse' | 'execute';
+  /** Resolves `ref(name)`; in the parse pass it also records the dependency. */
+  ref(name: string, packageName?: string): Relation;
+  /** Resolves `source(source, table)`; in the parse pass it also records the dependency. */
+  source(sourceName: string, tableName: string): Relation;
+  /** Receives `config(...)` keyword arguments (parse pass). */
+  config(values: Record<string, unknown>): void;
+  /** The node's config as known so far (for `config.get`). */
+  currentConfig(): Readonly<Record<string, unknown>>;
+  /** `is_incremental()`: true only when executing an incremental model whose table exists. */
+  isIncremental(): boolean;
+}
+
+/** Inputs of a render context besides the hooks. */
+export interface RenderContextOptions {
+  readonly projectName: string;
+  /** Project vars merged with `--vars` (the latter win). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** `this`, when the node has a relation. */
+  readonly self?: Relation;
+  readonly fullRefresh: boolean;
+  /** `run_started_at` and `invocation_id`. */
+  readonly runStartedAt: string;
+  readonly invocationId: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra names (test arguments, `model`). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The dbt context a template renders with: `ref`, `source`, `config`, `this`, `is_incremental`,
+ * `var`, `env_var`, `target` (name `dev`, schema `main`, type `duckdb`), `log`, `exceptions`,
+ * `return`, `execute`, `flags`, `adapter.quote`, `run_started_at`, `invocation_id`.
+ */
+export function createRenderContext(
+  hooks: RenderHooks,
+  options: RenderContextOptions,
+): Record<string, unknown> {
+  const env = options.env ?? process.env;
+  const config = Object.assign(
+    (...args: unknown[]): string => {
+      const { positional, kwargs } = splitArgs(args);
+      const values: Record<string, unknown> = {};
+      for (const arg of positional) {
+        if (arg && typeof arg === 'object') Object.assign(values, arg);
+      }
+      Object.assign(values, kwargs);
+      if (hooks.mode === 'parse') hooks.config(values);
+      return '';
+    },
+    {
+      get: (key: string, fallback?: unknown): unknown =>
+        hooks.currentConfig()[key] ?? fallback ?? null,
+      require: (key: string): unknown => {
+        const value = hooks.currentConfig()[key];
+        if (value === undefined) throw new CompilerError(`config "${key}" is required but not set`);
+        return value;
+      },
+    },
+  );
+  return {
+    ref: (...args: unknown[]): Relation => {
+      const { positional } = splitArgs(args);
+      if (positional.length === 2) return hooks.ref(String(positional[1]), String(positional[0]));
+      if (positional.length !== 1)
+        throw new CompilerError(`ref() takes a model name (got ${positional.length} arguments)`);
+      return hooks.ref(String(positional[0]));
+    },
+    source: (sourceName: unknown, tableName: unknown): Relation => {
+      if (typeof sourceName !== 'string' || typeof tableName !== 'string') {
+        throw new CompilerError("source() takes two names: source('source_name', 'table_name')");
+      }
+      return hooks.source(sourceName, tableName);
+    },
+    config,
+    this: options.self,
+    is_incremental: (): boolean => hooks.isIncremental(),
+    var: (name: unknown, ...rest: unknown[]): unknown => {
+      const key = String(name);
+      if (Object.hasOwn(options.vars, key)) return options.vars[key];
+      if (rest.length > 0) return rest[0];
+      if (hooks.mode === 'parse') return null;
+      throw new CompilerError(
+        `Required var "${key}" is not set: add it under vars: in dbt_project.yml, pass --vars '{${key}: ...}', or give var() a default`,
+      );
+    },
+    env_var: (name: unknown, ...rest: unknown[]): unknown => {
+      const key = String(name);
+      const value = env[key];
+      if (value !== undefined) return value;
+      if (rest.length > 0) return rest[0];
+      throw new CompilerError(
+        `Environment variable "${key}" is not set and env_var() has no default`,
+      );
+    },
+    target: {
+      name: 'dev',
+      schema: 'main',
+      type: 'duckdb',
+      database: 'warehouse',
+      profile_name: options.projectName,
+      threads: 1,
+    },
+    project_name: options.projectName,
+    log: (message: unknown, info?: unknown): string => {
+      if (info === true) printInfo(String(message));
+      return '';
+    },
+    print: (message: unknown): string => {
+      printInfo(String(message));
+      return '';
+    },
+    exceptions: {
+      raise_compiler_error: (message: unknown): never => {
+        throw new CompilerError(String(message));
+      },
+      warn: (message: unknown): string => {
+        printWarning(String(message));
+        return '';
+      },
+    },
+    return: macroReturn,
+    execute: hooks.mode === 'execute',
+    flags: { FULL_REFRESH: options.fullRefresh, WHICH: 'build' },
+    adapter: {
+      quote: (name: unknown): string => quoteIdentifier(String(name)),
+    },
+    sql_literal: (value: unknown): string =>
+      typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : quoteLiteral(String(value)),
+    run_started_at: options.runStartedAt,
+    invocation_id: options.invocationId,
+    modules: { datetime: { datetime: { now: () => new Date().toISOString() } } },
+    ...options.extra,
+  };
+}

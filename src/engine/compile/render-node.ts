@@ -1,0 +1,155 @@
+import type { GraphNode } from '../graph/graph-node.js';
+import { quoteIdentifier } from '../../base/warehouse/quote.js';
+import type { RenderScope, RenderState } from './render-input.js';
+import { Relation } from '../../base/warehouse/relation.js';
+import { createRenderContext, type RenderHooks } from './render-context.js';
+import { CompilerError } from './template-error.js';
+
+/** The names a test's SQL uses to check only new rows (see {@link RenderState.testCheckpoint}). */
+function newRowsContext(state: RenderState): Record<string, unknown> {
+  const checkpoint = state.testCheckpoint;
+  if (!checkpoint || checkpoint.checkedThrough === null) return { new_rows_only: false };
+  return {
+    new_rows_only: true,
+    new_rows_by: quoteIdentifier(checkpoint.column),
+    checked_through: checkpoint.checkedThrough,
+  };
+}
+
+/** The name an ephemeral model has inside the SQL that uses it. */
+export function ephemeralCteName(name: string): string {
+  return `__dbt__cte__${name}`;
+}
+
+const nameIndex = new WeakMap<RenderScope, Map<string, GraphNode>>();
+
+/** Models and seeds by name (cached per parsed project). */
+function nodesByName(parsed: RenderScope): Map<string, GraphNode> {
+  let byName = nameIndex.get(parsed);
+  if (!byName) {
+    byName = new Map();
+    for (const candidate of parsed.nodes.values()) {
+      if (candidate.resourceType === 'model' || candidate.resourceType === 'seed')
+        byName.set(candidate.name, candidate);
+    }
+    nameIndex.set(parsed, byName);
+  }
+  return byName;
+}
+
+function executeHooks(
+  parsed: RenderScope,
+  node: GraphNode | undefined,
+  state: RenderState,
+  ephemerals: string[],
+): RenderHooks {
+  const byName = nodesByName(parsed);
+  return {
+    mode: 'execute',
+    ref: (name) => {
+      const target = byName.get(name);
+      if (!target?.relation) throw new CompilerError(`ref('${name}'): no such model or seed`);
+      if (target.materialized === 'ephemeral') {
+        if (!ephemerals.includes(target.uniqueId)) ephemerals.push(target.uniqueId);
+        return new Relation(
+          target.relation.schema,
+          target.relation.identifier,
+          ephemeralCteName(name),
+        );
+      }
+      return target.relation;
+    },
+    source: (sourceName, tableName) => {
+      const source = parsed.nodes.get(
+        `source.${parsed.project.file.name}.${sourceName}.${tableName}`,
+      );
+      if (!source?.relation)
+        throw new CompilerError(`source('${sourceName}', '${tableName}'): no such source`);
+      return source.relation;
+    },
+    config: () => {},
+    currentConfig: () => node?.config ?? {},
+    isIncremental: () => state.isIncremental ?? false,
+  };
+}
+
+/** The render context of the execute pass for `node` (or for project hooks when undefined). */
+function executeContext(
+  parsed: RenderScope,
+  node: GraphNode | undefined,
+  state: RenderState,
+  ephemerals: string[],
+): Record<string, unknown> {
+  const context = createRenderContext(executeHooks(parsed, node, state, ephemerals), {
+    projectName: parsed.project.file.name,
+    vars: parsed.vars,
+    ...(node?.relation ? { self: node.relation } : {}),
+    fullRefresh: parsed.fullRefresh,
+    runStartedAt: parsed.runStartedAt,
+    invocationId: parsed.invocationId,
+    extra: { ...node?.extraContext, ...newRowsContext(state) },
+  });
+  return { ...context, ...parsed.macros.bind(context) };
+}
+
+/**
+ * Inserts ephemeral models as CTEs in front of `sql`, the way dbt does: into the query's own
+ * `with` clause when it has one, else as a new `with`.
+ */
+export function injectCtes(sql: string, ctes: readonly { name: string; sql: string }[]): string {
+  if (ctes.length === 0) return sql;
+  const definitions = ctes.map((cte) => `${cte.name} as (\n${cte.sql}\n)`).join(',\n');
+  // Skip leading whitespace and comments to find the first keyword.
+  const lead = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/.exec(sql)![0];
+  const rest = sql.slice(lead.length);
+  const withClause = /^with(\s+recursive)?\b/i.exec(rest);
+  if (withClause) {
+    return `${lead}${withClause[0]} ${definitions},\n${rest.slice(withClause[0].length).replace(/^\s+/, '')}`;
+  }
+  return `${lead}with ${definitions}\n${rest}`;
+}
+
+/** Removes trailing semicolons and whitespace (models are wrapped in DDL). */
+export function stripTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/**
+ * The execute pass for one node: renders its SQL with the real context and inlines the ephemeral
+ * models it uses (recursively, dependencies first). Throws template and compiler errors as is.
+ */
+export function renderNodeSql(
+  parsed: RenderScope,
+  node: GraphNode,
+  state: RenderState = {},
+): string {
+  if (!node.template) throw new Error(`${node.uniqueId} has no SQL to render`);
+  const ctes: { name: string; sql: string }[] = [];
+  const seen = new Set<string>();
+  const renderWith = (target: GraphNode, targetState: RenderState): string => {
+    // A test of an ephemeral model (or with one as an argument) reads its CTE.
+    const ephemerals: string[] =
+      target.resourceType === 'test'
+        ? target.dependsOn.filter((id) => parsed.nodes.get(id)?.materialized === 'ephemeral')
+        : [];
+    const sql = stripTrailingSemicolons(
+      target.template!.render(executeContext(parsed, target, targetState, ephemerals)),
+    );
+    for (const id of ephemerals) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const ephemeral = parsed.nodes.get(id)!;
+      const body = renderWith(ephemeral, {});
+      ctes.push({ name: ephemeralCteName(ephemeral.name), sql: body });
+    }
+    return sql;
+  };
+  const sql = renderWith(node, state);
+  return injectCtes(sql, ctes);
+}
+
+/** Renders a hook (`pre_hook`, `post_hook`, `on-run-start`, `on-run-end`) for `node` (or the project). */
+export function renderHook(parsed: RenderScope, hook: string, node?: GraphNode): string {
+  const ephemerals: string[] = [];
+  return parsed.env.renderString(hook, executeContext(parsed, node, {}, ephemerals)).trim();
+}

@@ -1,0 +1,104 @@
+import nunjucks from 'nunjucks';
+import { CompilerError } from './template-error.js';
+
+type MacroFunction = (...args: unknown[]) => unknown;
+type MakeMacro = (argNames: string[], kwargNames: string[], func: MacroFunction) => MacroFunction;
+
+const returnSlots: { set: boolean; value: unknown }[] = [];
+let installed = false;
+
+/**
+ * Process-wide nunjucks setup, done once: Jinja compatibility (`True`, `None`, `.items()`,
+ * `.append()`, slices) and dbt's `return(value)` for macros (the macro call then evaluates to
+ * `value` instead of its text).
+ */
+function installOnce(): void {
+  if (installed) return;
+  installed = true;
+  nunjucks.installJinjaCompat();
+  const runtime = nunjucks.runtime as unknown as { makeMacro: MakeMacro };
+  const makeMacro = runtime.makeMacro;
+  runtime.makeMacro = (argNames, kwargNames, func) =>
+    makeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
+      const slot = { set: false, value: undefined as unknown };
+      returnSlots.push(slot);
+      try {
+        const output = func.apply(this, args);
+        return slot.set ? slot.value : output;
+      } finally {
+        returnSlots.pop();
+      }
+    });
+}
+
+/** dbt's `return(value)`: only meaningful inside a macro. */
+export function macroReturn(value: unknown): string {
+  const slot = returnSlots.at(-1);
+  if (!slot) throw new CompilerError('return() can only be used inside a macro');
+  if (!slot.set) {
+    slot.set = true;
+    slot.value = value;
+  }
+  return '';
+}
+
+/** `{% do expr %}`: evaluates an expression for its effect, outputs nothing (Jinja's `do`). */
+class DoExtension {
+  readonly tags = ['do'];
+  parse(parser: any, nodes: any): unknown {
+    const token = parser.nextToken();
+    const expression = parser.parseExpression();
+    parser.advanceAfterBlockEnd(token.value);
+    return new nodes.CallExtension(
+      this,
+      'run',
+      new nodes.NodeList(token.lineno, token.colno, [expression]),
+    );
+  }
+  run(): string {
+    return '';
+  }
+}
+
+/** The nunjucks environment every template of a project is compiled with (no autoescape). */
+export function createTemplateEnvironment(): nunjucks.Environment {
+  installOnce();
+  const env = new nunjucks.Environment(null, {
+    autoescape: false,
+    throwOnUndefined: false,
+    dev: true,
+  });
+  env.addExtension('do', new DoExtension());
+  env.addFilter('tojson', (value: unknown) => JSON.stringify(value));
+  env.addFilter('as_text', (value: unknown) => String(value));
+  env.addFilter(
+    'as_bool',
+    (value: unknown) => value === true || value === 'True' || value === 'true',
+  );
+  env.addFilter('as_number', (value: unknown) => Number(value));
+  return env;
+}
+
+/**
+ * Rewrites dbt's `{% test name(...) %}…{% endtest %}` blocks into macros named `test_<name>`
+ * (how dbt stores them), keeping line numbers unchanged.
+ */
+export function rewriteTestBlocks(source: string): string {
+  return source
+    .replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(')
+    .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+}
+
+/** Splits nunjucks' keyword-argument object off a call's arguments. */
+export function splitArgs(args: unknown[]): {
+  positional: unknown[];
+  kwargs: Record<string, unknown>;
+} {
+  const last = args.at(-1) as Record<string, unknown> | undefined;
+  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
+    const kwargs = { ...last };
+    delete kwargs['__keywords'];
+    return { positional: args.slice(0, -1), kwargs };
+  }
+  return { positional: args, kwargs: {} };
+}

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { UserError } from '../../base/errors/user-error.js';
+
+/** The parts of `dbt_project.yml` the runner uses. Unknown keys are ignored, as dbt does. */
+export interface ProjectFile {
+  readonly name: string;
+  /** Default `['models']`. */
+  readonly modelPaths: readonly string[];
+  /** Default `['seeds']`. */
+  readonly seedPaths: readonly string[];
+  /** Default `['macros']`. */
+  readonly macroPaths: readonly string[];
+  /** Default `['tests']`. */
+  readonly testPaths: readonly string[];
+  /** Project `vars:` (overridden by `--vars`). Default `{}`. */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** The raw `models:` config tree (`+key` per folder). */
+  readonly models: Readonly<Record<string, unknown>>;
+  /** The raw `seeds:` config tree. */
+  readonly seeds: Readonly<Record<string, unknown>>;
+  /** The raw `data_tests:`/`tests:` config tree. */
+  readonly tests: Readonly<Record<string, unknown>>;
+  /** `on-run-start` hooks (templates), in order. */
+  readonly onRunStart: readonly string[];
+  /** `on-run-end` hooks (templates), in order. */
+  readonly onRunEnd: readonly string[];
+  /** The line in `dbt_project.yml` of each `on-run-start` hook (`undefined` when unknown). */
+  readonly onRunStartLines: readonly (number | undefined)[];
+  /** The line in `dbt_project.yml` of each `on-run-end` hook (`undefined` when unknown). */
+  readonly onRunEndLines: readonly (number | undefined)[];
+}
+
+export const PROJECT_FILE = 'dbt_project.yml';
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function asStringList(value: unknown, fallback: string[]): string[] {
+  if (value === undefined || value === null) return fallback;
+  if (Array.isArray(value)) return value.map(String);
+  return [String(value)];
+}
+
+/** The line of each hook of `on-run-start`/`on-run-end` (a list, or one string). */
+function hookLines(node: unknown, lineCounter: LineCounter): (number | undefined)[] {
+  const lineOf = (item: unknown): number | undefined => {
+    const range = (item as YamlNode | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  if (isSeq(node)) return node.items.map(lineOf);
+  if (node === undefined || node === null || isMap(node)) return [];
+  return [lineOf(node)];
+}
+
+/** Reads `dbt_project.yml` in `projectDir`; a missing or invalid file is a UserError (exit 2). */
+export function readProjectFile(projectDir: string): ProjectFile {
+  const path = join(projectDir, PROJECT_FILE);
+  if (!existsSync(path)) {
+    throw new UserError(
+      `No ${PROJECT_FILE} found in ${projectDir}. Run from the project directory or pass --project-dir DIR.`,
+      2,
+    );
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, lineCounter });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    const line = first.linePos?.[0].line;
+    throw new UserError(
+      `${PROJECT_FILE}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
+      2,
+    );
+  }
+  const raw = asObject(document.toJS());
+  const name = raw['name'];
+  if (typeof name !== 'string' || !/^[A-Za-z_][\w]*$/.test(name)) {
+    throw new UserError(
+      `${PROJECT_FILE}: "name" must be an identifier like my_project (got ${JSON.stringify(name)}).`,
+      2,
+    );
+  }
+  // A key of the wrong shape would otherwise be silently ignored: say which, and where.
+  const wrong = (key: string, expected: string): UserError => {
+    const node = document.get(key, true) as YamlNode | undefined;
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    return new UserError(
+      `${PROJECT_FILE}${line ? `:${line}` : ''}: "${key}" must be ${expected} (got ${JSON.stringify(raw[key])}).`,
+      2,
+    );
+  };
+  for (const key of ['vars', 'models', 'seeds', 'data_tests', 'tests']) {
+    const value = raw[key];
+    if (
+      value !== undefined &&
+      value !== null &&
+      (typeof value !== 'object' || Array.isArray(value))
+    )
+      throw wrong(key, 'a mapping');
+  }
+  for (const key of [
+    'model-paths',
+    'source-paths',
+    'seed-paths',
+    'data-paths',
+    'macro-paths',
+    'test-paths',
+    'on-run-start',
+    'on-run-end',
+  ]) {
+    const value = raw[key];
+    const items = Array.isArray(value) ? value : [value];
+    if (value !== undefined && value !== null && !items.every((item) => typeof item === 'string'))
+      throw wrong(key, 'a string or a list of strings');
+  }
+  return Object.freeze({
+    name,
+    modelPaths: asStringList(raw['model-paths'] ?? raw['source-paths'], ['models']),
+    seedPaths: asStringList(raw['seed-paths'] ?? raw['data-paths'], ['seeds']),
+    macroPaths: asStringList(raw['macro-paths'], ['macros']),
+    testPaths: asStringList(raw['test-paths'], ['tests']),
+    vars: asObject(raw['vars']),
+    models: asObject(raw['models']),
+    seeds: asObject(raw['seeds']),
+    tests: asObject(raw['data_tests'] ?? raw['tests']),
+    onRunStart: asStringList(raw['on-run-start'], []),
+    onRunEnd: asStringList(raw['on-run-end'], []),
+    onRunStartLines: hookLines(document.get('on-run-start', true), lineCounter),
+    onRunEndLines: hookLines(document.get('on-run-end', true), lineCounter),
+  });
+}

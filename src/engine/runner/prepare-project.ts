@@ -1,0 +1,43 @@
+import { parseProject, type ParsedProject } from '../parser/parse-project.js';
+import { findCycles } from '../graph/find-cycles.js';
+import type { ResourceType } from '../graph/graph-node.js';
+import { selectNodes } from '../graph/select-nodes.js';
+import { loadProject } from '../project/load-project.js';
+import { ProjectError } from '../project/project-issue.js';
+import type { BuildOptions } from './runner-options.js';
+
+/** A project ready to run: parsed, checked, and the node ids the command will run (graph order not applied). */
+export interface PreparedProject {
+  readonly parsed: ParsedProject;
+  readonly selected: ReadonlySet<string>;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Loads, parses and checks a project, then applies the selection. Every problem (YAML, templates,
+ * unknown refs/sources, duplicates, cycles) is thrown together as one {@link ProjectError} (exit 2).
+ */
+export function prepareProject(
+  options: BuildOptions,
+  types: ReadonlySet<ResourceType>,
+): PreparedProject {
+  const project = loadProject(options.projectDir);
+  const parsed = parseProject(project, {
+    ...(options.vars ? { vars: options.vars } : {}),
+    fullRefresh: options.fullRefresh ?? false,
+  });
+  const issues = [...parsed.issues, ...findCycles(parsed.nodes)];
+  if (issues.length > 0) throw new ProjectError(issues);
+  const { selected, warnings } = selectNodes(parsed.nodes, {
+    ...(options.select ? { select: options.select } : {}),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
+  });
+  const runnable = new Set(
+    [...selected].filter((id) => {
+      const node = parsed.nodes.get(id)!;
+      return types.has(node.resourceType) && node.materialized !== 'ephemeral';
+    }),
+  );
+  return { parsed, selected: runnable, warnings: [...project.warnings, ...warnings] };
+}

@@ -12,6 +12,16 @@ function parseMaxRows(value: string): number | 'all' {
   return Number(value) === 0 ? 'all' : Number(value);
 }
 
+// A query that opens with a `--` comment would read as an unknown option: an option name never has
+// white space after its dashes, so such arguments are passed after the end-of-options marker.
+function withQueriesLast(args: readonly string[]): string[] {
+  const isQuery = (arg: string): boolean => /^--?\s/.test(arg);
+  const queries = args.filter(isQuery);
+  if (queries.length === 0) return [...args];
+  const rest = args.filter((arg) => !isQuery(arg));
+  return rest.includes('--') ? [...rest, ...queries] : [...rest, '--', ...queries];
+}
+
 runCli(async () => {
   const program = new Command('sql')
     .description(
@@ -31,7 +41,7 @@ runCli(async () => {
     .option('--write', 'open the warehouse for writing (default: read-only)', false)
     .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
     .exitOverride();
-  program.parse();
+  program.parse(withQueriesLast(process.argv.slice(2)), { from: 'user' });
   const opts = program.opts<{
     file?: string;
     format: OutputFormat;

@@ -281,4 +281,31 @@ describe('scripts/sql.ts (the CLI)', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("option '--max-rows <n>' argument 'lots' is invalid");
   });
+
+  it('takes a query that opens with a -- comment as the query, not as an unknown option', () => {
+    const commented = run(['--db', fixture.db, '--format', 'csv', '-- a note\nselect 7 as n']);
+    expect(commented.stderr).toBe('');
+    expect(commented.stdout).toBe('n\n7\n');
+    expect(commented.status).toBe(0);
+    const stillAnOption = run(['--db', fixture.db, '--no-such-flag', 'select 1']);
+    expect(stillAnOption.status).toBe(2);
+    expect(stillAnOption.stderr).toContain("unknown option '--no-such-flag'");
+  });
+
+  it('runs against --db :memory: (an in-memory warehouse cannot be read-only), --write or not', () => {
+    const plain = run(['--db', ':memory:', '--format', 'csv', 'select 1 as one']);
+    expect(plain.stderr).toBe('');
+    expect(plain.stdout).toBe('one\n1\n');
+    expect(plain.status).toBe(0);
+    const written = run([
+      '--db',
+      ':memory:',
+      '--write',
+      '--format',
+      'csv',
+      'create table t as select 2 as two; select two from t',
+    ]);
+    expect(written.stdout).toContain('two\n2\n');
+    expect(written.status).toBe(0);
+  });
 });

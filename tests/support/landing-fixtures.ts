@@ -97,10 +97,14 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
-/** Options of {@link startScript}: run as another user, and extra environment variables. */
+/** Options of {@link startScript}: file permissions enforced for root, and extra environment variables. */
 export interface ScriptOptions {
-  readonly uid?: number;
-  readonly gid?: number;
+  /**
+   * Run without the capabilities that let root read and write any file (`setpriv` drops them
+   * from the bounding set), so that a root test run meets a file's mode as any user would. The
+   * process stays root, so a checkout that only root may enter still runs.
+   */
+  readonly enforceFileModes?: boolean;
   /** Added to the child's environment (e.g. `TMPDIR`, to give it a temporary folder of its own). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -114,16 +118,26 @@ export function startScript(
   args: readonly string[],
   options: ScriptOptions = {},
 ): { child: ChildProcess; done: Promise<ScriptResult> } {
-  const { env, ...ids } = options;
-  const child = spawn(
+  const command = [
     process.execPath,
-    ['--import', 'tsx', join(REPOSITORY_ROOT, 'scripts', `${script}.ts`), ...args],
-    {
-      cwd: REPOSITORY_ROOT,
-      env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', DUCKDB_THREADS: '1', ...env },
-      ...ids,
+    '--import',
+    'tsx',
+    join(REPOSITORY_ROOT, 'scripts', `${script}.ts`),
+    ...args,
+  ];
+  const argv = options.enforceFileModes
+    ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--', ...command]
+    : command;
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: REPOSITORY_ROOT,
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      WAREHOUSE_PATH: '',
+      DUCKDB_THREADS: '1',
+      ...options.env,
     },
-  );
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -135,7 +149,7 @@ export function startScript(
   return { child, done };
 }
 
-/** Runs `scripts/<script>.ts` to the end (as another user when `uid`/`gid` are given); see {@link startScript}. */
+/** Runs `scripts/<script>.ts` to the end; see {@link startScript}. */
 export function runScript(
   script: string,
   args: readonly string[],

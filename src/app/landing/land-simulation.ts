@@ -7,10 +7,12 @@ import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../../base/errors/user-error.js';
 import type { Warehouse } from '../../base/warehouse/open-warehouse.js';
+import { inTransaction } from '../../base/warehouse/in-transaction.js';
 import { quoteLiteral } from '../../base/warehouse/quote.js';
+import { readScalar } from '../../base/warehouse/read-scalar.js';
 import { ensureLandingTables } from './landing-schema.js';
 import { ParquetRowGroup, type ParquetColumn } from './parquet-row-group.js';
-import { inTransaction, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
+import { nextBatch, recordLoad, timestampLiteral } from './ledger.js';
 import { makeStagingDir } from './staging-dir.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
@@ -96,10 +98,10 @@ export async function readStreamState(connection: DuckDBConnection): Promise<Str
   for (const [p, min, max, distinct] of reader.getRows()) {
     partitions.set(Number(p), { min: Number(min), max: Number(max), distinct: Number(distinct) });
   }
-  const newest = await connection.runAndReadAll(
+  const maxCreated = await readScalar(
+    connection,
     'select epoch_ms(max(created_at)) from raw_messages',
   );
-  const maxCreated = newest.getRows()[0]?.[0];
   return {
     partitions,
     maxCreatedMs: maxCreated === null || maxCreated === undefined ? null : Number(maxCreated),
@@ -477,12 +479,13 @@ export async function landDefaultSimulationIfEmpty(
   // Anything landed before (an accepted message, or a load whose every line was rejected) means
   // the user has their own data: never mix simulated messages into it.
   for (const table of ['raw_messages', 'raw_loads']) {
-    const exists = await warehouse.connection.runAndReadAll(
+    const exists = await readScalar(
+      warehouse.connection,
       `select count(*) from information_schema.tables where table_schema = 'main' and table_name = '${table}'`,
     );
-    if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) continue;
-    const rows = await warehouse.connection.runAndReadAll(`select exists (select 1 from ${table})`);
-    if (rows.getRows()[0]?.[0] === true) return { landed: false };
+    if (Number(exists ?? 0) === 0) continue;
+    const rows = await readScalar(warehouse.connection, `select exists (select 1 from ${table})`);
+    if (rows === true) return { landed: false };
   }
   return { landed: true, summary: await landSimulation(warehouse, DEFAULT_SIMULATION_OPTIONS) };
 }

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../base/warehouse/quote.js';
+import { readScalar } from '../../base/warehouse/read-scalar.js';
 
 /** One row of the `raw_loads` ledger. Offsets are null when nothing was accepted. */
 export interface LoadRecord {
@@ -23,23 +24,22 @@ export interface NextBatch {
   readonly firstOffset: number;
 }
 
-async function scalar(connection: DuckDBConnection, sql: string): Promise<number> {
-  const reader = await connection.runAndReadAll(sql);
-  return Number(reader.getRows()[0]?.[0] ?? 0);
-}
-
 /**
  * Reads the next batch id and offset; call inside the batch's transaction. The offset continues
  * after the highest one ever landed, by `raw_messages` or by the ledger, so that an offset is never
  * given twice even if rows were deleted from `raw_messages` by hand.
  */
 export async function nextBatch(connection: DuckDBConnection): Promise<NextBatch> {
-  const lastBatch = await scalar(connection, 'select coalesce(max(batch_id), 0) from raw_loads');
-  const lastOffset = await scalar(
-    connection,
-    `select greatest(
-        coalesce((select max(_offset) from raw_messages), 0),
-        coalesce((select max(last_offset) from raw_loads), 0))`,
+  const lastBatch = Number(
+    await readScalar(connection, 'select coalesce(max(batch_id), 0) from raw_loads'),
+  );
+  const lastOffset = Number(
+    await readScalar(
+      connection,
+      `select greatest(
+          coalesce((select max(_offset) from raw_messages), 0),
+          coalesce((select max(last_offset) from raw_loads), 0))`,
+    ),
   );
   return { batchId: lastBatch + 1, firstOffset: lastOffset + 1 };
 }
@@ -93,20 +93,4 @@ export async function recordLoad(connection: DuckDBConnection, record: LoadRecor
       record.finishedAt.getTime() - record.startedAt.getTime(),
     ].join(', ')})`,
   );
-}
-
-/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(
-  connection: DuckDBConnection,
-  work: () => Promise<T>,
-): Promise<T> {
-  await connection.run('begin transaction');
-  try {
-    const result = await work();
-    await connection.run('commit');
-    return result;
-  } catch (error) {
-    await connection.run('rollback').catch(() => undefined);
-    throw error;
-  }
 }

@@ -2,15 +2,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { UserError } from '../../base/errors/user-error.js';
 import { isInteractive, printInfo } from '../../base/console/console.js';
 import type { Warehouse } from '../../base/warehouse/open-warehouse.js';
+import { inTransaction } from '../../base/warehouse/in-transaction.js';
 import { quoteLiteral } from '../../base/warehouse/quote.js';
+import { readScalar } from '../../base/warehouse/read-scalar.js';
 import { ensureLandingTables } from './landing-schema.js';
-import {
-  findLandedContent,
-  inTransaction,
-  nextBatch,
-  recordLoad,
-  timestampLiteral,
-} from './ledger.js';
+import { findLandedContent, nextBatch, recordLoad, timestampLiteral } from './ledger.js';
 import { validateLinesSql } from './message-contract.js';
 import { readSourceFile } from './read-source-file.js';
 import { splitAtNewlines } from './split-at-newlines.js';
@@ -100,10 +96,12 @@ async function landLines(
         ? `create or replace temp table _landing_checked as ${validateLinesSql(lines)}`
         : `insert into _landing_checked ${validateLinesSql(lines)}`,
     );
-    const reader = await connection.runAndReadAll(
-      'select count(*) from _landing_lines where not is_after_last_newline',
+    linesRead += Number(
+      await readScalar(
+        connection,
+        'select count(*) from _landing_lines where not is_after_last_newline',
+      ),
     );
-    linesRead += Number(reader.getRows()[0]?.[0] ?? 0);
     await connection.run('drop table _landing_lines');
   }
   return { linesRead, ...(await insertChecked(connection, displayPath, batch)) };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { canonicalWarehousePath } from './canonical-path.js';
-import { WarehouseError } from './warehouse-error.js';
+import { missingWarehouseError, WarehouseError } from './warehouse-error.js';
 
 /**
  * Warehouse files open in this process (canonical paths). DuckDB's file lock keeps other processes
@@ -19,8 +19,16 @@ export interface WarehouseSettings {
 }
 
 export interface OpenWarehouseOptions extends WarehouseSettings {
-  /** Open read-only (default `false`). A missing file is then an error instead of being created. */
+  /**
+   * Open read-only (default `false`). An in-memory warehouse is always writable: DuckDB cannot
+   * open one read-only, and an empty database has nothing to protect.
+   */
   readonly readOnly?: boolean;
+  /**
+   * Refuse a missing file instead of creating it (default: when read-only), so that a mistyped
+   * `--db` leaves no empty warehouse behind.
+   */
+  readonly mustExist?: boolean;
 }
 
 /** An open warehouse: one DuckDB instance and one connection. Always `close()` it. */
@@ -43,14 +51,12 @@ export async function openWarehouse(
   path: string,
   options: OpenWarehouseOptions = {},
 ): Promise<Warehouse> {
-  const readOnly = options.readOnly ?? false;
-  if (readOnly && path !== ':memory:' && !existsSync(path)) {
-    throw new WarehouseError(
-      `Warehouse ${path} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
-      'missing',
-    );
+  const inMemory = path === ':memory:';
+  const readOnly = (options.readOnly ?? false) && !inMemory;
+  if ((options.mustExist ?? readOnly) && !inMemory && !existsSync(path)) {
+    throw missingWarehouseError(path);
   }
-  const key = path === ':memory:' ? null : canonicalWarehousePath(path);
+  const key = inMemory ? null : canonicalWarehousePath(path);
   if (key !== null && openInThisProcess.has(key)) {
     throw new WarehouseError(
       `Warehouse ${path} is already open in this process: only one instance may use it at a time. ` +
@@ -137,11 +143,7 @@ function translateOpenError(path: string, cause: unknown): WarehouseError {
     );
   }
   if (/database does not exist/.test(message)) {
-    return new WarehouseError(
-      `Warehouse ${path} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
-      'missing',
-      { cause },
-    );
+    return missingWarehouseError(path, cause);
   }
   return new WarehouseError(`Could not open warehouse ${path}: ${message}`, 'other', { cause });
 }

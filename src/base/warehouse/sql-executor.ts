@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { inTransaction } from './in-transaction.js';
 
 /**
  * Runs statements on one connection and remembers them, so the runner can write what it executed
@@ -45,20 +46,8 @@ export class SqlExecutor {
     return reader.columnNames().map((name, i) => ({ name, type: types[i]!.toString() }));
   }
 
-  /** Runs `work` inside `begin` … `commit`, rolling back on any error (then rethrown). */
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.run('begin transaction');
-    try {
-      const result = await work();
-      await this.run('commit');
-      return result;
-    } catch (error) {
-      try {
-        await this.connection.run('rollback');
-      } catch {
-        // The transaction may already be aborted; nothing more to undo.
-      }
-      throw error;
-    }
+  /** Runs `work` in one transaction (see {@link inTransaction}), recording its `begin` and `commit`. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return inTransaction(this.connection, work, (sql) => this.executed.push(sql));
   }
 }

@@ -9,3 +9,12 @@ export class WarehouseError extends Error {
     this.name = 'WarehouseError';
   }
 }
+
+/** The warehouse file is not there; says how to make one. */
+export function missingWarehouseError(path: string, cause?: unknown): WarehouseError {
+  return new WarehouseError(
+    `Warehouse ${path} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
+    'missing',
+    cause === undefined ? undefined : { cause },
+  );
+}

@@ -1,7 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { UserError } from '../../../base/errors/user-error.js';
 import { withWarehouse } from '../../../base/warehouse/open-warehouse.js';
-import { WarehouseError } from '../../../base/warehouse/warehouse-error.js';
 import type { OutputFormat } from './format-result.js';
 import { isTerminalPrompt, runSqlPrompt, type SqlPromptOptions } from './sql-prompt.js';
 import { SqlSession } from './sql-session.js';
@@ -48,15 +47,9 @@ export async function runSqlCommand(options: SqlCommandOptions): Promise<number>
       });
     }
   }
-  const readOnly = !options.write;
-  // --write never creates a warehouse: a mistyped --db must not leave an empty file behind.
-  if (options.dbPath !== ':memory:' && !existsSync(options.dbPath)) {
-    throw new WarehouseError(
-      `Warehouse ${options.dbPath} does not exist. Build it first with \`npm run build-models\`, or pass --db PATH.`,
-      'missing',
-    );
-  }
-  return withWarehouse(options.dbPath, { readOnly }, async (warehouse) => {
+  // An in-memory warehouse cannot be read-only, and --write never creates a warehouse file.
+  const readOnly = !options.write && options.dbPath !== ':memory:';
+  return withWarehouse(options.dbPath, { readOnly, mustExist: true }, async (warehouse) => {
     const fd = options.output === undefined ? null : openOutput(options.output);
     try {
       const session = new SqlSession(warehouse.connection, {

@@ -1,5 +1,5 @@
 // npm run bench -- --scale medium|large|xlarge [--repeat N] [--seed S] [--memory-limit 4GB] [--threads N]
-// Runs the dedup strategies side by side (issue 5) and writes bench/results/<scale>.json + throughput.svg.
+// Runs the dedup strategies side by side and writes bench/results/<scale>.json + throughput.svg.
 import cliProgress from 'cli-progress';
 import { runCli } from '../src/app/cli/run-cli.js';
 import { UserError } from '../src/base/errors/user-error.js';

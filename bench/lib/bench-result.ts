@@ -44,7 +44,7 @@ export interface DataFacts {
   readonly incrementalRows: number;
 }
 
-/** One speed target of issue 5, judged at the scale it applies to (`passed` is null elsewhere). */
+/** One speed target, judged at the scale it applies to (`passed` is null elsewhere). */
 export interface TargetResult {
   readonly id: string;
   readonly description: string;

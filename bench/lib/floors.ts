@@ -5,7 +5,7 @@ import { median } from './median.js';
 import { SCALE_NAMES, incrementalMessages } from './scales.js';
 
 /**
- * The floors: the cheapest form of each piece of work the pipeline's contract (issue 4) cannot
+ * The floors: the cheapest form of each piece of work the pipeline's contract cannot
  * skip, as bare DuckDB statements on the landed arrivals. No runner, no macros, no tests, no
  * canonical JSON: a strategy or a build that does this work cannot take less time than its floors
  * on this machine.
@@ -105,7 +105,7 @@ export const FLOOR_STEPS = [
   {
     name: 'uniq_survivors',
     rows: 'survivors',
-    what: 'the uniq = total data test issue 4 requires on the survivors: a distinct count of their keys',
+    what: 'the uniq = total data test the contract requires on the survivors: a distinct count of their keys',
     sql: `select count(*) = count(distinct (message_id, sequence_id, partition_id))
           from floor_silver`,
   },

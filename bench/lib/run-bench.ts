@@ -54,7 +54,7 @@ function totalSteps(repeat: number): number {
 }
 
 /**
- * Runs every strategy of issue 5 at one scale, each repeat in a fresh child process on a fresh
+ * Runs every strategy at one scale, each repeat in a fresh child process on a fresh
  * copy of the right snapshot, then writes `<resultsDir>/<scale>.json` and regenerates
  * `<resultsDir>/throughput.svg` from every results file there.
  *

@@ -42,7 +42,7 @@ export function renderBenchMarkdown(
       '',
     );
   }
-  out.push('### Targets (issue 5)', '', ...renderTargets(results), '');
+  out.push('### Targets', '', ...renderTargets(results), '');
   if (floors.length > 0) out.push(...renderFloors(floors));
   out.push('### Against the lab table', '', ...renderLabRatios(results), '');
   out.push('### Where the full build spends its time', '', ...renderBuildBreakdown(results), '');

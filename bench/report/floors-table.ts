@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import { FLOOR_BOUNDS, boundRows, boundTime, type FloorsResult } from '../lib/floors.js';
 import { formatCount, formatRate, formatSeconds } from './format.js';
 
-/** The issue 5 targets a floor can rule out: 1M rows/s at 10K messages, 40 s for the 10M build. */
+/** The targets a floor can rule out: 1M rows/s at 10K messages, 40 s for the 10M build. */
 const MIN_ROWS_PER_SECOND = 1_000_000;
 const MAX_BUILD_SECONDS = 40;
 
@@ -46,7 +46,7 @@ export interface FloorVerdict {
 }
 
 /**
- * The bounds judged against the issue 5 target of the result's scale: at medium each strategy's
+ * The bounds judged against the target of the result's scale: at medium each strategy's
  * floor against 1M rows/s (its rows in 10 ms); at xlarge the full build's floor against 40 s.
  * Other scales judge nothing. A target is ruled out only when the least time (each step's fastest
  * repeat) misses it.

@@ -1,6 +1,6 @@
 import type { StrategyName } from '../lib/bench-task.js';
 
-/** One row of the lab table of issue 5 (Python/Polars/Delta Lake, 10,000 messages, ~10% duplicates). */
+/** One row of the lab table (Python/Polars/Delta Lake, 10,000 messages, ~10% duplicates) we compare against. */
 export interface LabRow {
   /** The lab's name for the pattern. */
   readonly pattern: string;
@@ -14,7 +14,7 @@ export interface LabRow {
   readonly rowsPerSecond: number;
 }
 
-/** The lab table of issue 5, each row paired with the strategy of ours that does the same job. */
+/** The lab table, each row paired with the strategy of ours that does the same job. */
 export const LAB_BASELINE: readonly LabRow[] = [
   {
     pattern: 'eager dedup (hash set at ingestion)',

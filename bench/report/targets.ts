@@ -16,7 +16,7 @@ const MIN_ROWS_PER_SECOND = 1_000_000;
 const GB = 1024 ** 3;
 
 /**
- * Judges the targets of issue 5 against one scale's results. Each target applies at one scale
+ * Judges the speed targets against one scale's results. Each target applies at one scale
  * (10M messages unless it says otherwise); at other scales it is listed with `passed: null`, so
  * the number is still visible.
  */

@@ -33,14 +33,14 @@ function parseThreads(value: string): number {
 function toOptions(flags: Flags): BuildOptions {
   return {
     projectDir: flags.projectDir ?? process.cwd(),
-    ...(flags.db !== undefined ? { dbPath: flags.db } : {}),
-    ...(flags.select ? { select: flags.select } : {}),
-    ...(flags.exclude ? { exclude: flags.exclude } : {}),
-    ...(flags.indirectSelection ? { indirectSelection: flags.indirectSelection } : {}),
+    dbPath: flags.db,
+    select: flags.select,
+    exclude: flags.exclude,
+    indirectSelection: flags.indirectSelection,
     fullRefresh: flags.fullRefresh ?? false,
-    ...(flags.vars !== undefined ? { vars: parseVars(flags.vars) } : {}),
-    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
-    ...(flags.memoryLimit !== undefined ? { memoryLimit: flags.memoryLimit } : {}),
+    vars: flags.vars === undefined ? undefined : parseVars(flags.vars),
+    threads: flags.threads,
+    memoryLimit: flags.memoryLimit,
   };
 }
 
@@ -91,8 +91,7 @@ runCli(async () => {
       // (the quickstart); other projects (--project-dir) never get simulated data.
       const beforeBuild =
         verb === 'build' || verb === 'run' ? defaultSimulationHook(options.projectDir) : undefined;
-      exitCode = (await runProject(verb, beforeBuild ? { ...options, beforeBuild } : options))
-        .exitCode;
+      exitCode = (await runProject(verb, { ...options, beforeBuild })).exitCode;
     });
   }
   addFlags(

@@ -136,6 +136,27 @@ describe('openWarehouse: one instance per file in this process', () => {
     (opened[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof openWarehouse>>>).value.close();
   });
 
+  it('tells a second opener for the same holder to wait for it, any other to close or share it', async () => {
+    const path = join(dir, 'w.duckdb');
+    const first = await openWarehouse(path, { holder: 'build' });
+    try {
+      const build = await openWarehouse(path, { holder: 'build' }).catch((e: unknown) => e);
+      expect((build as WarehouseError).reason).toBe('busy');
+      expect((build as Error).message).toBe(
+        `Warehouse ${path} is in use by another build in this process: only one build may use it at a time. ` +
+          'Wait for that build to finish, then try again.',
+      );
+      const plain = await openWarehouse(path).catch((e: unknown) => e);
+      expect((plain as WarehouseError).reason).toBe('busy');
+      expect((plain as Error).message).toContain(
+        `Warehouse ${path} is already open in this process`,
+      );
+    } finally {
+      first.close();
+    }
+    (await openWarehouse(path, { holder: 'build' })).close();
+  });
+
   it('releases the file when the open fails, and never restricts :memory:', async () => {
     const path = join(dir, 'not-a-database.duckdb');
     writeFileSync(

@@ -280,7 +280,7 @@ models:
     project = makeProject({
       'models/slow.sql': "{{ config(materialized='table') }}\nselect 42 as n\n",
     });
-    // runProject claims the warehouse before its first await, so the second call always overlaps.
+    // openWarehouse registers the file before its first await, so the second call always overlaps.
     const first = project.build();
     const second = await project.build().then(
       () => undefined,

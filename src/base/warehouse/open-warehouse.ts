@@ -4,11 +4,12 @@ import { canonicalWarehousePath } from './canonical-path.js';
 import { missingWarehouseError, WarehouseError } from './warehouse-error.js';
 
 /**
- * Warehouse files open in this process (canonical paths). DuckDB's file lock keeps other processes
- * out, but a second DuckDB instance on the same file in the same process opens without an error,
- * and two instances writing one file can corrupt it: openWarehouse refuses that second open.
+ * Warehouse files open in this process (canonical paths), each with its opener's `holder`. DuckDB's
+ * file lock keeps other processes out, but a second DuckDB instance on the same file in the same
+ * process opens without an error, and two instances writing one file can corrupt it: openWarehouse
+ * refuses that second open.
  */
-const openInThisProcess = new Set<string>();
+const openInThisProcess = new Map<string, string | undefined>();
 
 /** DuckDB settings a user may set for a run (both map to DuckDB's own settings). */
 export interface WarehouseSettings {
@@ -29,6 +30,12 @@ export interface OpenWarehouseOptions extends WarehouseSettings {
    * `--db` leaves no empty warehouse behind.
    */
   readonly mustExist?: boolean;
+  /**
+   * What the warehouse is opened for, e.g. `'build'`. A second open of the file in this process is
+   * refused either way; one for the same `holder` is told the file is "in use by another build"
+   * (wait for it), any other that it is "already open in this process" (close or share it).
+   */
+  readonly holder?: string;
 }
 
 /** An open warehouse: one DuckDB instance and one connection. Always `close()` it. */
@@ -58,11 +65,7 @@ export async function openWarehouse(
   }
   const key = inMemory ? null : canonicalWarehousePath(path);
   if (key !== null && openInThisProcess.has(key)) {
-    throw new WarehouseError(
-      `Warehouse ${path} is already open in this process: only one instance may use it at a time. ` +
-        'Close the open one first (Warehouse.close()), or share its connection.',
-      'busy',
-    );
+    throw alreadyOpenError(path, openInThisProcess.get(key), options.holder);
   }
   const config: Record<string, string> = {};
   if (readOnly) config['access_mode'] = 'READ_ONLY';
@@ -75,7 +78,7 @@ export async function openWarehouse(
 
   let instance: DuckDBInstance;
   // Registered before the await, so that two concurrent opens cannot both pass the check above.
-  if (key !== null) openInThisProcess.add(key);
+  if (key !== null) openInThisProcess.set(key, options.holder);
   try {
     instance = await DuckDBInstance.create(path, config);
   } catch (cause) {
@@ -125,6 +128,26 @@ export async function withWarehouse<T>(
   } finally {
     warehouse.close();
   }
+}
+
+/** The refusal of a second open in this process: `holder` has the file, `opener` asked for it. */
+function alreadyOpenError(
+  path: string,
+  holder: string | undefined,
+  opener: string | undefined,
+): WarehouseError {
+  if (holder !== undefined && holder === opener) {
+    return new WarehouseError(
+      `Warehouse ${path} is in use by another ${holder} in this process: only one ${holder} may use it at a time. ` +
+        `Wait for that ${holder} to finish, then try again.`,
+      'busy',
+    );
+  }
+  return new WarehouseError(
+    `Warehouse ${path} is already open in this process: only one instance may use it at a time. ` +
+      'Close the open one first (Warehouse.close()), or share its connection.',
+    'busy',
+  );
 }
 
 function translateOpenError(path: string, cause: unknown): WarehouseError {

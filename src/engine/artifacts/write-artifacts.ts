@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { GraphNode } from '../graph/graph-node.js';
 import type { ParsedProject } from '../parser/parse-project.js';
 import type { NodeResult } from './node-result.js';
 import { writeFileAtomic } from '../../base/files/write-file-atomic.js';
@@ -24,74 +25,11 @@ export function writeManifest(parsed: ParsedProject, targetDir: string): void {
   const projectName = parsed.project.file.name;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
-  const parentMap: Record<string, string[]> = {};
-  const childMap: Record<string, string[]> = {};
   for (const node of parsed.nodes.values()) {
-    parentMap[node.uniqueId] = [...node.dependsOn];
-    childMap[node.uniqueId] ??= [];
-    for (const dep of node.dependsOn) (childMap[dep] ??= []).push(node.uniqueId);
-    const common = {
-      unique_id: node.uniqueId,
-      resource_type: node.resourceType,
-      name: node.name,
-      package_name: projectName,
-      original_file_path: node.path,
-      path: node.path,
-      description: node.description,
-      columns: Object.fromEntries(
-        node.columns.map((c) => [c.name, { name: c.name, description: c.description }]),
-      ),
-      tags: node.tags,
-      config: node.config,
-      ...(node.relation
-        ? {
-            schema: node.relation.schema,
-            alias: node.relation.identifier,
-            relation_name: node.materialized === 'ephemeral' ? null : node.relation.render(),
-          }
-        : {}),
-    };
-    if (node.resourceType === 'source') {
-      const [, , sourceName] = node.uniqueId.split('.');
-      sources[node.uniqueId] = {
-        ...common,
-        source_name: sourceName,
-        identifier: node.relation?.identifier,
-      };
-      continue;
-    }
-    nodes[node.uniqueId] = {
-      ...common,
-      raw_code: node.rawCode,
-      depends_on: { nodes: node.dependsOn, macros: [] },
-      compiled_path:
-        node.resourceType === 'seed'
-          ? null
-          : compiledPathFor(projectName, node.path, node.name, node.test?.kind === 'generic'),
-      ...(node.test
-        ? {
-            test_metadata: node.test.testName
-              ? {
-                  name: node.test.testName,
-                  kwargs: { column_name: node.test.columnName, ...node.test.args },
-                }
-              : undefined,
-            attached_node: node.test.attachedNode ?? null,
-            column_name: node.test.columnName ?? null,
-          }
-        : {}),
-    };
+    if (node.resourceType === 'source') sources[node.uniqueId] = manifestSource(node, projectName);
+    else nodes[node.uniqueId] = manifestNode(node, projectName);
   }
-  const macros: Record<string, unknown> = {};
-  for (const macro of parsed.macros.macros.values()) {
-    const id = `macro.${macro.file === 'builtin' ? 'dbt' : projectName}.${macro.name}`;
-    macros[id] = {
-      unique_id: id,
-      name: macro.name,
-      original_file_path: macro.file,
-      line: macro.line,
-    };
-  }
+  const { parentMap, childMap } = dependencyMaps(parsed.nodes.values());
   const manifest = {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
@@ -102,11 +40,101 @@ export function writeManifest(parsed: ParsedProject, targetDir: string): void {
     },
     nodes,
     sources,
-    macros,
+    macros: manifestMacros(parsed, projectName),
     parent_map: parentMap,
     child_map: childMap,
   };
   writeFileAtomic(join(targetDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** dbt's `parent_map` (each node's dependencies) and `child_map` (the nodes depending on each). */
+function dependencyMaps(nodes: Iterable<GraphNode>): {
+  parentMap: Record<string, string[]>;
+  childMap: Record<string, string[]>;
+} {
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const node of nodes) {
+    parentMap[node.uniqueId] = [...node.dependsOn];
+    childMap[node.uniqueId] ??= [];
+    for (const dep of node.dependsOn) (childMap[dep] ??= []).push(node.uniqueId);
+  }
+  return { parentMap, childMap };
+}
+
+/** The manifest fields every node and source has. */
+function commonFields(node: GraphNode, projectName: string): Record<string, unknown> {
+  return {
+    unique_id: node.uniqueId,
+    resource_type: node.resourceType,
+    name: node.name,
+    package_name: projectName,
+    original_file_path: node.path,
+    path: node.path,
+    description: node.description,
+    columns: Object.fromEntries(
+      node.columns.map((c) => [c.name, { name: c.name, description: c.description }]),
+    ),
+    tags: node.tags,
+    config: node.config,
+    ...(node.relation
+      ? {
+          schema: node.relation.schema,
+          alias: node.relation.identifier,
+          relation_name: node.materialized === 'ephemeral' ? null : node.relation.render(),
+        }
+      : {}),
+  };
+}
+
+/** A source's entry in the manifest's `sources`. */
+function manifestSource(node: GraphNode, projectName: string): Record<string, unknown> {
+  const [, , sourceName] = node.uniqueId.split('.');
+  return {
+    ...commonFields(node, projectName),
+    source_name: sourceName,
+    identifier: node.relation?.identifier,
+  };
+}
+
+/** A model's, seed's or test's entry in the manifest's `nodes`. */
+function manifestNode(node: GraphNode, projectName: string): Record<string, unknown> {
+  return {
+    ...commonFields(node, projectName),
+    raw_code: node.rawCode,
+    depends_on: { nodes: node.dependsOn, macros: [] },
+    compiled_path:
+      node.resourceType === 'seed'
+        ? null
+        : compiledPathFor(projectName, node.path, node.name, node.test?.kind === 'generic'),
+    ...(node.test
+      ? {
+          test_metadata: node.test.testName
+            ? {
+                name: node.test.testName,
+                kwargs: { column_name: node.test.columnName, ...node.test.args },
+              }
+            : undefined,
+          attached_node: node.test.attachedNode ?? null,
+          column_name: node.test.columnName ?? null,
+        }
+      : {}),
+  };
+}
+
+/** The manifest's `macros`: the project's and the built-in ones (package `dbt`). */
+function manifestMacros(parsed: ParsedProject, projectName: string): Record<string, unknown> {
+  const macros: Record<string, unknown> = {};
+  for (const macro of parsed.macros.macros.values()) {
+    const id = `macro.${macro.file === 'builtin' ? 'dbt' : projectName}.${macro.name}`;
+    macros[id] = {
+      unique_id: id,
+      name: macro.name,
+      original_file_path: macro.file,
+      line: macro.line,
+    };
+  }
+  return macros;
 }
 
 /** Writes `target/run_results.json` shaped like dbt's. */

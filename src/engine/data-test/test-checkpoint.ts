@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
+import type { GraphNode } from '../graph/graph-node.js';
+import { runDataTest, type TestOutcome } from './run-data-test.js';
 
 /**
  * Checkpoints of data tests that check only new rows (test config `new_rows_by: <column>`).
@@ -10,7 +12,7 @@ import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
  * count below, so they make the next run check everything.
  *
  * A test with `new_rows_by` checks the whole relation the first time. When it passes with no
- * failing row, the runner records, in the warehouse, the greatest value of that column it checked
+ * failing row, {@link runCheckpointedTest} records, in the warehouse, the greatest value of that column it checked
  * and how many rows were at or below it. The next run checks only the rows above that value (for
  * uniqueness tests: against all the rows below it too), which is enough as long as the checked rows
  * have not changed. So the whole relation is checked again when:
@@ -31,7 +33,7 @@ export const CHECKPOINT_SCHEMA = 'dbt_internal';
 export const CHECKPOINT_TABLE = `${quoteIdentifier(CHECKPOINT_SCHEMA)}.${quoteIdentifier('test_checkpoints')}`;
 
 /** Which test, on which relation and column, with which whole-relation SQL. */
-export interface CheckpointKey {
+interface CheckpointKey {
   readonly testId: string;
   /** The tested relation, rendered (`"main"."silver_events"`). */
   readonly relation: string;
@@ -41,7 +43,7 @@ export interface CheckpointKey {
 }
 
 /** The checkpoint's identity of a test's whole-relation SQL. */
-export function sqlFingerprint(wholeRelationSql: string): string {
+function sqlFingerprint(wholeRelationSql: string): string {
   return createHash('sha256').update(wholeRelationSql).digest('hex');
 }
 
@@ -58,7 +60,7 @@ async function checkpointTableExists(sql: SqlExecutor): Promise<boolean> {
  * The rows above which `testId` may check only new rows of `relation`, or null for the whole
  * relation (see the module comment for when).
  */
-export async function readCheckpoint(
+async function readCheckpoint(
   sql: SqlExecutor,
   input: CheckpointKey & { readonly fullRefresh: boolean },
 ): Promise<string | null> {
@@ -86,7 +88,7 @@ export async function readCheckpoint(
  * Records that every row of `relation` up to the greatest `column` value passed `testId`. Call it
  * in the transaction that ran the test, so that it describes the rows the test saw.
  */
-export async function recordCheckpoint(sql: SqlExecutor, input: CheckpointKey): Promise<void> {
+async function recordCheckpoint(sql: SqlExecutor, input: CheckpointKey): Promise<void> {
   await sql.run(`create schema if not exists ${quoteIdentifier(CHECKPOINT_SCHEMA)}`);
   await sql.run(
     `create table if not exists ${CHECKPOINT_TABLE} (
@@ -107,6 +109,54 @@ export async function recordCheckpoint(sql: SqlExecutor, input: CheckpointKey): 
             max(${column})::varchar, count(${column}), now()
      from ${input.relation}`,
   );
+}
+
+/** A data test configured with `new_rows_by`, on the relation of the model it is attached to. */
+export interface CheckpointedTest {
+  /** The attached model's relation, rendered (`"main"."silver_events"`). */
+  readonly relation: string;
+  /** The test's `new_rows_by` column. */
+  readonly column: string;
+  /** The test's SQL over the whole relation. */
+  readonly wholeRelation: string;
+  /** The run's `--full-refresh`: check the whole relation whatever the checkpoint says. */
+  readonly fullRefresh: boolean;
+  /** The test's SQL over the rows above `checkedThrough` (a quoted SQL literal). */
+  renderAbove(checkedThrough: string): string;
+  /** Receives the SQL that is about to run (the runner writes it to `target/compiled/`). */
+  writeCompiled(compiled: string): void;
+}
+
+/**
+ * Runs a data test configured with `new_rows_by` in one transaction with its checkpoint: it checks
+ * only the rows above its checkpoint when it has a valid one, and records a new checkpoint when it
+ * passes with no failing row (see the module comment).
+ */
+export async function runCheckpointedTest(
+  sql: SqlExecutor,
+  node: GraphNode,
+  test: CheckpointedTest,
+): Promise<TestOutcome> {
+  const checkpoint: CheckpointKey = {
+    testId: node.uniqueId,
+    relation: test.relation,
+    column: test.column,
+    fingerprint: sqlFingerprint(test.wholeRelation),
+  };
+  return sql.transaction(async () => {
+    const checkedThrough = await readCheckpoint(sql, {
+      ...checkpoint,
+      fullRefresh: test.fullRefresh,
+    });
+    const compiled =
+      checkedThrough === null ? test.wholeRelation : test.renderAbove(checkedThrough);
+    test.writeCompiled(compiled);
+    const outcome = await runDataTest(sql, node, compiled);
+    // Only a run whose query returned no row at all (whatever fail_calc made of the rows).
+    if (outcome.status === 'pass' && outcome.failingRows === 0)
+      await recordCheckpoint(sql, checkpoint);
+    return outcome;
+  });
 }
 
 /** Drops the checkpoints of every test of `relation` (it was rebuilt from scratch). */

@@ -23,15 +23,15 @@ export function prepareProject(
 ): PreparedProject {
   const project = loadProject(options.projectDir);
   const parsed = parseProject(project, {
-    ...(options.vars ? { vars: options.vars } : {}),
+    vars: options.vars,
     fullRefresh: options.fullRefresh ?? false,
   });
   const issues = [...parsed.issues, ...findCycles(parsed.nodes)];
   if (issues.length > 0) throw new ProjectError(issues);
   const { selected, warnings } = selectNodes(parsed.nodes, {
-    ...(options.select ? { select: options.select } : {}),
-    ...(options.exclude ? { exclude: options.exclude } : {}),
-    ...(options.indirectSelection ? { indirectSelection: options.indirectSelection } : {}),
+    select: options.select,
+    exclude: options.exclude,
+    indirectSelection: options.indirectSelection,
   });
   const runnable = new Set(
     [...selected].filter((id) => {

@@ -1,0 +1,169 @@
+import { join } from 'node:path';
+import type { ParsedProject } from '../parser/parse-project.js';
+import { renderHook, renderNodeSql } from '../compile/render-node.js';
+import { runDataTest, type TestOutcome } from '../data-test/run-data-test.js';
+import { runCheckpointedTest } from '../data-test/test-checkpoint.js';
+import type { GraphNode } from '../graph/graph-node.js';
+import { loadSeed } from '../materialize/load-seed.js';
+import { materializeModel, type MaterializeResult } from '../materialize/materialize-model.js';
+import { relationKind } from '../../base/warehouse/relation-kind.js';
+import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
+import { toList } from '../project/folder-config.js';
+import type { NodeResult } from '../artifacts/node-result.js';
+import { compiledPathFor, runPathFor } from '../artifacts/write-artifacts.js';
+import { writeFileAtomic } from '../../base/files/write-file-atomic.js';
+import { renderOrThrow, runtimeMessage } from './node-error.js';
+
+/** A node's result without its timing. */
+type NodeOutcome = Omit<NodeResult, 'startedAt' | 'completedAt' | 'executionTime'>;
+
+/** The part of a node's result that does not depend on how it ran. */
+function resultBase(node: GraphNode) {
+  return {
+    uniqueId: node.uniqueId,
+    name: node.name,
+    resourceType: node.resourceType,
+    kind: node.resourceType === 'model' ? (node.materialized ?? 'view') : node.resourceType,
+    relationName: node.resourceType === 'test' ? undefined : node.relation?.render(),
+  };
+}
+
+/** The result of a node that did not run, `reason` saying why. */
+export function skippedResult(node: GraphNode, reason: string): NodeResult {
+  const at = new Date().toISOString();
+  return {
+    ...resultBase(node),
+    status: 'skipped',
+    message: reason,
+    rowsAffected: null,
+    failures: null,
+    executionTime: 0,
+    startedAt: at,
+    completedAt: at,
+  };
+}
+
+/** Runs one model, seed or test and returns its timed result (never throws for node failures). */
+export async function executeNode(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  node: GraphNode,
+): Promise<NodeResult> {
+  const begin = new Date();
+  const t0 = performance.now();
+  const outcome = await runNode(parsed, sql, node);
+  return {
+    ...outcome,
+    executionTime: (performance.now() - t0) / 1000,
+    startedAt: begin.toISOString(),
+    completedAt: new Date().toISOString(),
+  };
+}
+
+/** Runs one node, its failure becoming an `error` result that names the node and its compiled SQL. */
+async function runNode(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  node: GraphNode,
+): Promise<NodeOutcome> {
+  const base = resultBase(node);
+  const compiledPath =
+    node.resourceType === 'seed'
+      ? undefined
+      : compiledPathFor(
+          parsed.project.file.name,
+          node.path,
+          node.name,
+          node.resourceType === 'test' && node.test?.kind === 'generic',
+        );
+  sql.executed.length = 0;
+  try {
+    // Only seeds have no compiled SQL: they load a CSV file.
+    if (compiledPath === undefined) {
+      const seedFile = join(parsed.project.dir, node.path);
+      const { message, rowsAffected } = await loadSeed(sql, node, seedFile);
+      return { ...base, status: 'success', message, rowsAffected, failures: null };
+    }
+    if (node.resourceType === 'test') {
+      const { status, message, failures } = await runTest(parsed, sql, node, compiledPath);
+      return { ...base, status, message, rowsAffected: null, failures, compiledPath };
+    }
+    const { message, rowsAffected } = await runModel(parsed, sql, node, compiledPath);
+    return { ...base, status: 'success', message, rowsAffected, failures: null, compiledPath };
+  } catch (error) {
+    const message = runtimeMessage(node, error, compiledPath);
+    return { ...base, status: 'error', message, rowsAffected: null, failures: null, compiledPath };
+  }
+}
+
+/**
+ * Renders and materializes a model with its hooks, writing the compiled SQL and what was executed
+ * (`target/run/`).
+ */
+async function runModel(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  node: GraphNode,
+  compiledPath: string,
+): Promise<MaterializeResult> {
+  const projectDir = parsed.project.dir;
+  const existing = await relationKind(sql, node.relation!);
+  // dbt: a model's `full_refresh: true|false` config wins over the --full-refresh flag.
+  const configured = node.config['full_refresh'];
+  const fullRefresh = typeof configured === 'boolean' ? configured : parsed.fullRefresh;
+  const incremental = node.materialized === 'incremental' && existing === 'table' && !fullRefresh;
+  const compiled = renderOrThrow(node, () =>
+    renderNodeSql(parsed, node, { isIncremental: incremental }),
+  );
+  writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
+  const hooks = (key: string): string[] =>
+    renderOrThrow(node, () =>
+      toList(node.config[key])
+        .map((hook) => renderHook(parsed, String(hook), node))
+        .filter(Boolean),
+    );
+  const preHooks = hooks('pre_hook');
+  const postHooks = hooks('post_hook');
+  const result = await materializeModel(sql, {
+    node,
+    sql: compiled,
+    preHooks,
+    postHooks,
+    existing,
+    incremental,
+  });
+  writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
+  return result;
+}
+
+/**
+ * Renders and runs a data test, writing the SQL it ran. A test configured with `new_rows_by` on an
+ * attached model runs against its checkpoint (see src/engine/data-test/test-checkpoint.ts).
+ */
+async function runTest(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  node: GraphNode,
+  compiledPath: string,
+): Promise<TestOutcome> {
+  const path = join(parsed.project.dir, compiledPath);
+  const writeCompiled = (compiled: string): void => writeFileAtomic(path, `${compiled}\n`);
+  const wholeRelation = renderOrThrow(node, () => renderNodeSql(parsed, node));
+  const column = node.config['new_rows_by'];
+  const attached = node.test?.attachedNode ? parsed.nodes.get(node.test.attachedNode) : undefined;
+  if (typeof column !== 'string' || !attached?.relation) {
+    writeCompiled(wholeRelation);
+    return runDataTest(sql, node, wholeRelation);
+  }
+  return runCheckpointedTest(sql, node, {
+    relation: attached.relation.render(),
+    column,
+    wholeRelation,
+    fullRefresh: parsed.fullRefresh,
+    renderAbove: (checkedThrough) =>
+      renderOrThrow(node, () =>
+        renderNodeSql(parsed, node, { testCheckpoint: { column, checkedThrough } }),
+      ),
+    writeCompiled,
+  });
+}

@@ -100,15 +100,7 @@ function parseResource(
     reader.report(entry, 'an entry has no "name"');
     return undefined;
   }
-  const tests = [
-    ...parseTestDeclarations(reader, entry.get('tests', true), `tests of ${name}`, undefined),
-    ...parseTestDeclarations(
-      reader,
-      entry.get('data_tests', true),
-      `data_tests of ${name}`,
-      undefined,
-    ),
-  ];
+  const tests = parseTestKeys(reader, entry, name, undefined);
   const columns = parseColumns(reader, entry, name);
   return {
     name,
@@ -118,6 +110,18 @@ function parseResource(
     columns: columns.columns,
     tests: [...tests, ...columns.tests],
   };
+}
+
+/** The tests under `tests:` and then `data_tests:` of a resource or column (dbt reads both). */
+function parseTestKeys(
+  reader: PropertiesFileReader,
+  entry: YAMLMap,
+  where: string,
+  columnName: string | undefined,
+): TestDeclaration[] {
+  return (['tests', 'data_tests'] as const).flatMap((key) =>
+    parseTestDeclarations(reader, entry.get(key, true), `${key} of ${where}`, columnName),
+  );
 }
 
 /** The `columns:` of the resource `name`, with the tests declared under them. */
@@ -143,16 +147,7 @@ function parseColumns(
       continue;
     }
     columns.push({ name: columnName, description: String(column.get('description') ?? '') });
-    const where = `${name}.${columnName}`;
-    tests.push(
-      ...parseTestDeclarations(reader, column.get('tests', true), `tests of ${where}`, columnName),
-      ...parseTestDeclarations(
-        reader,
-        column.get('data_tests', true),
-        `data_tests of ${where}`,
-        columnName,
-      ),
-    );
+    tests.push(...parseTestKeys(reader, column, `${name}.${columnName}`, columnName));
   }
   return { columns, tests };
 }

@@ -53,13 +53,11 @@ runCli(async () => {
   const query = program.args[0];
   return runSqlCommand({
     dbPath: resolveDbPath(process.cwd(), opts.db),
-    ...(query !== undefined ? { query } : {}),
-    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    query,
+    file: opts.file,
     format: opts.format,
-    ...(opts.maxRows !== undefined
-      ? { maxRows: opts.maxRows === 'all' ? null : opts.maxRows }
-      : {}),
-    ...(opts.output !== undefined ? { output: opts.output } : {}),
+    maxRows: opts.maxRows === 'all' ? null : opts.maxRows,
+    output: opts.output,
     write: opts.write,
   });
 });

@@ -8,7 +8,7 @@ export type {
 export { WarehouseError } from './base/warehouse/warehouse-error.js';
 export { quoteIdentifier, quoteLiteral, quoteQualified } from './base/warehouse/quote.js';
 export { resolveDbPath, DEFAULT_WAREHOUSE_FILE } from './base/warehouse/resolve-db-path.js';
-// Ad-hoc SQL, typed queries (Kysely) and the health report (issue 6).
+// Ad-hoc SQL, typed queries (Kysely) and the health report.
 export {
   splitStatements,
   scanStatements,

@@ -45,8 +45,58 @@ export function createRenderContext(
   hooks: RenderHooks,
   options: RenderContextOptions,
 ): Record<string, unknown> {
-  const env = options.env ?? process.env;
-  const config = Object.assign(
+  return {
+    ...dependencyFunctions(hooks),
+    config: configFunction(hooks),
+    this: options.self,
+    is_incremental: (): boolean => hooks.isIncremental(),
+    ...variableFunctions(hooks, options.vars, options.env ?? process.env),
+    target: {
+      name: 'dev',
+      schema: 'main',
+      type: 'duckdb',
+      database: 'warehouse',
+      profile_name: options.projectName,
+      threads: 1,
+    },
+    project_name: options.projectName,
+    ...messageFunctions(),
+    return: macroReturn,
+    execute: hooks.mode === 'execute',
+    flags: { FULL_REFRESH: options.fullRefresh, WHICH: 'build' },
+    ...quotingFunctions(),
+    run_started_at: options.runStartedAt,
+    invocation_id: options.invocationId,
+    modules: { datetime: { datetime: { now: () => new Date().toISOString() } } },
+    ...options.extra,
+  };
+}
+
+/** `ref()` (one name, or package and name) and `source()`, resolved by the hooks. */
+function dependencyFunctions(hooks: RenderHooks): Record<'ref' | 'source', unknown> {
+  return {
+    ref: (...args: unknown[]): Relation => {
+      const { positional } = splitArgs(args);
+      if (positional.length === 2) return hooks.ref(String(positional[1]), String(positional[0]));
+      if (positional.length !== 1)
+        throw new CompilerError(`ref() takes a model name (got ${positional.length} arguments)`);
+      return hooks.ref(String(positional[0]));
+    },
+    source: (sourceName: unknown, tableName: unknown): Relation => {
+      if (typeof sourceName !== 'string' || typeof tableName !== 'string') {
+        throw new CompilerError("source() takes two names: source('source_name', 'table_name')");
+      }
+      return hooks.source(sourceName, tableName);
+    },
+  };
+}
+
+/**
+ * `config(...)`, which hands its dict and keyword arguments to the parse pass and renders as
+ * nothing, with `config.get` and `config.require` reading the node's config.
+ */
+function configFunction(hooks: RenderHooks): unknown {
+  return Object.assign(
     (...args: unknown[]): string => {
       const { positional, kwargs } = splitArgs(args);
       const values: Record<string, unknown> = {};
@@ -67,26 +117,21 @@ export function createRenderContext(
       },
     },
   );
+}
+
+/**
+ * `var()` and `env_var()`: a missing name without a default is an error, except for `var()` in
+ * the parse pass, which reads it as null so that only rendering the SQL that runs fails.
+ */
+function variableFunctions(
+  hooks: RenderHooks,
+  vars: Readonly<Record<string, unknown>>,
+  env: NodeJS.ProcessEnv,
+): Record<'var' | 'env_var', unknown> {
   return {
-    ref: (...args: unknown[]): Relation => {
-      const { positional } = splitArgs(args);
-      if (positional.length === 2) return hooks.ref(String(positional[1]), String(positional[0]));
-      if (positional.length !== 1)
-        throw new CompilerError(`ref() takes a model name (got ${positional.length} arguments)`);
-      return hooks.ref(String(positional[0]));
-    },
-    source: (sourceName: unknown, tableName: unknown): Relation => {
-      if (typeof sourceName !== 'string' || typeof tableName !== 'string') {
-        throw new CompilerError("source() takes two names: source('source_name', 'table_name')");
-      }
-      return hooks.source(sourceName, tableName);
-    },
-    config,
-    this: options.self,
-    is_incremental: (): boolean => hooks.isIncremental(),
     var: (name: unknown, ...rest: unknown[]): unknown => {
       const key = String(name);
-      if (Object.hasOwn(options.vars, key)) return options.vars[key];
+      if (Object.hasOwn(vars, key)) return vars[key];
       if (rest.length > 0) return rest[0];
       if (hooks.mode === 'parse') return null;
       throw new CompilerError(
@@ -102,15 +147,12 @@ export function createRenderContext(
         `Environment variable "${key}" is not set and env_var() has no default`,
       );
     },
-    target: {
-      name: 'dev',
-      schema: 'main',
-      type: 'duckdb',
-      database: 'warehouse',
-      profile_name: options.projectName,
-      threads: 1,
-    },
-    project_name: options.projectName,
+  };
+}
+
+/** `log`, `print` and `exceptions`, which write through the console module and render as nothing. */
+function messageFunctions(): Record<'log' | 'print' | 'exceptions', unknown> {
+  return {
     log: (message: unknown, info?: unknown): string => {
       if (info === true) printInfo(String(message));
       return '';
@@ -128,9 +170,12 @@ export function createRenderContext(
         return '';
       },
     },
-    return: macroReturn,
-    execute: hooks.mode === 'execute',
-    flags: { FULL_REFRESH: options.fullRefresh, WHICH: 'build' },
+  };
+}
+
+/** `adapter.quote` for identifiers and `sql_literal` for values (numbers and booleans bare). */
+function quotingFunctions(): Record<'adapter' | 'sql_literal', unknown> {
+  return {
     adapter: {
       quote: (name: unknown): string => quoteIdentifier(String(name)),
     },
@@ -138,9 +183,5 @@ export function createRenderContext(
       typeof value === 'number' || typeof value === 'boolean'
         ? String(value)
         : quoteLiteral(String(value)),
-    run_started_at: options.runStartedAt,
-    invocation_id: options.invocationId,
-    modules: { datetime: { datetime: { now: () => new Date().toISOString() } } },
-    ...options.extra,
   };
 }

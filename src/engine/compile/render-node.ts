@@ -83,7 +83,7 @@ function executeContext(
   const context = createRenderContext(executeHooks(parsed, node, state, ephemerals), {
     projectName: parsed.project.file.name,
     vars: parsed.vars,
-    ...(node?.relation ? { self: node.relation } : {}),
+    self: node?.relation,
     fullRefresh: parsed.fullRefresh,
     runStartedAt: parsed.runStartedAt,
     invocationId: parsed.invocationId,

@@ -35,5 +35,5 @@ export function describeTemplateError(
     .replace(/\((?:unknown path|[^)]*\.sql)\)(?: \[Line \d+(?:, Column \d+)?\])?\s*/g, '')
     .replace(/^(?:Template render error: )?(?:(?:Error|TypeError|CompilerError): )+/, '')
     .trim();
-  return { ...(line !== undefined ? { line } : {}), message };
+  return { line, message };
 }

@@ -108,17 +108,17 @@ function walk(
   return seen;
 }
 
-/**
- * dbt-style node selection: `name`, `name+`, `+name`, `+name+`, `2+name`, `name+1`, `@name`,
- * `tag:x`, `path:models/silver`, `config.materialized:incremental`, `resource_type:seed`,
- * `source:landing`, `test_name:unique`; `a,b` intersects; space-separated selectors unite.
- * Tests come along with the models/seeds they test, as `indirectSelection` says (dbt's `eager` by
- * default). Selectors that match nothing produce a warning.
- */
-export function selectNodes(
-  all: ReadonlyMap<string, GraphNode>,
-  options: SelectionOptions,
-): Selection {
+/** The nodes with their edges both ways, as selectors walk them. */
+interface SelectionGraph {
+  readonly all: ReadonlyMap<string, GraphNode>;
+  readonly nodes: readonly GraphNode[];
+  /** Node id → the ids it depends on. */
+  readonly parents: ReadonlyMap<string, readonly string[]>;
+  /** Node id → the ids that depend on it. */
+  readonly children: ReadonlyMap<string, readonly string[]>;
+}
+
+function selectionGraph(all: ReadonlyMap<string, GraphNode>): SelectionGraph {
   const nodes = [...all.values()];
   const parents = new Map<string, string[]>();
   const children = new Map<string, string[]>();
@@ -130,81 +130,122 @@ export function selectNodes(
       children.set(dep, list);
     }
   }
-  const warnings: string[] = [];
+  return { all, nodes, parents, children };
+}
 
-  const resolveAtom = (atom: string): Set<string> => {
-    const match = /^(@)?(\d*\+)?(.*?)(\+\d*)?$/.exec(atom)!;
-    const [, at, up, body = '', down] = match;
-    const colon = body.indexOf(':');
-    let method = 'name';
-    let value = body;
-    if (colon > 0 && /^[a-z_.]+$/i.test(body.slice(0, colon))) {
-      method = body.slice(0, colon);
-      value = body.slice(colon + 1);
-    } else if (body.includes('/') || body.endsWith('.sql')) method = 'path';
-    const base = matchMethod(nodes, method, value).map((n) => n.uniqueId);
-    const out = new Set(base);
-    if (up)
-      for (const id of walk(base, parents, up.length > 1 ? Number(up.slice(0, -1)) : Infinity))
-        out.add(id);
-    if (down || at)
-      for (const id of walk(
-        base,
-        children,
-        down && down.length > 1 ? Number(down.slice(1)) : Infinity,
-      ))
-        out.add(id);
-    if (at) {
-      const descendants = walk(base, children, Infinity);
-      for (const id of walk(descendants, parents, Infinity)) out.add(id);
-    }
-    return out;
-  };
-  const resolve = (selectors: string[], role: string): Set<string> => {
-    const out = new Set<string>();
-    for (const selector of selectors) {
-      let result: Set<string> | undefined;
-      for (const atom of selector.split(',')) {
-        const matched = resolveAtom(atom);
-        result = result ? new Set([...result].filter((id) => matched.has(id))) : matched;
-      }
-      if (!result || result.size === 0)
-        warnings.push(`The ${role} "${selector}" does not match any node.`);
-      for (const id of result ?? []) out.add(id);
-    }
-    return out;
-  };
+/**
+ * The nodes one selector atom names: its method and value (`tag:x`, a path, a name), then the
+ * graph operators around it (`2+`, `+1`, `@`).
+ */
+function resolveAtom(graph: SelectionGraph, atom: string): Set<string> {
+  const match = /^(@)?(\d*\+)?(.*?)(\+\d*)?$/.exec(atom)!;
+  const [, at, up, body = '', down] = match;
+  const colon = body.indexOf(':');
+  let method = 'name';
+  let value = body;
+  if (colon > 0 && /^[a-z_.]+$/i.test(body.slice(0, colon))) {
+    method = body.slice(0, colon);
+    value = body.slice(colon + 1);
+  } else if (body.includes('/') || body.endsWith('.sql')) method = 'path';
+  const base = matchMethod(graph.nodes, method, value).map((n) => n.uniqueId);
+  const out = new Set(base);
+  if (up) {
+    const depth = up.length > 1 ? Number(up.slice(0, -1)) : Infinity;
+    for (const id of walk(base, graph.parents, depth)) out.add(id);
+  }
+  if (down || at) {
+    const depth = down && down.length > 1 ? Number(down.slice(1)) : Infinity;
+    for (const id of walk(base, graph.children, depth)) out.add(id);
+  }
+  if (at) {
+    const descendants = walk(base, graph.children, Infinity);
+    for (const id of walk(descendants, graph.parents, Infinity)) out.add(id);
+  }
+  return out;
+}
 
-  const selectors = splitSelectors(options.select);
-  const excludes = splitSelectors(options.exclude);
-  const chosen = selectors.length > 0 ? resolve(selectors, 'selector') : new Set(all.keys());
-  const excluded = resolve(excludes, 'exclusion');
-  // Tests come along as dbt's selector does it: every test next to a selected node is a
-  // candidate; `eager` takes them all, the other modes keep the candidates whose models are all
-  // selected (`cautious`) or selected or upstream of one selected (`buildable`).
-  const mode = options.indirectSelection ?? 'eager';
-  const testedBy = new Map<string, string[]>();
-  for (const node of nodes) {
+/**
+ * The union of the selectors, each the intersection of its `,`-separated atoms; a selector that
+ * matches nothing adds a warning naming its `role` (selector or exclusion).
+ */
+function resolveSelectors(
+  graph: SelectionGraph,
+  selectors: readonly string[],
+  role: string,
+  warnings: string[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const selector of selectors) {
+    let result: Set<string> | undefined;
+    for (const atom of selector.split(',')) {
+      const matched = resolveAtom(graph, atom);
+      result = result ? new Set([...result].filter((id) => matched.has(id))) : matched;
+    }
+    if (!result || result.size === 0)
+      warnings.push(`The ${role} "${selector}" does not match any node.`);
+    for (const id of result ?? []) out.add(id);
+  }
+  return out;
+}
+
+/** Test id → the models/seeds it checks; its sources only when it checks nothing else. */
+function testedNodes(graph: SelectionGraph): Map<string, readonly string[]> {
+  const testedBy = new Map<string, readonly string[]>();
+  for (const node of graph.nodes) {
     if (node.resourceType !== 'test') continue;
-    // The models/seeds a test checks; its sources only when it checks nothing else.
-    const models = node.dependsOn.filter((id) => all.get(id)?.resourceType !== 'source');
+    const models = node.dependsOn.filter((id) => graph.all.get(id)?.resourceType !== 'source');
     testedBy.set(node.uniqueId, models.length > 0 ? models : [...node.dependsOn]);
   }
-  // A selector's tests: those next to its nodes that the mode keeps. The selection and the
-  // exclusion each get theirs (as dbt >= 1.5 does), then the exclusion is taken away.
-  const withTests = (base: ReadonlySet<string>): Set<string> => {
-    const out = new Set(base);
-    if (mode === 'empty' || base.size === 0) return out;
-    const reachable =
-      mode === 'buildable' ? new Set([...base, ...walk(base, parents, Infinity)]) : base;
-    for (const [test, tested] of testedBy) {
-      if (!tested.some((id) => base.has(id))) continue;
-      if (mode === 'eager' || tested.every((id) => reachable.has(id))) out.add(test);
-    }
-    return out;
-  };
-  const left = withTests(excluded);
+  return testedBy;
+}
+
+/**
+ * `base` with the tests that come along with it, as dbt's selector does it: every test next to a
+ * node of `base` is a candidate; `eager` takes them all, the other modes keep the candidates whose
+ * models are all in `base` (`cautious`) or in it or upstream of it (`buildable`).
+ */
+function withTests(
+  graph: SelectionGraph,
+  testedBy: ReadonlyMap<string, readonly string[]>,
+  mode: IndirectSelection,
+  base: ReadonlySet<string>,
+): Set<string> {
+  const out = new Set(base);
+  if (mode === 'empty' || base.size === 0) return out;
+  const reachable =
+    mode === 'buildable' ? new Set([...base, ...walk(base, graph.parents, Infinity)]) : base;
+  for (const [test, tested] of testedBy) {
+    if (!tested.some((id) => base.has(id))) continue;
+    if (mode === 'eager' || tested.every((id) => reachable.has(id))) out.add(test);
+  }
+  return out;
+}
+
+/**
+ * dbt-style node selection: `name`, `name+`, `+name`, `+name+`, `2+name`, `name+1`, `@name`,
+ * `tag:x`, `path:models/silver`, `config.materialized:incremental`, `resource_type:seed`,
+ * `source:landing`, `test_name:unique`; `a,b` intersects; space-separated selectors unite.
+ * Tests come along with the models/seeds they test, as `indirectSelection` says (dbt's `eager` by
+ * default). Selectors that match nothing produce a warning.
+ */
+export function selectNodes(
+  all: ReadonlyMap<string, GraphNode>,
+  options: SelectionOptions,
+): Selection {
+  const graph = selectionGraph(all);
+  const warnings: string[] = [];
+  const selectors = splitSelectors(options.select);
+  const chosen =
+    selectors.length > 0
+      ? resolveSelectors(graph, selectors, 'selector', warnings)
+      : new Set(all.keys());
+  const excluded = resolveSelectors(graph, splitSelectors(options.exclude), 'exclusion', warnings);
+  // The selection and the exclusion each get their tests (as dbt >= 1.5 does), then the
+  // exclusion is taken away.
+  const mode = options.indirectSelection ?? 'eager';
+  const testedBy = testedNodes(graph);
+  const left = withTests(graph, testedBy, mode, excluded);
   const selected = new Set<string>();
-  for (const id of withTests(chosen)) if (!left.has(id)) selected.add(id);
+  for (const id of withTests(graph, testedBy, mode, chosen)) if (!left.has(id)) selected.add(id);
   return { selected, warnings };
 }

@@ -58,70 +58,96 @@ function readSource(dir: string, path: string): ProjectSourceFile {
   return { path, absolutePath, text: readFileSync(absolutePath, 'utf8') };
 }
 
-/**
- * Loads a dbt-style project: `dbt_project.yml`, models, seeds, macros, singular tests and
- * properties YAML. Throws a UserError (exit 2) when `dbt_project.yml` is missing or invalid; other
- * problems are collected in `issues`.
- */
-export function loadProject(projectDir: string): Project {
-  const dir = resolve(projectDir);
-  const file = readProjectFile(dir);
-  const issues: ProjectIssue[] = [];
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
+/** Properties YAML files below a resource path; they may sit beside any kind of resource. */
+function propertyFilesUnder(dir: string, base: string, ignore: string[] = []): string[] {
+  return glob(dir, base, ['**/*.yml', '**/*.yaml'], ignore);
+}
 
-  const models: ModelFile[] = [];
-  const modelFqns: string[][] = [];
-  const seedFqns: string[][] = [];
-  const propertyFiles: string[] = [];
+/** Files of one kind with their dbt fqns (for the unused-config-path warnings). */
+interface FoundFiles<T> {
+  readonly files: T[];
+  readonly fqns: string[][];
+}
+
+function findModels(dir: string, file: ProjectFile): FoundFiles<ModelFile> {
+  const files: ModelFile[] = [];
+  const fqns: string[][] = [];
   for (const modelPath of file.modelPaths) {
     for (const path of glob(dir, modelPath, ['**/*.sql'])) {
       // dbt's fqn: the folders, then the model's name (`models: {p: {staging: {stg_x: {…}}}}`).
       const fqn = [...folderSegments(path, [modelPath]), basename(path, '.sql')];
-      modelFqns.push(fqn);
-      models.push({
+      fqns.push(fqn);
+      files.push({
         ...readSource(dir, path),
         name: basename(path, '.sql'),
         folderConfig: resolveFolderConfig(file.models, file.name, fqn),
       });
     }
-    propertyFiles.push(...glob(dir, modelPath, ['**/*.yml', '**/*.yaml']));
   }
+  return { files, fqns };
+}
 
-  const seeds: SeedFile[] = [];
+function findSeeds(dir: string, file: ProjectFile): FoundFiles<SeedFile> {
+  const files: SeedFile[] = [];
+  const fqns: string[][] = [];
   for (const seedPath of file.seedPaths) {
     for (const path of glob(dir, seedPath, ['**/*.csv'])) {
       const fqn = [...folderSegments(path, [seedPath]), basename(path, '.csv')];
-      seedFqns.push(fqn);
-      seeds.push({
+      fqns.push(fqn);
+      files.push({
         name: basename(path, '.csv'),
         path,
         absolutePath: join(dir, path),
         folderConfig: resolveFolderConfig(file.seeds, file.name, fqn),
       });
     }
-    propertyFiles.push(...glob(dir, seedPath, ['**/*.yml', '**/*.yaml']));
   }
+  return { files, fqns };
+}
 
-  const macroFiles: ProjectSourceFile[] = [];
-  for (const macroPath of file.macroPaths) {
-    for (const path of glob(dir, macroPath, ['**/*.sql'])) macroFiles.push(readSource(dir, path));
-    propertyFiles.push(...glob(dir, macroPath, ['**/*.yml', '**/*.yaml']));
-  }
+/** Macro files, then the generic tests, which are macros kept under the test paths. */
+function findMacroFiles(dir: string, file: ProjectFile): ProjectSourceFile[] {
+  return [
+    ...file.macroPaths.flatMap((macroPath) => glob(dir, macroPath, ['**/*.sql'])),
+    ...file.testPaths.flatMap((testPath) => glob(dir, testPath, ['generic/**/*.sql'])),
+  ].map((path) => readSource(dir, path));
+}
 
-  const singularTests: ProjectSourceFile[] = [];
-  for (const testPath of file.testPaths) {
-    for (const path of glob(dir, testPath, ['generic/**/*.sql']))
-      macroFiles.push(readSource(dir, path));
-    for (const path of glob(dir, testPath, ['**/*.sql'], ['fixtures/**', 'generic/**'])) {
-      singularTests.push(readSource(dir, path));
-    }
-    propertyFiles.push(...glob(dir, testPath, ['**/*.yml', '**/*.yaml'], ['fixtures/**']));
-  }
+function findSingularTests(dir: string, file: ProjectFile): ProjectSourceFile[] {
+  return file.testPaths
+    .flatMap((testPath) => glob(dir, testPath, ['**/*.sql'], ['fixtures/**', 'generic/**']))
+    .map((path) => readSource(dir, path));
+}
 
+function findPropertyFiles(dir: string, file: ProjectFile): string[] {
+  return [
+    ...[...file.modelPaths, ...file.seedPaths, ...file.macroPaths].flatMap((base) =>
+      propertyFilesUnder(dir, base),
+    ),
+    ...file.testPaths.flatMap((testPath) => propertyFilesUnder(dir, testPath, ['fixtures/**'])),
+  ];
+}
+
+function readProperties(
+  dir: string,
+  propertyFiles: readonly string[],
+): { properties: Properties; issues: ProjectIssue[] } {
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
+  const issues: ProjectIssue[] = [];
   for (const path of propertyFiles) {
     parsePropertiesFile(path, readFileSync(join(dir, path), 'utf8'), properties, issues);
   }
+  return { properties, issues };
+}
 
+/** Warnings for config paths in `dbt_project.yml` under which no model, seed or test sits. */
+function unusedConfigWarnings(
+  file: ProjectFile,
+  modelFqns: readonly string[][],
+  seedFqns: readonly string[][],
+  propertyFiles: readonly string[],
+  singularTests: readonly ProjectSourceFile[],
+): string[] {
   // Tests are configured by the folder of the file that declares them (and a singular test's name).
   const testRoots = [...file.modelPaths, ...file.seedPaths, ...file.testPaths, ...file.macroPaths];
   const testFqns = [
@@ -131,7 +157,7 @@ export function loadProject(projectDir: string): Project {
       basename(test.path, '.sql'),
     ]),
   ];
-  const warnings = [
+  return [
     ...unusedConfigPaths('models', file.models, file.name, modelFqns),
     ...unusedConfigPaths('seeds', file.seeds, file.name, seedFqns),
     ...unusedConfigPaths('data_tests', file.tests, file.name, testFqns),
@@ -139,16 +165,30 @@ export function loadProject(projectDir: string): Project {
     (path) =>
       `${PROJECT_FILE}: the config path ${path} applies to no file (is a folder or file name misspelt?)`,
   );
+}
 
+/**
+ * Loads a dbt-style project: `dbt_project.yml`, models, seeds, macros, singular tests and
+ * properties YAML. Throws a UserError (exit 2) when `dbt_project.yml` is missing or invalid; other
+ * problems are collected in `issues`.
+ */
+export function loadProject(projectDir: string): Project {
+  const dir = resolve(projectDir);
+  const file = readProjectFile(dir);
+  const models = findModels(dir, file);
+  const seeds = findSeeds(dir, file);
+  const singularTests = findSingularTests(dir, file);
+  const propertyFiles = findPropertyFiles(dir, file);
+  const { properties, issues } = readProperties(dir, propertyFiles);
   return Object.freeze({
     dir,
     file,
-    models,
-    seeds,
-    macroFiles,
+    models: models.files,
+    seeds: seeds.files,
+    macroFiles: findMacroFiles(dir, file),
     singularTests,
     properties,
     issues,
-    warnings,
+    warnings: unusedConfigWarnings(file, models.fqns, seeds.fqns, propertyFiles, singularTests),
   });
 }

@@ -52,17 +52,11 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
       2,
     );
   }
-  // The report order is audit_health.metric_order; a warehouse last built before that column
-  // existed keeps the order its rows were written in (the model's list order).
-  const ordered = await sql<{ n: number }>`
-    select count(*)::integer as n from information_schema.columns
-    where table_catalog = current_database() and table_schema = 'main'
-      and table_name = 'audit_health' and column_name = 'metric_order'`.execute(db);
   const metrics = (
     await db
       .selectFrom('audit_health')
       .select(['metric', 'value', 'threshold', 'status'])
-      .orderBy(ordered.rows[0]?.n ? sql`metric_order` : sql`rowid`)
+      .orderBy('metric_order')
       .execute()
   ).map((row) => ({
     metric: String(row.metric),

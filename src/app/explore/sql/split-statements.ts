@@ -25,91 +25,134 @@ export interface SplitResult {
  * Statements that hold only whitespace or comments are dropped.
  */
 export function scanStatements(script: string): SplitResult {
-  const statements: SqlStatement[] = [];
-  let start = 0;
-  let line = 1;
-  let startLine = 1;
-  let i = 0;
-  let unterminated = false;
-  const n = script.length;
+  return new StatementScanner(script).scan();
+}
 
-  const push = (end: number): void => {
-    const raw = script.slice(start, end);
-    if (hasCode(raw)) statements.push({ text: raw.trim(), line: startLine + leadingNewlines(raw) });
-  };
+/**
+ * A cursor over a script that skips quotes and comments whole, so that only a `;` outside them
+ * ends a statement, and counts the lines it passes, so that each statement knows where it starts.
+ */
+class StatementScanner {
+  readonly #script: string;
+  readonly #statements: SqlStatement[] = [];
+  /** Where the current statement starts. */
+  #start = 0;
+  #startLine = 1;
+  #i = 0;
+  #line = 1;
+  #unterminated = false;
 
-  while (i < n) {
-    const ch = script[i]!;
-    const next = script[i + 1];
-    if (ch === '\n') {
-      line++;
-      i++;
-    } else if (ch === '-' && next === '-') {
-      const end = script.indexOf('\n', i);
-      i = end === -1 ? n : end;
-    } else if (ch === '/' && next === '*') {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (script[i] === '/' && script[i + 1] === '*') {
-          depth++;
-          i += 2;
-        } else if (script[i] === '*' && script[i + 1] === '/') {
-          depth--;
-          i += 2;
-        } else {
-          if (script[i] === '\n') line++;
-          i++;
-        }
+  constructor(script: string) {
+    this.#script = script;
+  }
+
+  scan(): SplitResult {
+    const script = this.#script;
+    while (this.#i < script.length) {
+      const ch = script[this.#i]!;
+      const next = script[this.#i + 1];
+      if (ch === '\n') {
+        this.#line++;
+        this.#i++;
+      } else if (ch === '-' && next === '-') this.#skipLineComment();
+      else if (ch === '/' && next === '*') this.#skipBlockComment();
+      else if (ch === "'" || ch === '"') this.#skipQuoted(ch);
+      else if (ch === '$' && !isWordChar(script[this.#i - 1])) this.#skipDollarQuoted();
+      else if (ch === ';') this.#endStatement();
+      else this.#i++;
+    }
+    const restRaw = script.slice(this.#start);
+    return {
+      statements: this.#statements,
+      rest: hasCode(restRaw) ? restRaw.trim() : '',
+      restLine: this.#startLine + leadingNewlines(restRaw),
+      unterminated: this.#unterminated,
+    };
+  }
+
+  /** Up to the newline, which the main loop counts. */
+  #skipLineComment(): void {
+    const end = this.#script.indexOf('\n', this.#i);
+    this.#i = end === -1 ? this.#script.length : end;
+  }
+
+  /** `/* … *\/`, nested as in DuckDB's parser. */
+  #skipBlockComment(): void {
+    const script = this.#script;
+    let depth = 1;
+    this.#i += 2;
+    while (this.#i < script.length && depth > 0) {
+      if (script[this.#i] === '/' && script[this.#i + 1] === '*') {
+        depth++;
+        this.#i += 2;
+      } else if (script[this.#i] === '*' && script[this.#i + 1] === '/') {
+        depth--;
+        this.#i += 2;
+      } else {
+        if (script[this.#i] === '\n') this.#line++;
+        this.#i++;
       }
-      if (depth > 0) unterminated = true;
-    } else if (ch === "'" || ch === '"') {
-      const backslashEscapes =
-        ch === "'" && i > 0 && /[eE]/.test(script[i - 1]!) && !isWordChar(script[i - 2]);
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = script[i]!;
-        if (c === '\n') line++;
-        if (backslashEscapes && c === '\\') {
-          i += 2;
+    }
+    if (depth > 0) this.#unterminated = true;
+  }
+
+  /**
+   * A string or quoted identifier closed by `quote`, where a doubled quote stands for itself and,
+   * in an `E'…'` string, a backslash escapes the next character.
+   */
+  #skipQuoted(quote: string): void {
+    const script = this.#script;
+    const backslashEscapes =
+      quote === "'" &&
+      this.#i > 0 &&
+      /[eE]/.test(script[this.#i - 1]!) &&
+      !isWordChar(script[this.#i - 2]);
+    this.#i++;
+    while (this.#i < script.length) {
+      const c = script[this.#i]!;
+      if (c === '\n') this.#line++;
+      if (backslashEscapes && c === '\\') {
+        this.#i += 2;
+        continue;
+      }
+      if (c === quote) {
+        if (script[this.#i + 1] === quote) {
+          this.#i += 2;
           continue;
         }
-        if (c === ch) {
-          if (script[i + 1] === ch) {
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        i++;
+        this.#i++;
+        return;
       }
-      if (!closed) unterminated = true;
-    } else if (ch === '$' && !isWordChar(script[i - 1])) {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 64));
-      if (tag) {
-        const end = script.indexOf(tag[0], i + tag[0].length);
-        const stop = end === -1 ? n : end + tag[0].length;
-        for (let k = i; k < stop; k++) if (script[k] === '\n') line++;
-        if (end === -1) unterminated = true;
-        i = stop;
-      } else {
-        i++;
-      }
-    } else if (ch === ';') {
-      push(i);
-      i++;
-      start = i;
-      startLine = line;
-    } else {
-      i++;
+      this.#i++;
     }
+    this.#unterminated = true;
   }
-  const restRaw = script.slice(start);
-  const rest = hasCode(restRaw) ? restRaw.trim() : '';
-  return { statements, rest, restLine: startLine + leadingNewlines(restRaw), unterminated };
+
+  /** `$$…$$` or `$tag$…$tag$`; a `$` that opens neither is an ordinary character. */
+  #skipDollarQuoted(): void {
+    const script = this.#script;
+    const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(this.#i, this.#i + 64));
+    if (!tag) {
+      this.#i++;
+      return;
+    }
+    const end = script.indexOf(tag[0], this.#i + tag[0].length);
+    const stop = end === -1 ? script.length : end + tag[0].length;
+    for (let k = this.#i; k < stop; k++) if (script[k] === '\n') this.#line++;
+    if (end === -1) this.#unterminated = true;
+    this.#i = stop;
+  }
+
+  /** Records the statement ending at the `;` under the cursor, unless it holds no code. */
+  #endStatement(): void {
+    const raw = this.#script.slice(this.#start, this.#i);
+    if (hasCode(raw)) {
+      this.#statements.push({ text: raw.trim(), line: this.#startLine + leadingNewlines(raw) });
+    }
+    this.#i++;
+    this.#start = this.#i;
+    this.#startLine = this.#line;
+  }
 }
 
 /**

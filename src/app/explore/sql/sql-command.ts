@@ -54,10 +54,10 @@ export async function runSqlCommand(options: SqlCommandOptions): Promise<number>
     try {
       const session = new SqlSession(warehouse.connection, {
         format: options.format ?? 'table',
-        ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
-        ...(fd !== null ? { write: (text: string) => void writeSync(fd, text) } : {}),
+        maxRows: options.maxRows,
+        write: fd === null ? undefined : (text: string) => void writeSync(fd, text),
         readOnly,
-        ...(script === undefined ? { limitHint: '.maxrows' } : {}),
+        limitHint: script === undefined ? '.maxrows' : undefined,
       });
       if (script !== undefined) return (await session.runScript(script)) ? 0 : 1;
       const failures = await runSqlPrompt(session, options.prompt);

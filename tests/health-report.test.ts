@@ -18,8 +18,7 @@ let console_: Captured;
 
 async function buildFixture(reconciliationPassed: boolean, withOrder = true): Promise<void> {
   await withWarehouse(db, {}, async ({ connection }) => {
-    // Stored out of report order: the report follows metric_order (or, without that column, the
-    // order the rows were written in), never the alphabet.
+    // Stored out of report order: the report follows metric_order, never the alphabet.
     await connection.run(`create table audit_health as select * from (values
       ('late_messages', 3, 12::double, 10::double, 'warn'),
       ('total_messages', 1, 1234, null, 'ok'),
@@ -56,15 +55,14 @@ describe('npm run health', () => {
     );
   });
 
-  it('lists the metrics in the order they were written when audit_health has no metric_order', async () => {
+  it('asks for a rebuild, without a stack trace, when audit_health lacks a column it reads (exit 2)', async () => {
     await buildFixture(true, false);
-    expect(await runHealthCommand({ dbPath: db, json: true })).toBe(0);
-    const report = JSON.parse(console_.out) as { metrics: { metric: string }[] };
-    expect(report.metrics.map((m) => m.metric)).toEqual([
-      'late_messages',
-      'total_messages',
-      'duplicate_rate',
-    ]);
+    const failure = await runHealthCommand({ dbPath: db }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UserError);
+    expect((failure as UserError).exitCode).toBe(2);
+    expect((failure as UserError).message).toMatch(
+      /metric_order.*Run `npm run build-models` to rebuild them/s,
+    );
   });
 
   it('exits 1 when a reconciliation check failed, naming it', async () => {

@@ -53,11 +53,12 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
     );
   }
   const metrics = (
-    await db
-      .selectFrom('audit_health')
-      .select(['metric', 'value', 'threshold', 'status'])
-      .orderBy('metric_order')
-      .execute()
+    await readAudit(
+      db
+        .selectFrom('audit_health')
+        .select(['metric', 'value', 'threshold', 'status'])
+        .orderBy('metric_order'),
+    )
   ).map((row) => ({
     metric: String(row.metric),
     value: row.value as MetricNumber,
@@ -65,11 +66,12 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
     status: String(row.status ?? 'unknown').toLowerCase(),
   }));
   const checks = (
-    await db
-      .selectFrom('audit_reconciliation')
-      .select(['check_name', 'expected', 'actual', 'passed'])
-      .orderBy('check_name')
-      .execute()
+    await readAudit(
+      db
+        .selectFrom('audit_reconciliation')
+        .select(['check_name', 'expected', 'actual', 'passed'])
+        .orderBy('check_name'),
+    )
   ).map((row) => ({
     checkName: String(row.check_name),
     expected: row.expected as MetricNumber,
@@ -82,4 +84,23 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
     warnings: metrics.filter((m) => m.status !== 'ok').length,
     failedChecks: checks.filter((c) => !c.passed).length,
   };
+}
+
+/**
+ * Runs a read of an audit relation; one built by other models than this project's (a column the
+ * report reads is missing) is a {@link UserError} telling the user to rebuild.
+ */
+async function readAudit<Row>(query: { execute(): Promise<Row[]> }): Promise<Row[]> {
+  try {
+    return await query.execute();
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (!/Binder Error/.test(message)) throw cause;
+    throw new UserError(
+      `The audit relations do not have the columns this report reads (${message.split('\n')[0]}): ` +
+        'they were built by other models. Run `npm run build-models` to rebuild them.',
+      2,
+      { cause },
+    );
+  }
 }

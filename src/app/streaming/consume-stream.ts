@@ -2,6 +2,7 @@ import { printLine, printWarning } from '../../base/console/console.js';
 import { openWarehouse, type Warehouse } from '../../base/warehouse/open-warehouse.js';
 import { ensureLandingTables } from '../landing/landing-schema.js';
 import { JetStreamSource, SourceUnavailableError } from './jetstream-source.js';
+import { crashPoint } from './crash-point.js';
 import { landStreamBatch } from './land-stream-batch.js';
 import type { MessageSource, SourceBatch } from './message-source.js';
 import { formatBatchLine, latencyPercentiles, type BatchReport } from './batch-report.js';
@@ -146,6 +147,7 @@ async function consumeFrom(
       if (idleMs !== null && (await drained(source, state, idleMs))) break;
       continue;
     }
+    crashPoint('fetched');
     const warehouse = await holder.open();
     const landed = await landStreamBatch(
       warehouse.connection,
@@ -158,7 +160,9 @@ async function consumeFrom(
       batch.messages,
     );
     const committedAt = Date.now();
+    crashPoint('committed');
     await source.acknowledge(landed.lastPosition);
+    crashPoint('acked');
     state.batches++;
     state.landed += landed.accepted;
     state.rejected += landed.rejected;

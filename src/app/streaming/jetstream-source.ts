@@ -48,7 +48,10 @@ export class JetStreamSource implements MessageSource {
   readonly name: string;
   private expected: number;
   private consumer: Consumer | undefined;
-  private lastDelivered: JsMsg | undefined;
+  /** The delivery that acknowledges everything landed or skipped so far. */
+  private lastAckable: JsMsg | undefined;
+  /** A gap met after the messages of a batch: reported on the next fetch, once they are landed. */
+  private gap: UserError | undefined;
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -127,10 +130,11 @@ export class JetStreamSource implements MessageSource {
       max_ack_pending: -1,
     });
     this.consumer = await jetstream(this.connection).consumers.get(stream, durable);
-    this.lastDelivered = undefined;
+    this.lastAckable = undefined;
   }
 
   async fetch(max: number, waitMs: number): Promise<SourceBatch> {
+    if (this.gap) throw this.gap;
     const messages: SourceMessage[] = [];
     let skipped = 0;
     try {
@@ -144,12 +148,18 @@ export class JetStreamSource implements MessageSource {
       });
       for await (const delivery of batch) {
         const position = delivery.seq;
-        this.lastDelivered = delivery;
         if (position < this.expected) {
           skipped++;
+          this.lastAckable = delivery;
           continue;
         }
-        if (position > this.expected) await this.refuseGap(position);
+        if (position > this.expected) {
+          this.gap = await this.gapError(position);
+          if (messages.length === 0) throw this.gap;
+          batch.stop();
+          break;
+        }
+        this.lastAckable = delivery;
         messages.push(toSourceMessage(delivery));
         this.expected = position + 1;
       }
@@ -168,7 +178,7 @@ export class JetStreamSource implements MessageSource {
     return this.consumer!;
   }
 
-  private async refuseGap(position: number): Promise<void> {
+  private async gapError(position: number): Promise<UserError> {
     const { stream } = this.options;
     for (let seq = this.expected; seq < position; seq++) {
       const stored = await this.manager.streams.getMessage(stream, { seq });
@@ -178,14 +188,14 @@ export class JetStreamSource implements MessageSource {
         throw new SourceUnavailableError(`stream ${stream}: delivery out of order at ${seq}`);
       }
     }
-    throw new UserError(
+    return new UserError(
       `stream ${stream}: sequence${position - this.expected > 1 ? `s ${this.expected} to ${position - 1} are` : ` ${this.expected} is`} missing from the stream (deleted before it was landed); refusing to land ${position} past the gap. Nothing after sequence ${this.expected - 1} was landed.`,
       1,
     );
   }
 
   async acknowledge(position: number): Promise<void> {
-    const delivery = this.lastDelivered;
+    const delivery = this.lastAckable;
     if (!delivery || delivery.seq > position) return;
     // An acknowledgement that does not arrive is harmless: the checkpoint already covers the
     // batch, and its redelivery is skipped.

@@ -4,6 +4,7 @@ import { inTransaction } from '../../base/warehouse/in-transaction.js';
 import { quoteLiteral } from '../../base/warehouse/quote.js';
 import { nextBatch, recordLoad, timestampLiteral } from '../landing/ledger.js';
 import { validateLinesSql } from '../landing/message-contract.js';
+import { crashPoint } from './crash-point.js';
 import type { SourceMessage } from './message-source.js';
 import { writeCheckpoint } from './stream-checkpoint.js';
 
@@ -51,6 +52,7 @@ export async function landStreamBatch(
       `create or replace temp table _stream_checked as ${validateLinesSql('(select line_no, raw from _stream_lines)')}`,
     );
     const counts = await insertMessages(connection, target, { batchId, firstOffset, startedAt });
+    crashPoint('staged');
     const finishedAt = new Date();
     await recordLoad(connection, {
       batchId,

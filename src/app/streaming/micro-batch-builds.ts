@@ -1,4 +1,4 @@
-import { printLine, printWarning } from '../../base/console/console.js';
+import { printInfo, printLine, printWarning } from '../../base/console/console.js';
 import { build } from '../../engine/runner/run-project.js';
 
 /** When the consumer runs the incremental build between batches. */
@@ -18,7 +18,15 @@ export interface BuildTrigger {
  * tried again at the next trigger while landing goes on.
  */
 export class MicroBatchBuilds {
+  /** Messages landed since the last build attempt: what the `afterMessages` trigger counts. */
   private landedSince = 0;
+  /** Messages a failed build left unbuilt. */
+  private unbuilt = 0;
+  /**
+   * Whether the models may be behind what is landed before this run: a consumer killed after a
+   * commit and before its build leaves that work to the next one, so a run builds at its first check.
+   */
+  private behind = true;
   private lastBuild = Date.now();
   private failures = 0;
 
@@ -34,7 +42,8 @@ export class MicroBatchBuilds {
 
   /** True when a build should run now. */
   due(): boolean {
-    if (this.landedSince === 0) return false;
+    if (this.behind) return true;
+    if (!this.pending) return false;
     const { everySeconds, afterMessages } = this.trigger;
     if (afterMessages !== undefined && this.landedSince >= afterMessages) return true;
     return everySeconds !== undefined && Date.now() - this.lastBuild >= everySeconds * 1000;
@@ -42,14 +51,17 @@ export class MicroBatchBuilds {
 
   /** True when something landed that no build has seen yet. */
   get pending(): boolean {
-    return this.landedSince > 0;
+    return this.behind || this.landedSince > 0 || this.unbuilt > 0;
   }
 
   /** Runs the build (the warehouse must be closed); returns whether it succeeded. */
   async run(): Promise<boolean> {
     const started = performance.now();
-    const messages = this.landedSince;
+    const messages = this.landedSince + this.unbuilt;
+    printInfo(`building ${messages.toLocaleString('en-US')} new message(s)...`);
     this.landedSince = 0;
+    this.unbuilt = 0;
+    this.behind = false;
     this.lastBuild = Date.now();
     try {
       const result = await build({
@@ -74,7 +86,7 @@ export class MicroBatchBuilds {
   private fail(messages: number, why: string): void {
     this.failures++;
     // What it did not build is still new: the next trigger builds it.
-    this.landedSince += messages;
+    this.unbuilt += messages;
     printWarning(
       `build failed (${this.failures} in a row), tried again at the next trigger: ${why}`,
     );

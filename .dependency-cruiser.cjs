@@ -18,6 +18,7 @@ const LAYERS = [
   'src/engine/artifacts',
   'src/engine/runner',
   'src/app/landing',
+  'src/app/streaming',
   'src/app/explore/sql',
   'src/app/explore/kysely',
   'src/app/explore/health',

@@ -5,7 +5,7 @@ import { readScalar } from '../../base/warehouse/read-scalar.js';
 /** One row of the `raw_loads` ledger. Offsets are null when nothing was accepted. */
 export interface LoadRecord {
   readonly batchId: number;
-  readonly kind: 'file' | 'simulation';
+  readonly kind: 'file' | 'simulation' | 'stream';
   readonly source: string;
   readonly contentSha256: string;
   readonly linesRead: number;

@@ -1,0 +1,93 @@
+// `npm run consume -- --stream NAME [--server URL] [--durable NAME] [--db PATH] [--batch N] [--until-idle S] [--build-every S | --build-after N | --no-build]`
+import { Command, InvalidArgumentError } from 'commander';
+import { runCli } from '../src/app/cli/run-cli.js';
+import { consumeStream } from '../src/app/streaming/consume-stream.js';
+import { printLine } from '../src/base/console/console.js';
+import { UserError } from '../src/base/errors/user-error.js';
+import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected a number above 0.');
+  return n;
+}
+
+function wholePositive(value: string): number {
+  const n = positive(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number above 0.');
+  return n;
+}
+
+const DEFAULT_BUILD_EVERY = 5;
+
+runCli(async () => {
+  const program = new Command('consume')
+    .description(
+      'Land a NATS JetStream stream into the warehouse exactly once per stream sequence, building the models between batches.',
+    )
+    .requiredOption('--stream <name>', 'the JetStream stream to land')
+    .option('--server <url>', 'NATS server', 'nats://127.0.0.1:4222')
+    .option(
+      '--durable <name>',
+      "the durable consumer, and the warehouse checkpoint's name",
+      'warehouse',
+    )
+    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
+    .option('--batch <n>', 'messages per batch (one transaction each)', wholePositive, 1000)
+    .option(
+      '--until-idle <seconds>',
+      'stop once the stream is drained and idle this long',
+      positive,
+    )
+    .option(
+      '--build-every <seconds>',
+      `build after this many seconds (default ${DEFAULT_BUILD_EVERY})`,
+      positive,
+    )
+    .option('--build-after <n>', 'build after this many landed messages', wholePositive)
+    .option('--no-build', 'only land; never build')
+    .option('--project-dir <dir>', 'the project to build (default: the current folder)')
+    .exitOverride();
+  program.parse();
+  const o = program.opts<{
+    stream: string;
+    server: string;
+    durable: string;
+    db?: string;
+    batch: number;
+    untilIdle?: number;
+    buildEvery?: number;
+    buildAfter?: number;
+    build: boolean;
+    projectDir?: string;
+  }>();
+  if (!o.build && (o.buildEvery !== undefined || o.buildAfter !== undefined))
+    throw new UserError('--no-build cannot be combined with --build-every or --build-after');
+  if (o.buildEvery !== undefined && o.buildAfter !== undefined)
+    throw new UserError('give --build-every or --build-after, not both');
+  const projectDir = o.projectDir ?? process.cwd();
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  const summary = await consumeStream({
+    server: o.server,
+    stream: o.stream,
+    durable: o.durable,
+    dbPath: resolveDbPath(projectDir, o.db),
+    batch: o.batch,
+    signal: stop.signal,
+    ...(o.untilIdle !== undefined ? { untilIdleSeconds: o.untilIdle } : {}),
+    ...(o.build
+      ? {
+          build:
+            o.buildAfter !== undefined
+              ? { projectDir, afterMessages: o.buildAfter }
+              : { projectDir, everySeconds: o.buildEvery ?? DEFAULT_BUILD_EVERY },
+        }
+      : {}),
+  });
+  printLine(
+    `consumed ${o.stream}: ${summary.batches} batch(es), ${summary.landed} landed, ${summary.rejected} rejected, ${summary.skipped} redelivery(ies) skipped; checkpoint at sequence ${summary.lastSequence}`,
+  );
+  return 0;
+});

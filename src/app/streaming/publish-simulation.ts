@@ -1,0 +1,186 @@
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { JetStreamApiError, jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
+import { UserError } from '../../base/errors/user-error.js';
+import { Prng } from '../landing/prng.js';
+import {
+  DEFAULT_SIMULATION_OPTIONS,
+  type SimulationOptions,
+} from '../landing/simulation-options.js';
+import {
+  EMPTY_STREAM_STATE,
+  SimulationStream,
+  type SimulationTruth,
+} from '../landing/simulator.js';
+import { PUBLISHED_AT_HEADER } from './jetstream-source.js';
+
+/** Where and how `npm run publish` sends the simulated stream. */
+export interface PublishOptions {
+  /** `nats://host:port`. */
+  readonly server: string;
+  /** Created (limits retention, file storage) when it does not exist. */
+  readonly stream: string;
+  /** Default: the stream's name in lower case + `.events`. */
+  readonly subject?: string;
+  /** Messages per second; default as fast as the broker acknowledges. */
+  readonly rate?: number;
+  /**
+   * The share of publishes sent twice, as a publisher does when an acknowledgement is lost: the
+   * second copy gets a new stream sequence. Default 0.
+   */
+  readonly retryDuplicates?: number;
+  /**
+   * Set `Nats-Msg-Id` to a transport-level id, so that JetStream's dedup window drops the retried
+   * copies. Never the business `message_id`: that would drop the upstream redeliveries the
+   * warehouse exists to observe. Default false.
+   */
+  readonly msgId?: boolean;
+  readonly simulation?: Partial<SimulationOptions>;
+  /** Called as messages are acknowledged. */
+  readonly onProgress?: (published: number, total: number) => void;
+}
+
+/** What was published. */
+export interface PublishSummary {
+  /** Publishes the broker acknowledged, retried copies included. */
+  readonly published: number;
+  /** Second copies sent for `retryDuplicates`. */
+  readonly retried: number;
+  /** Publishes JetStream's dedup window dropped (`--msg-id`). */
+  readonly deduplicated: number;
+  readonly firstSequence: number;
+  readonly lastSequence: number;
+  /** The simulator's ground truth of the lines published (before retried copies). */
+  readonly truth: SimulationTruth;
+  readonly seconds: number;
+}
+
+/** Publishes awaiting their acknowledgement at most; order is kept by the one connection. */
+const IN_FLIGHT = 512;
+const CHUNK = 4096;
+
+async function ensureStream(
+  connection: NatsConnection,
+  stream: string,
+  subject: string,
+): Promise<void> {
+  const manager = await jetstreamManager(connection);
+  try {
+    const info = await manager.streams.info(stream);
+    const subjects = info.config.subjects ?? [];
+    if (!subjects.includes(subject)) {
+      throw new UserError(
+        `stream ${stream} takes the subjects ${subjects.join(', ') || '(none)'}, not ${subject}: pass --subject`,
+        2,
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && error.code === 10059)) throw error;
+    await manager.streams.add({ name: stream, subjects: [subject] });
+  }
+}
+
+/**
+ * Publishes the simulator's chaotic stream (the same generator and options as `npm run simulate`,
+ * malformed lines included) to a JetStream stream, each message with its publish time in a header.
+ */
+export async function publishSimulation(options: PublishOptions): Promise<PublishSummary> {
+  const simulation: SimulationOptions = { ...DEFAULT_SIMULATION_OPTIONS, ...options.simulation };
+  const subject = options.subject ?? `${options.stream.toLowerCase()}.events`;
+  const started = Date.now();
+  let connection: NatsConnection;
+  try {
+    connection = await connect({ servers: options.server, name: 'dedup-warehouse publisher' });
+  } catch (cause) {
+    throw new UserError(`cannot reach the NATS server ${options.server}: ${String(cause)}`, 2, {
+      cause,
+    });
+  }
+  try {
+    await ensureStream(connection, options.stream, subject);
+    return await publishLines(connection, options, simulation, subject, started);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      `publishing to ${options.stream} on ${options.server} failed: ${String(error)}`,
+      1,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await connection.drain().catch(() => connection.close());
+  }
+}
+
+async function publishLines(
+  connection: NatsConnection,
+  options: PublishOptions,
+  simulation: SimulationOptions,
+  subject: string,
+  started: number,
+): Promise<PublishSummary> {
+  const js = jetstream(connection);
+  const retry = new Prng(simulation.seed ^ 0x2545f491);
+  const stream = new SimulationStream(simulation, EMPTY_STREAM_STATE);
+  const pending: Promise<PubAck>[] = [];
+  const counts = { published: 0, retried: 0, deduplicated: 0, first: 0, last: 0, sent: 0 };
+  const settle = async (): Promise<void> => {
+    const ack = await pending.shift()!;
+    if (ack.duplicate) counts.deduplicated++;
+    else {
+      counts.published++;
+      if (counts.first === 0) counts.first = ack.seq;
+      counts.last = ack.seq;
+    }
+    if (counts.published % CHUNK === 0) options.onProgress?.(counts.published, simulation.messages);
+  };
+  const send = async (line: string, id: string): Promise<void> => {
+    if (options.rate) {
+      const due = started + (counts.sent / options.rate) * 1000;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const h = headers();
+    h.set(PUBLISHED_AT_HEADER, String(Date.now()));
+    const ack = js.publish(subject, line, {
+      headers: h,
+      ...(options.msgId ? { msgID: id } : {}),
+    });
+    // Awaited in order by settle(); this only keeps a failure behind it from going unhandled.
+    ack.catch(() => undefined);
+    pending.push(ack);
+    counts.sent++;
+    while (pending.length >= IN_FLIGHT) await settle();
+  };
+  let ordinal = 0;
+  while (!stream.done) {
+    const lines: string[] = [];
+    if (
+      stream.fill(
+        CHUNK,
+        (m) => lines.push(m.line),
+        (bad) => lines.push(bad),
+      ) === 0
+    )
+      break;
+    for (const line of lines) {
+      const id = `${stream.runTag}-p${++ordinal}`;
+      await send(line, id);
+      if (options.retryDuplicates && retry.next() < options.retryDuplicates) {
+        counts.retried++;
+        await send(line, id);
+      }
+    }
+  }
+  while (pending.length > 0) await settle();
+  options.onProgress?.(counts.published, simulation.messages);
+  return {
+    published: counts.published,
+    retried: counts.retried,
+    deduplicated: counts.deduplicated,
+    firstSequence: counts.first,
+    lastSequence: counts.last,
+    truth: { ...stream.truth },
+    seconds: (Date.now() - started) / 1000,
+  };
+}

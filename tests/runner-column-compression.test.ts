@@ -1,5 +1,7 @@
 // column_compression: tables declared with DuckDB's `using compression`, same rows and types.
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ProjectError } from '../src/engine/project/project-issue.js';
 import { makeProject, type TestProject } from './support/runner-project.js';
 
 let project: TestProject | undefined;
@@ -91,7 +93,7 @@ ${SELECT}
     }
   });
 
-  it('names the model and the columns it does not have, or the malformed setting', async () => {
+  it('names the model and the columns it does not have, at build time', async () => {
     project = makeProject({
       'models/events.sql': `{{ config(materialized='table', column_compression={'knd': 'fsst'}) }}\n${SELECT}\n`,
     });
@@ -100,12 +102,28 @@ ${SELECT}
     expect(result.results[0]!.message).toContain(
       'model "events": column_compression names "knd", not among the model\'s columns (id, kind, doc, amount, nested)',
     );
-    project.write({
-      'models/events.sql': `{{ config(materialized='table', column_compression={'kind': 'fsst; drop table x'}) }}\n${SELECT}\n`,
-    });
-    const bad = await project.build();
-    expect(bad.results[0]!.message).toContain(
-      'model "events": column_compression for column "kind" must be a compression method name',
-    );
+  });
+
+  it('reports a malformed setting with the project errors, before anything is built', async () => {
+    for (const [setting, message] of [
+      [
+        "{'kind': 'fsst; drop table x'}",
+        'models/events.sql: model "events": column_compression for column "kind" must be a compression method name',
+      ],
+      [
+        "'fsst'",
+        'models/events.sql: model "events": column_compression must map column names to compression methods',
+      ],
+    ] as const) {
+      project = makeProject({
+        'models/events.sql': `{{ config(materialized='table', column_compression=${setting}) }}\n${SELECT}\n`,
+      });
+      const error = await project.build().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProjectError);
+      expect((error as ProjectError).message).toContain(message);
+      expect(existsSync(project.db)).toBe(false);
+      project.cleanup();
+      project = undefined;
+    }
   });
 });

@@ -41,8 +41,31 @@ describe('incremental models', () => {
     expect(await rows(project)).toEqual([{ id: 9, v: 'z' }]);
   });
 
-  it('merge updates matched keys and inserts new ones (single and composite unique_key)', async () => {
+  it('without incremental_strategy: delete+insert with a unique_key, append without (as dbt-duckdb)', async () => {
     project = makeProject({ 'models/inc.sql': incrementalModel("unique_key='id'") });
+    await project.build({ vars: { batch: "(1, 'a'), (2, 'b')" } });
+    const keyed = await project.build({ vars: { batch: "(2, 'B'), (3, 'c')" } });
+    expect(keyed.results[0]!.message).toBe('DELETE+INSERT 2');
+    expect(await rows(project)).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'B' },
+      { id: 3, v: 'c' },
+    ]);
+    project.write({ 'models/inc.sql': incrementalModel("on_schema_change='fail'") });
+    const unkeyed = await project.build({ vars: { batch: "(3, 'c')" } });
+    expect(unkeyed.results[0]!.message).toBe('INSERT 1');
+    expect(await rows(project)).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'B' },
+      { id: 3, v: 'c' },
+      { id: 3, v: 'c' },
+    ]);
+  });
+
+  it('merge updates matched keys and inserts new ones (single and composite unique_key)', async () => {
+    project = makeProject({
+      'models/inc.sql': incrementalModel("unique_key='id', incremental_strategy='merge'"),
+    });
     await project.build({ vars: { batch: "(1, 'a'), (2, 'b')" } });
     const second = await project.build({ vars: { batch: "(2, 'B'), (3, 'c')" } });
     expect(second.results[0]!.message).toBe('MERGE 2');
@@ -131,7 +154,9 @@ describe('incremental models', () => {
   }
 
   it('merge on a composite unique_key rejects a duplicated (id, v) pair, naming both values', async () => {
-    project = makeProject({ 'models/inc.sql': incrementalModel("unique_key=['id', 'v']") });
+    project = makeProject({
+      'models/inc.sql': incrementalModel("unique_key=['id', 'v'], incremental_strategy='merge'"),
+    });
     await project.build({ vars: { batch: "(1, 'a')" } });
     const result = await project.build({ vars: { batch: "(1, 'a'), (2, 'b'), (1, 'a')" } });
     expect(result.exitCode).toBe(1);

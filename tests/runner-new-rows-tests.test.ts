@@ -272,9 +272,16 @@ models:
   it('are refused on relations that do not only grow by appends, and in singular tests', async () => {
     const cases: [string, Record<string, string>, RegExp][] = [
       [
-        'merge model',
+        'unique_key model (delete+insert by default)',
         {
           'models/inc.sql': `{{ config(materialized='incremental', unique_key='k') }}\nselect 1 as off, 1 as k`,
+        },
+        /models\/inc\.yml:\d+: test "uniq_equals_total_inc_k" on inc: new_rows_by needs a relation that only grows by appends .*inc is an incremental model with the delete\+insert strategy/,
+      ],
+      [
+        'merge model',
+        {
+          'models/inc.sql': `{{ config(materialized='incremental', unique_key='k', incremental_strategy='merge') }}\nselect 1 as off, 1 as k`,
         },
         /models\/inc\.yml:\d+: test "uniq_equals_total_inc_k" on inc: new_rows_by needs a relation that only grows by appends .*inc is an incremental model with the merge strategy/,
       ],

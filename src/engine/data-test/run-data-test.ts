@@ -1,4 +1,4 @@
-import type { GraphNode } from '../graph/graph-node.js';
+import { nodeOfKind, type GraphNode } from '../graph/graph-node.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 
 /** The outcome of a data test that ran. */
@@ -12,10 +12,8 @@ export interface TestOutcome {
 }
 
 /** Evaluates dbt's `warn_if`/`error_if` conditions such as `!= 0`, `>10`, `>= 5`. */
-export function conditionHolds(condition: unknown, failures: number): boolean {
-  const match = /^\s*(>=|<=|!=|<>|==|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(
-    String(condition ?? '!= 0'),
-  );
+export function conditionHolds(condition: string, failures: number): boolean {
+  const match = /^\s*(>=|<=|!=|<>|==|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(condition);
   if (!match) return failures !== 0;
   const limit = Number(match[2]);
   switch (match[1]) {
@@ -45,29 +43,28 @@ export async function runDataTest(
   node: GraphNode,
   compiledSql: string,
 ): Promise<TestOutcome> {
-  const failCalc = String(node.config['fail_calc'] ?? 'count(*)');
-  const limit = node.config['limit'] !== undefined ? `\nlimit ${Number(node.config['limit'])}` : '';
+  const { failCalc, limit, severity, errorIf, warnIf } = nodeOfKind(node, 'test').resolved;
+  const limitClause = limit !== undefined ? `\nlimit ${limit}` : '';
   const rows = await sql.rows(
-    `select (${failCalc})::bigint as failures, count(*)::bigint as failing_rows from (\n${compiledSql}${limit}\n) as dbt_internal_test`,
+    `select (${failCalc})::bigint as failures, count(*)::bigint as failing_rows from (\n${compiledSql}${limitClause}\n) as dbt_internal_test`,
   );
   const failures = Number(rows[0]?.['failures'] ?? 0);
   const failingRows = Number(rows[0]?.['failing_rows'] ?? 0);
-  const severity = String(node.config['severity'] ?? 'error').toLowerCase();
   const plural = failures === 1 ? '' : 's';
-  if (severity === 'error' && conditionHolds(node.config['error_if'], failures)) {
+  if (severity === 'error' && conditionHolds(errorIf, failures)) {
     return {
       status: 'fail',
       failures,
       failingRows,
-      message: `Got ${failures} result${plural}, configured to fail if ${String(node.config['error_if'] ?? '!= 0')}`,
+      message: `Got ${failures} result${plural}, configured to fail if ${errorIf}`,
     };
   }
-  if (conditionHolds(node.config['warn_if'], failures)) {
+  if (conditionHolds(warnIf, failures)) {
     return {
       status: 'warn',
       failures,
       failingRows,
-      message: `Got ${failures} result${plural}, configured to warn if ${String(node.config['warn_if'] ?? '!= 0')}`,
+      message: `Got ${failures} result${plural}, configured to warn if ${warnIf}`,
     };
   }
   return { status: 'pass', failures, failingRows, message: 'PASS' };

@@ -1,38 +1,8 @@
 import { Relation } from '../../base/warehouse/relation.js';
-import type { GraphNode } from '../graph/graph-node.js';
+import type { ModelNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
 import { MaterializeError } from './materialize-error.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
-
-/**
- * A model's `column_compression` config: column name → DuckDB compression method (`fsst`,
- * `dictionary`, `rle`, `bitpacking`, `uncompressed`, …), as in DuckDB's
- * `create table t (c varchar using compression fsst)`.
- *
- * Why: when DuckDB writes a row group it first analyses every compression method for every column
- * and keeps the best. Declaring the method a column always ends up with skips that analysis for
- * every row group written to it, by this build and by every incremental append after it (the
- * landing table does the same: src/app/landing/landing-schema.ts).
- */
-export function columnCompression(node: GraphNode): Map<string, string> {
-  const value = node.config['column_compression'];
-  const methods = new Map<string, string>();
-  if (value === undefined || value === null) return methods;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new MaterializeError(
-      `model "${node.name}": column_compression must map column names to compression methods, e.g. {payload: 'fsst'}`,
-    );
-  }
-  for (const [column, method] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof method !== 'string' || !/^[A-Za-z_]+$/.test(method)) {
-      throw new MaterializeError(
-        `model "${node.name}": column_compression for column "${column}" must be a compression method name such as 'fsst' or 'dictionary', got ${JSON.stringify(method)}`,
-      );
-    }
-    methods.set(column, method.toLowerCase());
-  }
-  return methods;
-}
 
 /**
  * Creates (or replaces) `target` from the model's SELECT and returns its row count. Without
@@ -44,11 +14,11 @@ export function columnCompression(node: GraphNode): Map<string, string> {
  */
 export async function createTable(
   sql: SqlExecutor,
-  node: GraphNode,
+  node: ModelNode,
   target: string,
   select: string,
 ): Promise<number> {
-  const compression = columnCompression(node);
+  const compression = node.resolved.columnCompression;
   if (compression.size === 0) {
     return sql.createTableAs(`create or replace table ${target} as (\n${select}\n)`);
   }
@@ -57,6 +27,7 @@ export async function createTable(
     name: String(row['column_name']),
     type: String(row['column_type']),
   }));
+  // The parser has checked the setting's shape; whether the columns exist is known only here.
   const unknown = [...compression.keys()].filter((name) => !columns.some((c) => c.name === name));
   if (unknown.length > 0) {
     throw new MaterializeError(
@@ -67,7 +38,7 @@ export async function createTable(
     const method = compression.get(column.name);
     return `${quoteIdentifier(column.name)} ${column.type}${method ? ` using compression ${method}` : ''}`;
   });
-  const relation = node.relation!;
+  const { relation } = node;
   const stagingName = `${relation.identifier}__dbt_new`;
   const staging = new Relation(relation.schema, stagingName).render();
   await sql.run(`create or replace table ${staging} (\n    ${definitions.join(',\n    ')}\n)`);

@@ -1,15 +1,7 @@
-import { toList } from '../project/folder-config.js';
+import type { IncrementalStrategy } from '../graph/node-config.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import { MaterializeError } from './materialize-error.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
-
-/** The incremental strategies dbt-duckdb offers. */
-export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert';
-
-/** `unique_key` as a list of column names (a string is one column). */
-export function uniqueKeyColumns(uniqueKey: unknown): string[] {
-  return toList(uniqueKey).map(String).filter(Boolean);
-}
 
 /**
  * Fails when the new rows hold several rows for one unique key: DuckDB's MERGE (1.5.6) would
@@ -50,8 +42,8 @@ export async function applyIncrementalStrategy(
     readonly columns: readonly string[];
     readonly uniqueKey: readonly string[];
     /** `merge_update_columns` / `merge_exclude_columns` of the model config. */
-    readonly updateColumns?: readonly string[];
-    readonly excludeColumns?: readonly string[];
+    readonly updateColumns: readonly string[];
+    readonly excludeColumns: readonly string[];
   },
 ): Promise<number> {
   const { target, source, columns } = options;
@@ -87,9 +79,9 @@ export async function applyIncrementalStrategy(
       (k) => `dbt_internal_source.${quoteIdentifier(k)} = dbt_internal_dest.${quoteIdentifier(k)}`,
     )
     .join(' and ');
-  const update = (
-    options.updateColumns && options.updateColumns.length > 0 ? options.updateColumns : columns
-  ).filter((c) => !uniqueKey.includes(c) && !(options.excludeColumns ?? []).includes(c));
+  const update = (options.updateColumns.length > 0 ? options.updateColumns : columns).filter(
+    (c) => !uniqueKey.includes(c) && !options.excludeColumns.includes(c),
+  );
   const whenMatched =
     update.length > 0
       ? `when matched then update set ${update.map((c) => `${quoteIdentifier(c)} = dbt_internal_source.${quoteIdentifier(c)}`).join(', ')}\n`

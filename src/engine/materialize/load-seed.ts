@@ -1,4 +1,4 @@
-import type { GraphNode } from '../graph/graph-node.js';
+import type { SeedNode } from '../graph/graph-node.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import { MaterializeError } from './materialize-error.js';
 import type { MaterializeResult } from './materialize-model.js';
@@ -11,20 +11,19 @@ import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
  */
 export async function loadSeed(
   sql: SqlExecutor,
-  node: GraphNode,
+  node: SeedNode,
   absolutePath: string,
 ): Promise<MaterializeResult> {
-  const relation = node.relation!;
+  const { relation } = node;
+  const { columnTypes, delimiter } = node.resolved;
   const options = ['header = true', 'auto_detect = true'];
-  const columnTypes = node.config['column_types'];
-  if (columnTypes && typeof columnTypes === 'object' && Object.keys(columnTypes).length > 0) {
-    const entries = Object.entries(columnTypes as Record<string, unknown>).map(
-      ([column, type]) => `${quoteLiteral(column)}: ${quoteLiteral(String(type))}`,
+  if (columnTypes.size > 0) {
+    const entries = [...columnTypes].map(
+      ([column, type]) => `${quoteLiteral(column)}: ${quoteLiteral(type)}`,
     );
     options.push(`types = {${entries.join(', ')}}`);
   }
-  if (typeof node.config['delimiter'] === 'string')
-    options.push(`delim = ${quoteLiteral(node.config['delimiter'])}`);
+  if (delimiter !== undefined) options.push(`delim = ${quoteLiteral(delimiter)}`);
   try {
     return await sql.transaction(async () => {
       await sql.run(`create schema if not exists ${quoteIdentifier(relation.schema)}`);

@@ -1,11 +1,6 @@
-import type { GraphNode } from '../graph/graph-node.js';
-import { toList } from '../project/folder-config.js';
+import { nodeOfKind, type GraphNode, type ModelNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
-import {
-  applyIncrementalStrategy,
-  uniqueKeyColumns,
-  type IncrementalStrategy,
-} from './incremental-strategies.js';
+import { applyIncrementalStrategy } from './incremental-strategies.js';
 import { dropCheckpoints } from '../data-test/test-checkpoint.js';
 import { createTable } from './create-table.js';
 import { MaterializeError } from './materialize-error.js';
@@ -14,6 +9,7 @@ import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 
 /** What building one model needs besides the connection. */
 export interface MaterializeInput {
+  /** A model node (any other kind is an internal error). */
   readonly node: GraphNode;
   /** The model's rendered SELECT (ephemeral CTEs inlined). */
   readonly sql: string;
@@ -40,9 +36,9 @@ export interface MaterializeResult {
  * - `table` (and incremental first build / `--full-refresh`): `create or replace table … as`, or
  *   a declared table filled by `insert … select` when `column_compression` is set (create-table.ts);
  * - `incremental`: the new rows go to a temp table, are checked (columns vs the target, one row
- *   per `unique_key`), then applied with `append`, `merge` (default when `unique_key` is set) or
- *   `delete+insert`. `on_schema_change`: `fail` (default), `ignore`, `append_new_columns`,
- *   `sync_all_columns`.
+ *   per `unique_key`), then applied with `append` (default without `unique_key`), `merge` or
+ *   `delete+insert` (default with `unique_key`). `on_schema_change`: `fail` (default), `ignore`,
+ *   `append_new_columns`, `sync_all_columns`.
  * A view or a table built from scratch drops the checkpoints of its tests that check only new rows
  * (`new_rows_by`), in the same transaction.
  */
@@ -50,10 +46,9 @@ export async function materializeModel(
   sql: SqlExecutor,
   input: MaterializeInput,
 ): Promise<MaterializeResult> {
-  const { node } = input;
-  const relation = node.relation!;
+  const node = nodeOfKind(input.node, 'model');
+  const { relation, materialized } = node;
   const target = relation.render();
-  const materialized = node.materialized ?? 'view';
   return sql.transaction(async () => {
     await sql.run(`create schema if not exists ${quoteIdentifier(relation.schema)}`);
     for (const hook of input.preHooks) await sql.run(hook);
@@ -70,7 +65,7 @@ export async function materializeModel(
       await dropCheckpoints(sql, target);
       result = { rowsAffected: rows, message: `SELECT ${rows}` };
     } else {
-      result = await applyIncremental(sql, input, target);
+      result = await applyIncremental(sql, node, input.sql, target);
     }
     for (const hook of input.postHooks) await sql.run(hook);
     return result;
@@ -79,17 +74,39 @@ export async function materializeModel(
 
 async function applyIncremental(
   sql: SqlExecutor,
-  input: MaterializeInput,
+  node: ModelNode,
+  select: string,
   target: string,
 ): Promise<MaterializeResult> {
-  const { node } = input;
-  const config = node.config;
-  const uniqueKey = uniqueKeyColumns(config['unique_key']);
-  const strategy = String(
-    config['incremental_strategy'] ?? (uniqueKey.length > 0 ? 'merge' : 'append'),
-  ) as IncrementalStrategy;
-  const temp = quoteIdentifier(`${node.relation!.identifier}__dbt_tmp`);
-  await sql.run(`create or replace temp table ${temp} as (\n${input.sql}\n)`);
+  const { incrementalStrategy: strategy, uniqueKey } = node.resolved;
+  const temp = quoteIdentifier(`${node.relation.identifier}__dbt_tmp`);
+  await sql.run(`create or replace temp table ${temp} as (\n${select}\n)`);
+  const columns = await reconcileColumns(sql, node, temp, target);
+  const rows = await applyIncrementalStrategy(sql, {
+    model: node.name,
+    strategy,
+    target,
+    source: temp,
+    columns,
+    uniqueKey,
+    updateColumns: node.resolved.mergeUpdateColumns,
+    excludeColumns: node.resolved.mergeExcludeColumns,
+  });
+  await sql.run(`drop table if exists ${temp}`);
+  const verb = strategy === 'append' ? 'INSERT' : strategy === 'merge' ? 'MERGE' : 'DELETE+INSERT';
+  return { rowsAffected: rows, message: `${verb} ${rows}` };
+}
+
+/**
+ * Compares the new rows' columns (in `temp`) with `target`'s and applies `on_schema_change`;
+ * returns the columns to write.
+ */
+async function reconcileColumns(
+  sql: SqlExecutor,
+  node: ModelNode,
+  temp: string,
+  target: string,
+): Promise<string[]> {
   const sourceColumns = await sql.columns(`select * from ${temp}`);
   const targetColumns = await sql.columns(`select * from ${target}`);
   const targetByName = new Map(targetColumns.map((c) => [c.name, c.type]));
@@ -99,46 +116,32 @@ async function applyIncremental(
   const retyped = sourceColumns.filter(
     (c) => targetByName.has(c.name) && targetByName.get(c.name) !== c.type,
   );
-  const onSchemaChange = String(config['on_schema_change'] ?? 'fail');
-  let columns = sourceColumns.filter((c) => targetByName.has(c.name)).map((c) => c.name);
-  if (added.length + removed.length + retyped.length > 0) {
-    const describe = [
-      added.length ? `new column(s) ${added.map((c) => `${c.name} ${c.type}`).join(', ')}` : '',
-      removed.length ? `missing column(s) ${removed.map((c) => c.name).join(', ')}` : '',
-      retyped.length
-        ? `changed type(s) ${retyped.map((c) => `${c.name} ${targetByName.get(c.name)} -> ${c.type}`).join(', ')}`
-        : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
-    if (onSchemaChange === 'append_new_columns' || onSchemaChange === 'sync_all_columns') {
-      for (const column of added)
-        await sql.run(
-          `alter table ${target} add column ${quoteIdentifier(column.name)} ${column.type}`,
-        );
-      if (onSchemaChange === 'sync_all_columns') {
-        for (const column of removed)
-          await sql.run(`alter table ${target} drop column ${quoteIdentifier(column.name)}`);
-      }
-      columns = sourceColumns.map((c) => c.name);
-    } else if (onSchemaChange !== 'ignore') {
-      throw new MaterializeError(
-        `model "${node.name}": the new rows' columns differ from ${target}: ${describe}. ` +
-          'Rebuild it with --full-refresh, or set on_schema_change (append_new_columns, sync_all_columns, ignore).',
+  const shared = sourceColumns.filter((c) => targetByName.has(c.name)).map((c) => c.name);
+  if (added.length + removed.length + retyped.length === 0) return shared;
+  const onSchemaChange = node.resolved.onSchemaChange;
+  if (onSchemaChange === 'append_new_columns' || onSchemaChange === 'sync_all_columns') {
+    for (const column of added)
+      await sql.run(
+        `alter table ${target} add column ${quoteIdentifier(column.name)} ${column.type}`,
       );
+    if (onSchemaChange === 'sync_all_columns') {
+      for (const column of removed)
+        await sql.run(`alter table ${target} drop column ${quoteIdentifier(column.name)}`);
     }
+    return sourceColumns.map((c) => c.name);
   }
-  const rows = await applyIncrementalStrategy(sql, {
-    model: node.name,
-    strategy,
-    target,
-    source: temp,
-    columns,
-    uniqueKey,
-    updateColumns: toList(config['merge_update_columns']).map(String),
-    excludeColumns: toList(config['merge_exclude_columns']).map(String),
-  });
-  await sql.run(`drop table if exists ${temp}`);
-  const verb = strategy === 'append' ? 'INSERT' : strategy === 'merge' ? 'MERGE' : 'DELETE+INSERT';
-  return { rowsAffected: rows, message: `${verb} ${rows}` };
+  if (onSchemaChange === 'ignore') return shared;
+  const describe = [
+    added.length ? `new column(s) ${added.map((c) => `${c.name} ${c.type}`).join(', ')}` : '',
+    removed.length ? `missing column(s) ${removed.map((c) => c.name).join(', ')}` : '',
+    retyped.length
+      ? `changed type(s) ${retyped.map((c) => `${c.name} ${targetByName.get(c.name)} -> ${c.type}`).join(', ')}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  throw new MaterializeError(
+    `model "${node.name}": the new rows' columns differ from ${target}: ${describe}. ` +
+      'Rebuild it with --full-refresh, or set on_schema_change (append_new_columns, sync_all_columns, ignore).',
+  );
 }

@@ -1,0 +1,183 @@
+import { Relation } from '../../base/warehouse/relation.js';
+import { didYouMean } from '../compile/suggest.js';
+import { describeTemplateError } from '../compile/template-error.js';
+import type { RelationNode, TestNode } from '../graph/graph-node.js';
+import { mergeConfig, toList } from '../project/folder-config.js';
+import type { TestDeclaration } from '../project/properties.js';
+import { buildNode } from './build-node.js';
+import { captureContext, renderCapture, startCapture, type Capture } from './config-capture.js';
+import type { Dependencies } from './dependencies.js';
+import { newRowsByProblem } from './new-rows-by.js';
+import type { ParseSession } from './parse-session.js';
+import { resolveTestConfig, testConfigDefaults } from './test-config.js';
+
+/**
+ * The generic tests declared in properties YAML on models, seeds and sources (`tests:` or
+ * `data_tests:`): each a call of its `{% test %}` macro with the tested relation, the column and
+ * the arguments. Tests declared for a model or seed that does not exist are reported.
+ */
+export function parseGenericTests(session: ParseSession, dependencies: Dependencies): void {
+  const { project } = session;
+  for (const [kind, map] of [
+    ['model', project.properties.models],
+    ['seed', project.properties.seeds],
+  ] as const) {
+    for (const props of map.values()) {
+      const target = session.nodes.get(session.uniqueId(kind, props.name));
+      if (target && target.resourceType !== 'test') {
+        for (const declaration of props.tests)
+          addGenericTest(session, dependencies, declaration, target);
+      } else if (
+        props.tests.length > 0 &&
+        !session.disabled.has(props.name) &&
+        session.ownerOf(props.name) === undefined
+      ) {
+        session.issues.push({
+          file: props.file,
+          message: `tests declared for unknown ${kind} "${props.name}".${didYouMean(props.name, dependencies.names())}`,
+        });
+      }
+    }
+  }
+  for (const table of project.properties.sources) {
+    const target = session.sources.get(`${table.sourceName}.${table.name}`);
+    if (target)
+      for (const declaration of table.tests)
+        addGenericTest(session, dependencies, declaration, target);
+  }
+}
+
+function addGenericTest(
+  session: ParseSession,
+  dependencies: Dependencies,
+  declaration: TestDeclaration,
+  target: RelationNode,
+): void {
+  const report = (message: string): void =>
+    void session.issues.push({ file: declaration.file, line: declaration.line, message });
+  const macroName = `test_${declaration.testName}`;
+  if (!session.macros.macros.has(macroName))
+    return report(unknownTestMessage(session, declaration, target));
+  const argNames = Object.keys(declaration.args);
+  const badArg = argNames.find((name) => !/^[A-Za-z_]\w*$/.test(name));
+  if (badArg) return report(`test argument "${badArg}" is not a valid name`);
+  const name = session.claimTestName(
+    declaration.customName ?? genericTestName(declaration, target),
+  );
+  const call =
+    `{{ ${macroName}(model=__test_model` +
+    (declaration.columnName !== undefined ? ', column_name=__test_column' : '') +
+    argNames.map((arg) => `, ${arg}=__test_arg_${arg}`).join('') +
+    ') }}';
+  const template = session.compileTemplate(call, declaration.file);
+  if (!template) return;
+  const capture = startCapture(testConfigDefaults(session.project, declaration.file));
+  const args = renderArguments(session, declaration, capture);
+  if (!args) return;
+  const tested = testedRelation(session, target);
+  const extra: Record<string, unknown> = {
+    __test_model: filtered(tested, { ...capture.config, ...declaration.config }['where']),
+    __test_column: declaration.columnName,
+  };
+  // One name per argument: `args.values` would hit Jinja's dict.values() method.
+  for (const [key, value] of Object.entries(args)) extra[`__test_arg_${key}`] = value;
+  if (!renderCapture(session, template, declaration.file, capture, undefined, extra)) return;
+  const config = mergeConfig(capture.config, declaration.config);
+  if (config['enabled'] === false) return;
+  const newRowsProblem = newRowsByProblem(config['new_rows_by'], target, config['where']);
+  if (newRowsProblem) return report(`test "${name}" on ${target.name}: ${newRowsProblem}`);
+  const node = buildNode<TestNode>(session, {
+    resourceType: 'test',
+    name,
+    path: declaration.file,
+    config,
+    resolved: resolveTestConfig(config),
+    dependsOn: [
+      ...new Set([
+        target.uniqueId,
+        ...dependencies.resolve(capture, `test "${name}"`, declaration.file),
+      ]),
+    ],
+    rawCode: call,
+    test: {
+      kind: 'generic',
+      testName: declaration.testName,
+      attachedNode: target.uniqueId,
+      columnName: declaration.columnName,
+      args: declaration.args,
+    },
+    template,
+    extraContext: { ...extra, __test_model: filtered(tested, config['where']) },
+  });
+  session.nodes.set(node.uniqueId, node);
+}
+
+function unknownTestMessage(
+  session: ParseSession,
+  declaration: TestDeclaration,
+  target: RelationNode,
+): string {
+  const { testName } = declaration;
+  const testMacros = [...session.macros.macros.keys()].filter((m) => m.startsWith('test_'));
+  return `unknown test "${testName}" on ${target.name}: no {% test ${testName}(...) %} in macros/ or tests/generic/.${didYouMean(
+    `test_${testName}`,
+    testMacros,
+  )}`.replace(/"test_/g, '"');
+}
+
+/** dbt's naming: `not_null_orders_order_id`, `accepted_values_orders_status__a__b`. */
+function genericTestName(declaration: TestDeclaration, target: RelationNode): string {
+  const base = [declaration.testName, target.name, declaration.columnName]
+    .filter(Boolean)
+    .join('_');
+  const argText = Object.values(declaration.args)
+    .flatMap((value) =>
+      toList(value).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))),
+    )
+    .join('__');
+  return (argText ? `${base}__${argText}` : base).replace(/[^A-Za-z0-9_]+/g, '_');
+}
+
+/**
+ * The test's arguments, those written as `ref('x')` / `source('s', 't')` rendered like dbt renders
+ * them (recording the dependency in `capture`); undefined after reporting a template error.
+ */
+function renderArguments(
+  session: ParseSession,
+  declaration: TestDeclaration,
+  capture: Capture,
+): Record<string, unknown> | undefined {
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(declaration.args)) {
+    if (typeof value !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
+      args[key] = value;
+      continue;
+    }
+    const argTemplate = session.compileTemplate(`{{ ${value} }}`, declaration.file);
+    if (!argTemplate) return undefined;
+    try {
+      args[key] = new Relation('', '', argTemplate.render(captureContext(session, capture)));
+    } catch (error) {
+      const { message } = describeTemplateError(error);
+      session.issues.push({ file: declaration.file, line: declaration.line, message });
+      return undefined;
+    }
+  }
+  return args;
+}
+
+/** The relation a test reads: a source's own, else what a ref resolves to (an ephemeral model's CTE). */
+function testedRelation(session: ParseSession, target: RelationNode): Relation {
+  if (target.resourceType === 'source') return target.relation;
+  return session.refRelations.get(target.name) ?? target.relation;
+}
+
+/** The tested relation, filtered by the test's `where` config when it has one. */
+function filtered(relation: Relation, where: unknown): Relation {
+  if (!where) return relation;
+  return new Relation(
+    '',
+    '',
+    `(select * from ${relation.render()} where ${String(where)}) dbt_subquery`,
+  );
+}

@@ -1,0 +1,30 @@
+import type { SeedNode } from '../graph/graph-node.js';
+import { mergeConfig } from '../project/folder-config.js';
+import { buildNode } from './build-node.js';
+import type { ParseSession } from './parse-session.js';
+import { relationFor } from './schema-name.js';
+import { resolveSeedConfig } from './seed-config.js';
+
+/** The seeds (`dbt_project.yml` folder config < YAML properties), parsed before the models that ref them. */
+export function parseSeeds(session: ParseSession): void {
+  const { project } = session;
+  for (const seed of project.seeds) {
+    if (!session.claim(seed.name, seed.path)) continue;
+    const props = project.properties.seeds.get(seed.name);
+    const config = mergeConfig(seed.folderConfig, props?.config ?? {});
+    if (config['enabled'] === false) continue;
+    const relation = relationFor(session, seed.name, config);
+    session.refRelations.set(seed.name, relation);
+    const node = buildNode<SeedNode>(session, {
+      resourceType: 'seed',
+      name: seed.name,
+      path: seed.path,
+      config,
+      relation,
+      resolved: resolveSeedConfig(config),
+      description: props?.description ?? '',
+      columns: props?.columns ?? [],
+    });
+    session.nodes.set(node.uniqueId, node);
+  }
+}

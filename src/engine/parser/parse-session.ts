@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import nunjucks from 'nunjucks';
+import type { Relation } from '../../base/warehouse/relation.js';
+import { MacroLibrary } from '../compile/macro-library.js';
+import { createTemplateEnvironment } from '../compile/template-environment.js';
+import { describeTemplateError } from '../compile/template-error.js';
+import type { GraphNode, SourceNode } from '../graph/graph-node.js';
+import type { Project } from '../project/load-project.js';
+import type { ProjectIssue } from '../project/project-issue.js';
+import { projectVars } from './project-vars.js';
+
+/**
+ * What the parsers of one parse pass share: the project, the template environment and macros,
+ * the invocation's vars, the nodes built so far, what `ref` and `source` resolve to, and every
+ * problem found (the parsers report and go on, so that all problems are reported together).
+ */
+export class ParseSession {
+  readonly issues: ProjectIssue[];
+  readonly env = createTemplateEnvironment();
+  readonly macros: MacroLibrary;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly runStartedAt = new Date().toISOString();
+  readonly invocationId = randomUUID();
+  readonly projectName: string;
+  /** The nodes, in the order dbt lists them: seeds, models, sources, tests. */
+  readonly nodes = new Map<string, GraphNode>();
+  /** Declared source tables by `<source>.<table>`. */
+  readonly sources = new Map<string, SourceNode>();
+  /** What `ref(name)` resolves to: models' and seeds' relations (an ephemeral model's CTE for tests). */
+  readonly refRelations = new Map<string, Relation>();
+  /** Models disabled by `enabled: false` (a ref to one says so). */
+  readonly disabled = new Set<string>();
+  /** Names of models and seeds, unique across the project, and the file of each. */
+  private readonly owners = new Map<string, string>();
+  private readonly testNames = new Set<string>();
+  private readonly templates = new Map<string, nunjucks.Template>();
+
+  constructor(
+    readonly project: Project,
+    vars: Readonly<Record<string, unknown>> | undefined,
+    readonly fullRefresh: boolean,
+  ) {
+    this.issues = [...project.issues];
+    this.macros = new MacroLibrary(this.env, project.macroFiles, this.issues);
+    this.vars = projectVars(project, vars);
+    this.projectName = project.file.name;
+  }
+
+  /** `<resourceType>.<project>.<name>`, dbt's `unique_id`. */
+  uniqueId(resourceType: GraphNode['resourceType'], name: string): string {
+    return `${resourceType}.${this.projectName}.${name}`;
+  }
+
+  /** Compiles (once per text) a template, or reports its syntax error and returns undefined. */
+  compileTemplate(text: string, file: string): nunjucks.Template | undefined {
+    const cached = this.templates.get(text);
+    if (cached) return cached;
+    try {
+      const template = new nunjucks.Template(text, this.env, file, true);
+      this.templates.set(text, template);
+      return template;
+    } catch (error) {
+      const problem = describeTemplateError(error, 'compile');
+      this.issues.push({ file, line: problem.line, message: `template error: ${problem.message}` });
+      return undefined;
+    }
+  }
+
+  /** Claims a model or seed name for `file`; reports a name taken by another file and returns false. */
+  claim(name: string, file: string): boolean {
+    const existing = this.owners.get(name);
+    if (existing) {
+      this.issues.push({
+        file,
+        message: `"${name}" is defined twice: in ${existing} and in ${file} (model and seed names must be unique)`,
+      });
+      return false;
+    }
+    this.owners.set(name, file);
+    return true;
+  }
+
+  /** The file that defines the model or seed `name`, if any. */
+  ownerOf(name: string): string | undefined {
+    return this.owners.get(name);
+  }
+
+  /**
+   * A test name unique in the project: dbt's, with a hash for names over 64 characters and a
+   * `_2`, `_3` … suffix for repeats.
+   */
+  claimTestName(wanted: string): string {
+    let name =
+      wanted.length > 64
+        ? `${wanted.slice(0, 50)}_${createHash('md5').update(wanted).digest('hex').slice(0, 10)}`
+        : wanted;
+    for (let i = 2; this.testNames.has(name); i++) name = `${wanted}_${i}`;
+    this.testNames.add(name);
+    return name;
+  }
+}

@@ -3,17 +3,15 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { runCli } from '../src/app/cli/run-cli.js';
 import { formatSimulationSummary } from '../src/app/landing/format-simulation-summary.js';
-import {
-  landSimulation,
-  writeSimulationJsonl,
-  type ProgressListener,
-} from '../src/app/landing/land-simulation.js';
+import { landSimulation } from '../src/app/landing/land-simulation.js';
+import type { ProgressListener } from '../src/app/landing/progress-listener.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
   SIMULATION_SCALES,
   type SimulationOptions,
   type SimulationScale,
 } from '../src/app/landing/simulation-options.js';
+import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
 import { isInteractive, printLine } from '../src/base/console/console.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
@@ -57,9 +55,18 @@ function progressBar(): { listener?: ProgressListener; stop: () => void } {
   };
 }
 
-runCli(async () => {
+/** The flags as commander parses them: the options, with `--scale`, `--start`, `--out` and `--db`. */
+type SimulateFlags = Omit<SimulationOptions, 'messages' | 'startMs'> & {
+  scale: SimulationScale;
+  messages?: number;
+  start?: number;
+  out?: string;
+  db?: string;
+};
+
+function simulateCommand(): Command {
   const d = DEFAULT_SIMULATION_OPTIONS;
-  const program = new Command('simulate')
+  return new Command('simulate')
     .description(
       'Generate a deterministic chaotic payment-event stream and land it (default) or write JSONL (--out).',
     )
@@ -117,23 +124,10 @@ runCli(async () => {
     .option('--out <file>', 'write JSONL (gzip when .gz) instead of landing into the warehouse')
     .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
     .exitOverride();
-  program.parse();
-  const o = program.opts<{
-    scale: SimulationScale;
-    messages?: number;
-    seed: number;
-    partitions: number;
-    duplicateRate: number;
-    outOfOrderRate: number;
-    missingRate: number;
-    lateRate: number;
-    conflictRate: number;
-    malformedRate: number;
-    start?: number;
-    out?: string;
-    db?: string;
-  }>();
-  const options: SimulationOptions = {
+}
+
+function simulationOptions(o: SimulateFlags): SimulationOptions {
+  return {
     seed: o.seed,
     messages: o.messages ?? SIMULATION_SCALES[o.scale],
     partitions: o.partitions,
@@ -143,8 +137,15 @@ runCli(async () => {
     lateRate: o.lateRate,
     conflictRate: o.conflictRate,
     malformedRate: o.malformedRate,
-    startMs: o.start ?? d.startMs,
+    startMs: o.start ?? DEFAULT_SIMULATION_OPTIONS.startMs,
   };
+}
+
+runCli(async () => {
+  const program = simulateCommand();
+  program.parse();
+  const o = program.opts<SimulateFlags>();
+  const options = simulationOptions(o);
   const bar = progressBar();
   try {
     if (o.out !== undefined) {

@@ -6,7 +6,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { writeSimulationJsonl } from '../src/app/landing/land-simulation.js';
+import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
 import { loadFile } from '../src/app/landing/load-file.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import {

@@ -5,13 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  amountSql,
-  landSimulation,
-  writeSimulationJsonl,
-} from '../src/app/landing/land-simulation.js';
+import { landSimulation } from '../src/app/landing/land-simulation.js';
 import { loadFile } from '../src/app/landing/load-file.js';
 import type { SimulationOptions } from '../src/app/landing/simulation-options.js';
+import { amountSql } from '../src/app/landing/staged-chunk-insert.js';
+import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
 import {
   cleanupLanding,
   count,

@@ -20,7 +20,7 @@ import { runHealthCommand } from '../src/app/explore/health/run-health.js';
 import { build } from '../src/index.js';
 import { WAREHOUSE_TYPES_FILE } from '../src/app/explore/kysely/generate-warehouse-types.js';
 import { staleWarehouseTypesMessage } from '../src/app/explore/kysely/write-warehouse-types.js';
-import { landDefaultSimulationIfEmpty } from '../src/app/landing/land-simulation.js';
+import { landDefaultSimulationIfEmpty } from '../src/app/landing/land-default-simulation.js';
 import { setConsoleSink } from '../src/base/console/console.js';
 import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
 import { openWarehouse, withWarehouse } from '../src/base/warehouse/open-warehouse.js';

@@ -1,9 +1,9 @@
 /**
  * The simulator's ground truth recomputed from its JSONL output alone, independently of the
- * simulator's own bookkeeping and of any SQL: the definitions are the pipeline's (issue 4), applied
+ * simulator's own bookkeeping and of any SQL: the definitions are the pipeline's, applied
  * to the lines in file order.
  */
-import type { SimulationTruth } from '../../src/app/landing/simulator.js';
+import type { SimulationTruth } from '../../src/app/landing/simulation-truth.js';
 
 /** JSON text with object keys sorted at every depth: two payloads have the same content iff equal. */
 function canonical(value: unknown): string {

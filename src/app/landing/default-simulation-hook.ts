@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { printLine } from '../../base/console/console.js';
 import type { Warehouse } from '../../base/warehouse/open-warehouse.js';
 import { formatSimulationSummary } from './format-simulation-summary.js';
-import { landDefaultSimulationIfEmpty } from './land-simulation.js';
+import { landDefaultSimulationIfEmpty } from './land-default-simulation.js';
 
 /** The root of this repository: the project whose quickstart lands a default simulated batch. */
 export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));

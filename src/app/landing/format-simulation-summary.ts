@@ -1,4 +1,4 @@
-import type { SimulationSummary } from './land-simulation.js';
+import type { SimulationSummary } from './simulation-summary.js';
 
 /** The summary line printed after a simulation: where it went and its ground truth. */
 export function formatSimulationSummary(summary: SimulationSummary, destination: string): string {

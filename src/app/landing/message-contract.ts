@@ -1,5 +1,5 @@
 /**
- * The message contract of issue 3 as SQL: one expression per field that yields the reason a line is
+ * The message contract as SQL: one expression per field that yields the reason a line is
  * rejected (naming the field), or null when the field is valid, and the typed values of a valid line.
  *
  * Decisions (the README's landing section states the contract):

@@ -14,8 +14,8 @@ export type ParquetValues = Int32Array | Float64Array;
 /**
  * Numbers staged column by column in typed arrays and written as a Parquet file of one row group:
  * required columns, PLAIN encoding, no compression, one data page per column. DuckDB reads such a
- * file at memory speed, where parsing the same numbers as CSV text cost it several seconds per ten
- * million rows; and filling typed arrays costs JavaScript far less than formatting digits.
+ * file at memory speed, where it would have to parse the same numbers as CSV text; and filling typed
+ * arrays costs JavaScript far less than formatting digits.
  *
  * Only what that needs of the format is written (Thrift compact protocol for the page headers and
  * the footer); there are no nulls, statistics or dictionaries.

@@ -1,43 +1,10 @@
+import { EmittedMessage } from './emitted-message.js';
+import { CURRENCIES, METHODS } from './payment-codes.js';
 import { Prng } from './prng.js';
+import type { RowSink, SimulatedRow } from './simulated-row.js';
 import { TRUTH_WATERMARK_MINUTES, type SimulationOptions } from './simulation-options.js';
-
-/**
- * Where a simulation continues a warehouse's stream: per partition the sequence range already
- * present, and the newest event time. Empty for a new warehouse or a JSONL file.
- */
-export interface StreamState {
-  /** Per partition id: min and max `sequence_id` and the number of distinct ones present. */
-  readonly partitions: ReadonlyMap<number, { min: number; max: number; distinct: number }>;
-  /** Newest `created_at` present (ms), or null. */
-  readonly maxCreatedMs: number | null;
-}
-
-export const EMPTY_STREAM_STATE: StreamState = Object.freeze({
-  partitions: new Map(),
-  maxCreatedMs: null,
-});
-
-/** The ground truth of one run, measured with the pipeline's definitions (issue 4) while emitting. */
-export interface SimulationTruth {
-  /** Rows emitted (= options.messages). */
-  messages: number;
-  /** Distinct keys (message_id, sequence_id, partition_id). */
-  unique_messages: number;
-  /** messages − unique_messages. */
-  redeliveries: number;
-  /** Keys with more than one distinct payload content. */
-  payload_conflicts: number;
-  /** Increase of Σ per partition (max − min + 1 − distinct sequence ids) over the warehouse stream. */
-  missing_sequences: number;
-  /** Rows whose created_at < (max created_at of all earlier arrivals − watermark). */
-  late_messages: number;
-  /** First copies whose sequence_id is below that of an earlier first copy in the same partition. */
-  out_of_order_messages: number;
-  /** Distinct transaction ids among the rows. */
-  transactions: number;
-  /** Malformed lines written (JSONL output only). */
-  malformed_lines: number;
-}
+import type { SimulationTruth } from './simulation-truth.js';
+import { EMPTY_STREAM_STATE, type StreamState } from './stream-state.js';
 
 interface Transaction {
   readonly no: number;
@@ -66,122 +33,10 @@ interface Message {
 
 type Variant = 'canonical' | 'reserialised' | 'conflict';
 
-/**
- * Receives one emitted row as the generator's numbers, without any allocation: the arguments are
- * those of {@link EmittedMessage}'s constructor (without the run tag), `reserialised` as 0 or 1.
- */
-export type RowSink = (
-  ordinal: number,
-  messageNo: number,
-  sequenceId: number,
-  partitionId: number,
-  createdAtMs: number,
-  transactionNo: number,
-  eventTypeCode: number,
-  amountCents: number,
-  currencyCode: number,
-  customerNo: number,
-  methodCode: number,
-  reserialised: number,
-) => void;
-
-/**
- * One emitted row: a copy of a message in one of its serialisations. The numeric fields are what the
- * generator decided; the strings (`messageId`, `line`, ...) are built only when read, so that landing,
- * which ships the numbers to DuckDB, never pays for JSON text it does not need.
- */
-export class EmittedMessage {
-  constructor(
-    /** 1-based position in the run. */
-    readonly ordinal: number,
-    /** The run's tag, shared by its message and transaction ids (`s42-m4ze8xs0`). */
-    readonly runTag: string,
-    /** The message's number in the run: `messageId` is `${runTag}-m${messageNo}`. */
-    readonly messageNo: number,
-    readonly sequenceId: number,
-    readonly partitionId: number,
-    readonly createdAtMs: number,
-    /** The transaction's number in the run: `transactionId` is `${runTag}-t${transactionNo}`. */
-    readonly transactionNo: number,
-    /** Index into {@link EVENT_TYPES}. */
-    readonly eventTypeCode: number,
-    /** Amount in cents as written (a conflicting copy has another amount). */
-    readonly amountCents: number,
-    /** Index into {@link CURRENCIES}. */
-    readonly currencyCode: number,
-    /** Customer number (`c-${n}`), or -1 for a null customer. */
-    readonly customerNo: number,
-    /** Index into {@link METHODS}. */
-    readonly methodCode: number,
-    /** True for a copy written with other key order and spacing. */
-    readonly reserialised: boolean,
-  ) {}
-
-  get messageId(): string {
-    return `${this.runTag}-m${this.messageNo}`;
-  }
-
-  get transactionId(): string {
-    return `${this.runTag}-t${this.transactionNo}`;
-  }
-
-  get createdAtIso(): string {
-    return new Date(this.createdAtMs).toISOString();
-  }
-
-  get eventType(): string {
-    return EVENT_TYPES[this.eventTypeCode]!;
-  }
-
-  /** Amount as written in the JSON, two decimals. */
-  get amount(): string {
-    return formatCents(this.amountCents);
-  }
-
-  get currency(): string {
-    return CURRENCIES[this.currencyCode]!;
-  }
-
-  get customerId(): string | null {
-    return this.customerNo < 0 ? null : `c-${this.customerNo}`;
-  }
-
-  get method(): string {
-    return METHODS[this.methodCode]!;
-  }
-
-  /** The payload object as serialised in this copy's line. */
-  get payloadJson(): string {
-    const customer = this.customerNo < 0 ? 'null' : `"c-${this.customerNo}"`;
-    if (this.reserialised) {
-      return `{ "method": "${this.method}", "customer_id": ${customer}, "currency": "${this.currency}", "amount": ${this.amount}, "event_type": "${this.eventType}", "transaction_id": "${this.transactionId}" }`;
-    }
-    return `{"transaction_id":"${this.transactionId}","event_type":"${this.eventType}","amount":${this.amount},"currency":"${this.currency}","customer_id":${customer},"method":"${this.method}"}`;
-  }
-
-  /** The whole JSONL line (no newline). */
-  get line(): string {
-    if (this.reserialised) {
-      return `{ "payload": ${this.payloadJson}, "created_at": "${this.createdAtIso}", "partition_id": ${this.partitionId}, "sequence_id": ${this.sequenceId}, "message_id": "${this.messageId}" }`;
-    }
-    return `{"message_id":"${this.messageId}","sequence_id":${this.sequenceId},"partition_id":${this.partitionId},"created_at":"${this.createdAtIso}","payload":${this.payloadJson}}`;
-  }
-}
-
-/** Event types, indexed by {@link EmittedMessage.eventTypeCode}. */
-export const EVENT_TYPES = ['authorized', 'captured', 'failed', 'refunded'] as const;
-/** Currencies, indexed by {@link EmittedMessage.currencyCode} (EUR twice: drawn twice as often). */
-export const CURRENCIES = ['EUR', 'EUR', 'USD', 'GBP'] as const;
-/** Payment methods (an extra payload field), indexed by {@link EmittedMessage.methodCode}. */
-export const METHODS = ['card', 'card', 'card', 'sepa', 'wallet'] as const;
+/** The event type codes, indexes into `EVENT_TYPES`. */
 const [AUTHORIZED, CAPTURED, FAILED, REFUNDED] = [0, 1, 2, 3];
 const MAX_OPEN_TRANSACTIONS = 64;
 const WATERMARK_MS = TRUTH_WATERMARK_MINUTES * 60_000;
-
-function formatCents(cents: number): string {
-  const rest = cents % 100;
-  return `${Math.floor(cents / 100)}.${rest < 10 ? '0' : ''}${rest}`;
-}
 
 /**
  * A deterministic chaotic payment-event stream, produced in chunks with bounded memory: messages
@@ -223,6 +78,21 @@ export class SimulationStream {
   private readyHead = 0;
   private readonly due = new Map<number, { msg: Message; variant: Variant }[]>();
   private readonly late: { msg: Message; releaseAfterMs: number }[] = [];
+  /** The row handed to the sink, refilled for every row. */
+  private readonly row: SimulatedRow = {
+    ordinal: 0,
+    messageNo: 0,
+    sequenceId: 0,
+    partitionId: 0,
+    createdAtMs: 0,
+    transactionNo: 0,
+    eventTypeCode: 0,
+    amountCents: 0,
+    currencyCode: 0,
+    customerNo: 0,
+    methodCode: 0,
+    reserialised: false,
+  };
 
   constructor(
     private readonly options: SimulationOptions,
@@ -257,41 +127,7 @@ export class SimulationStream {
     onMalformed?: (line: string) => void,
   ): number {
     const runTag = this.runTag;
-    return this.fillRows(
-      limit,
-      (
-        ordinal,
-        messageNo,
-        sequenceId,
-        partitionId,
-        createdAtMs,
-        transactionNo,
-        eventTypeCode,
-        amountCents,
-        currencyCode,
-        customerNo,
-        methodCode,
-        reserialised,
-      ) =>
-        onMessage(
-          new EmittedMessage(
-            ordinal,
-            runTag,
-            messageNo,
-            sequenceId,
-            partitionId,
-            createdAtMs,
-            transactionNo,
-            eventTypeCode,
-            amountCents,
-            currencyCode,
-            customerNo,
-            methodCode,
-            reserialised === 1,
-          ),
-        ),
-      onMalformed,
-    );
+    return this.fillRows(limit, (row) => onMessage(new EmittedMessage(runTag, row)), onMalformed);
   }
 
   /**
@@ -449,16 +285,30 @@ export class SimulationStream {
     sink: RowSink,
     onMalformed: ((line: string) => void) | undefined,
   ): void {
-    const truth = this.truth;
     if (
       onMalformed &&
       this.options.malformedRate > 0 &&
       this.malformedPrng.next() < this.options.malformedRate
     ) {
       onMalformed(this.malformedLine(msg));
-      truth.malformed_lines++;
+      this.truth.malformed_lines++;
     }
     this.emitted++;
+    this.count(msg, variant);
+    sink(this.fillRow(msg, variant));
+    const due = this.due.get(this.emitted);
+    if (due) {
+      this.due.delete(this.emitted);
+      for (const entry of due) this.pushReady(entry.msg, entry.variant);
+    }
+    while (this.late.length > 0 && this.maxCreatedMs! > this.late[0]!.releaseAfterMs) {
+      this.pushReady(this.late.shift()!.msg, 'canonical');
+    }
+  }
+
+  /** Counts an arrival into the ground truth; a first copy schedules the message's extra copies. */
+  private count(msg: Message, variant: Variant): void {
+    const truth = this.truth;
     truth.messages++;
     // Lateness against every earlier arrival, as the pipeline's watermark does.
     if (this.maxCreatedMs !== null && msg.createdAtMs < this.maxCreatedMs - WATERMARK_MS)
@@ -492,29 +342,25 @@ export class SimulationStream {
       truth.payload_conflicts++;
     }
     truth.redeliveries = truth.messages - truth.unique_messages;
+  }
+
+  /** The row of this copy of `msg`, the {@link emitted}-th of the run. */
+  private fillRow(msg: Message, variant: Variant): SimulatedRow {
+    const row = this.row;
     const txn = msg.txn;
-    sink(
-      this.emitted,
-      msg.messageNo,
-      msg.sequenceId,
-      msg.partitionId,
-      msg.createdAtMs,
-      txn.no,
-      msg.eventTypeCode,
-      variant === 'conflict' ? txn.amountCents + 100 : txn.amountCents,
-      txn.currencyCode,
-      txn.customerNo,
-      txn.methodCode,
-      variant === 'reserialised' ? 1 : 0,
-    );
-    const due = this.due.get(this.emitted);
-    if (due) {
-      this.due.delete(this.emitted);
-      for (const entry of due) this.pushReady(entry.msg, entry.variant);
-    }
-    while (this.late.length > 0 && this.maxCreatedMs > this.late[0]!.releaseAfterMs) {
-      this.pushReady(this.late.shift()!.msg, 'canonical');
-    }
+    row.ordinal = this.emitted;
+    row.messageNo = msg.messageNo;
+    row.sequenceId = msg.sequenceId;
+    row.partitionId = msg.partitionId;
+    row.createdAtMs = msg.createdAtMs;
+    row.transactionNo = txn.no;
+    row.eventTypeCode = msg.eventTypeCode;
+    row.amountCents = variant === 'conflict' ? txn.amountCents + 100 : txn.amountCents;
+    row.currencyCode = txn.currencyCode;
+    row.customerNo = txn.customerNo;
+    row.methodCode = txn.methodCode;
+    row.reserialised = variant === 'reserialised';
+    return row;
   }
 
   /** A line the loader must reject: cut short, or with a field of the wrong type. */

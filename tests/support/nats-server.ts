@@ -40,8 +40,20 @@ function readPorts(dir: string, pid: number): { nats: string; monitoring: string
   return nats && monitoring ? { nats, monitoring } : undefined;
 }
 
-function launch(dir: string, port: number | undefined, monitorPort: number | undefined): ChildProcess {
-  const args = ['-js', '-a', '127.0.0.1', '-p', String(port ?? -1), '-m', String(monitorPort ?? -1)];
+function launch(
+  dir: string,
+  port: number | undefined,
+  monitorPort: number | undefined,
+): ChildProcess {
+  const args = [
+    '-js',
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port ?? -1),
+    '-m',
+    String(monitorPort ?? -1),
+  ];
   args.push('--ports_file_dir', dir, '-sd', join(dir, 'store'));
   const child = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -51,7 +63,10 @@ function launch(dir: string, port: number | undefined, monitorPort: number | und
   return child;
 }
 
-async function started(child: ChildProcess, dir: string): Promise<{ nats: string; monitoring: string }> {
+async function started(
+  child: ChildProcess,
+  dir: string,
+): Promise<{ nats: string; monitoring: string }> {
   const ports = await waitFor('its ports file', async () => {
     if (child.exitCode !== null) throw new Error('exited');
     return readPorts(dir, child.pid!);

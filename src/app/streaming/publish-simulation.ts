@@ -2,15 +2,11 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { JetStreamApiError, jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
 import { UserError } from '../../base/errors/user-error.js';
 import { Prng } from '../landing/prng.js';
-import {
-  DEFAULT_SIMULATION_OPTIONS,
-  type SimulationOptions,
-} from '../landing/simulation-options.js';
-import {
-  EMPTY_STREAM_STATE,
-  SimulationStream,
-  type SimulationTruth,
-} from '../landing/simulator.js';
+import { resolveSimulationOptions } from '../landing/resolve-simulation-options.js';
+import type { SimulationOptions } from '../landing/simulation-options.js';
+import { SimulationStream } from '../landing/simulation-stream.js';
+import type { SimulationTruth } from '../landing/simulation-truth.js';
+import { EMPTY_STREAM_STATE } from '../landing/stream-state.js';
 import { PUBLISHED_AT_HEADER } from './jetstream-source.js';
 
 /** Where and how `npm run publish` sends the simulated stream. */
@@ -84,7 +80,7 @@ async function ensureStream(
  * malformed lines included) to a JetStream stream, each message with its publish time in a header.
  */
 export async function publishSimulation(options: PublishOptions): Promise<PublishSummary> {
-  const simulation: SimulationOptions = { ...DEFAULT_SIMULATION_OPTIONS, ...options.simulation };
+  const simulation = resolveSimulationOptions(options.simulation ?? {});
   const subject = options.subject ?? `${options.stream.toLowerCase()}.events`;
   const started = Date.now();
   let connection: NatsConnection;

@@ -79,11 +79,12 @@ async function runNode(
   sql.executed.length = 0;
   try {
     // Only seeds have no compiled SQL: they load a CSV file.
-    if (compiledPath === undefined) {
+    if (node.resourceType === 'seed') {
       const seedFile = join(parsed.project.dir, node.path);
       const { message, rowsAffected } = await loadSeed(sql, node, seedFile);
       return { ...base, status: 'success', message, rowsAffected, failures: null };
     }
+    if (compiledPath === undefined) throw new Error(`${node.uniqueId} has no compiled SQL`);
     if (node.resourceType === 'test') {
       const { status, message, failures } = await runTest(parsed, sql, node, compiledPath);
       return { ...base, status, message, rowsAffected: null, failures, compiledPath };

@@ -1,12 +1,7 @@
 // column_compression: tables declared with DuckDB's `using compression`, same rows and types.
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeProject, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
+import { type TestProject } from './support/runner-project.js';
 
 /** 300,000 rows (several row groups) of a low-cardinality text column and a JSON column. */
 const SELECT = `select
@@ -26,8 +21,10 @@ async function compressionOf(p: TestProject, column: string): Promise<string[]> 
 }
 
 describe('column_compression', () => {
-  it('declares the chosen methods, keeps the columns types and rows, and later appends use them too', async () => {
-    project = makeProject({
+  it('declares the chosen methods, keeps the columns types and rows, and later appends use them too', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/events.sql': `{{ config(materialized='incremental', incremental_strategy='append',
     column_compression={'kind': 'fsst', 'doc': 'uncompressed'}) }}
 ${SELECT}
@@ -63,11 +60,13 @@ ${SELECT}
     ).toEqual([{ n: 600000, ids: 600000, total: '179999700000', docs: 600000 }]);
   });
 
-  it('lets a full build read the previous version through {{ this }}, as without it', async () => {
+  it('lets a full build read the previous version through {{ this }}, as without it', async ({
+    makeProject,
+  }) => {
     // A table model rebuilt from its own previous rows: `create or replace table … as` reads the
     // old table; the declared table must too (it is built under another name, then renamed).
     for (const compression of ['', ", column_compression={'kind': 'fsst'}"]) {
-      project = makeProject({
+      const project = makeProject({
         'models/events.sql': `{{ config(materialized='table'${compression}) }}\nselect 1 as id, 'a' as kind\n`,
       });
       expect((await project.build()).results[0]!.message).toBe('SELECT 1');
@@ -86,13 +85,13 @@ ${SELECT}
         ),
       ).toEqual([{ table_name: 'events' }]);
       if (compression) expect(await compressionOf(project, 'kind')).toEqual(['FSST']);
-      project.cleanup();
-      project = undefined;
     }
   });
 
-  it('names the model and the columns it does not have, or the malformed setting', async () => {
-    project = makeProject({
+  it('names the model and the columns it does not have, or the malformed setting', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/events.sql': `{{ config(materialized='table', column_compression={'knd': 'fsst'}) }}\n${SELECT}\n`,
     });
     const result = await project.build();

@@ -10,11 +10,11 @@ import {
 import { runHealthCommand } from '../src/app/explore/health/run-health.js';
 import { UserError } from '../src/base/errors/user-error.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { captureConsole, type Captured } from './sql-setup.js';
+import { captureConsole, type CapturedConsole } from './support/console-capture.js';
 
 let dir: string;
 let db: string;
-let console_: Captured;
+let console_: CapturedConsole;
 
 async function buildFixture(reconciliationPassed: boolean, withOrder = true): Promise<void> {
   await withWarehouse(db, {}, async ({ connection }) => {

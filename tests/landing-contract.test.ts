@@ -1,36 +1,31 @@
-// The message contract of issue 3, rule by rule: what the loader accepts (and how it stores it) and
+// The message contract, rule by rule: what the loader accepts (and how it stores it) and
 // what it rejects (with a reason naming the field), on files mixing good, bad and blank lines.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it as base } from './support/fixtures.js';
 import { loadFile, type LoadFileResult } from '../src/app/landing/load-file.js';
 import type { Warehouse } from '../src/base/warehouse/open-warehouse.js';
-import {
-  ABSENT,
-  cleanupLanding,
-  count,
-  landingTempDir,
-  messageLine,
-  openTestWarehouse,
-  rows,
-} from './support/landing-fixtures.js';
-
-afterEach(cleanupLanding);
+import { ABSENT, messageLine } from './support/landing-messages.js';
+import { readRows, readCount } from './support/read-rows.js';
 
 type Landed = Extract<LoadFileResult, { status: 'landed' }>;
 
-async function land(
-  warehouse: Warehouse,
-  text: string | Buffer,
-  name = 'events.jsonl',
-): Promise<Landed> {
-  const file = join(landingTempDir(), name);
-  writeFileSync(file, text);
-  const result = await loadFile(warehouse, file);
-  if (result.status !== 'landed') throw new Error(`not landed: ${result.message}`);
-  return result;
-}
+/** `land(warehouse, text, name)`: writes `text` to a file `name` of a new folder and lands it. */
+const it = base.extend<{
+  land: (warehouse: Warehouse, text: string | Buffer, name?: string) => Promise<Landed>;
+}>({
+  land: async ({ tempDir }, use) => {
+    await use(async (warehouse, text, name = 'events.jsonl') => {
+      const file = join(tempDir(), name);
+      writeFileSync(file, text);
+      const result = await loadFile(warehouse, file);
+      if (result.status !== 'landed') throw new Error(`not landed: ${result.message}`);
+      return result;
+    });
+  },
+});
 
 /** Each line breaks exactly one rule; the reason must start with the field it names. */
 const REJECTIONS: readonly [string, string, string][] = [
@@ -113,13 +108,13 @@ const REJECTIONS: readonly [string, string, string][] = [
 ];
 
 describe('rejected lines', () => {
-  it.each(REJECTIONS)(
+  it.for(REJECTIONS)(
     '%s: rejected, the reason names the field, the line kept as read',
-    async (_case, line, reason) => {
-      const warehouse = await openTestWarehouse();
+    async ([_case, line, reason], { openWarehouse, land }) => {
+      const warehouse = await openWarehouse();
       const result = await land(warehouse, `${messageLine()}\n${line}\n`);
       expect(result).toMatchObject({ accepted: 1, rejected: 1, linesRead: 2 });
-      const rejected = await rows(
+      const rejected = await readRows(
         warehouse.connection,
         'select _line, raw_line, reason, _source, _batch_id from raw_rejected',
       );
@@ -134,16 +129,16 @@ describe('rejected lines', () => {
     },
   );
 
-  it('names the first broken field, with the value it got', async () => {
-    const warehouse = await openTestWarehouse();
+  it('names the first broken field, with the value it got', async ({ openWarehouse, land }) => {
+    const warehouse = await openWarehouse();
     await land(warehouse, messageLine({ sequence_id: '7', 'payload.currency': 'eur' }) + '\n');
-    const [row] = await rows(warehouse.connection, 'select reason from raw_rejected');
+    const [row] = await readRows(warehouse.connection, 'select reason from raw_rejected');
     expect(row!['reason']).toBe('sequence_id: must be a JSON integer >= 0, got "7"');
   });
 });
 
 describe('accepted lines', () => {
-  it.each([
+  it.for([
     ['Z with milliseconds', '2025-01-13T10:00:00.123Z', '2025-01-13T10:00:00.123Z'],
     ['an offset', '2025-01-13T12:00:00+02:00', '2025-01-13T10:00:00.000Z'],
     ['a negative offset without colon', '2025-01-13T05:30:00-0430', '2025-01-13T10:00:00.000Z'],
@@ -157,49 +152,58 @@ describe('accepted lines', () => {
       '2025-01-13T10:00:00.1239999Z',
       '2025-01-13T10:00:00.123Z',
     ],
-  ])('created_at with %s is stored as the UTC instant', async (_case, createdAt, utc) => {
-    const warehouse = await openTestWarehouse();
-    const result = await land(warehouse, messageLine({ created_at: createdAt }) + '\n');
-    expect(result.accepted).toBe(1);
-    const [row] = await rows(
-      warehouse.connection,
-      'select epoch_ms(created_at) as ms from raw_messages',
-    );
-    expect(new Date(Number(row!['ms'])).toISOString()).toBe(utc);
-  });
+  ])(
+    'created_at with %s is stored as the UTC instant',
+    async ([_case, createdAt, utc], { openWarehouse, land }) => {
+      const warehouse = await openWarehouse();
+      const result = await land(warehouse, messageLine({ created_at: createdAt }) + '\n');
+      expect(result.accepted).toBe(1);
+      const [row] = await readRows(
+        warehouse.connection,
+        'select epoch_ms(created_at) as ms from raw_messages',
+      );
+      expect(new Date(Number(row!['ms'])).toISOString()).toBe(utc);
+    },
+  );
 
-  it('stores the same instant whatever the session time zone', async () => {
-    const warehouse = await openTestWarehouse();
+  it('stores the same instant whatever the session time zone', async ({ openWarehouse, land }) => {
+    const warehouse = await openWarehouse();
     await warehouse.connection.run("set TimeZone = 'America/New_York'");
     await land(warehouse, messageLine({ created_at: '2025-01-13 10:00:00' }) + '\n');
-    const [row] = await rows(
+    const [row] = await readRows(
       warehouse.connection,
       'select epoch_ms(created_at) as ms from raw_messages',
     );
     expect(new Date(Number(row!['ms'])).toISOString()).toBe('2025-01-13T10:00:00.000Z');
   });
 
-  it.each([
+  it.for([
     ['an integer', '12', '12.00'],
     ['one decimal', '12.5', '12.50'],
     ['two decimals', '0.07', '0.07'],
     ['a trailing zero', '12.30', '12.30'],
     ['zero', '0', '0.00'],
     ['an exponent', '1e2', '100.00'],
-  ])('amount written as %s is a DECIMAL(18,2)', async (_case, amount, stored) => {
-    const warehouse = await openTestWarehouse();
-    const line = messageLine().replace('"amount":12.5', `"amount":${amount}`);
-    expect(line).toContain(`"amount":${amount}`);
-    await land(warehouse, line + '\n');
-    const [row] = await rows(
-      warehouse.connection,
-      'select amount::VARCHAR as amount, typeof(amount) as type from raw_messages',
-    );
-    expect(row).toEqual({ amount: stored, type: 'DECIMAL(18,2)' });
-  });
+  ])(
+    'amount written as %s is a DECIMAL(18,2)',
+    async ([_case, amount, stored], { openWarehouse, land }) => {
+      const warehouse = await openWarehouse();
+      const line = messageLine().replace('"amount":12.5', `"amount":${amount}`);
+      expect(line).toContain(`"amount":${amount}`);
+      await land(warehouse, line + '\n');
+      const [row] = await readRows(
+        warehouse.connection,
+        'select amount::VARCHAR as amount, typeof(amount) as type from raw_messages',
+      );
+      expect(row).toEqual({ amount: stored, type: 'DECIMAL(18,2)' });
+    },
+  );
 
-  it('customer_id may be null or absent; unknown top-level fields are ignored, other payload fields kept', async () => {
-    const warehouse = await openTestWarehouse();
+  it('customer_id may be null or absent; unknown top-level fields are ignored, other payload fields kept', async ({
+    openWarehouse,
+    land,
+  }) => {
+    const warehouse = await openWarehouse();
     const lines = [
       messageLine({ message_id: 'a', 'payload.customer_id': null }),
       messageLine({ message_id: 'b', 'payload.customer_id': ABSENT }),
@@ -214,7 +218,7 @@ describe('accepted lines', () => {
     ];
     const result = await land(warehouse, lines.join('\n') + '\n');
     expect(result).toMatchObject({ accepted: 4, rejected: 0 });
-    const stored = await rows(
+    const stored = await readRows(
       warehouse.connection,
       `select message_id, customer_id, payload::VARCHAR as payload, transaction_id, event_type, currency, sequence_id, partition_id
        from raw_messages order by _offset`,
@@ -230,7 +234,7 @@ describe('accepted lines', () => {
       sequence_id: '7',
       partition_id: 0,
     });
-    const columns = await rows(
+    const columns = await readRows(
       warehouse.connection,
       "select column_name from information_schema.columns where table_name = 'raw_messages'",
     );
@@ -239,8 +243,11 @@ describe('accepted lines', () => {
 });
 
 describe('a file mixing good, bad and blank lines', () => {
-  it('lands every good line in order and every bad one as read; accepted + rejected = non-blank lines; _line counts every line', async () => {
-    const warehouse = await openTestWarehouse();
+  it('lands every good line in order and every bad one as read; accepted + rejected = non-blank lines; _line counts every line', async ({
+    openWarehouse,
+    land,
+  }) => {
+    const warehouse = await openWarehouse();
     const lines = [
       messageLine({ message_id: 'a' }), // 1
       '', // 2 blank
@@ -261,7 +268,7 @@ describe('a file mixing good, bad and blank lines', () => {
       lastOffset: 3,
     });
     expect(
-      await rows(
+      await readRows(
         warehouse.connection,
         'select _offset, message_id, _line from raw_messages order by _offset',
       ),
@@ -270,7 +277,7 @@ describe('a file mixing good, bad and blank lines', () => {
       { _offset: '2', message_id: 'c', _line: '6' },
       { _offset: '3', message_id: 'd', _line: '8' },
     ]);
-    const rejected = await rows(
+    const rejected = await readRows(
       warehouse.connection,
       'select _line, raw_line, reason from raw_rejected order by _line',
     );
@@ -284,7 +291,7 @@ describe('a file mixing good, bad and blank lines', () => {
       'payload.amount',
       'invalid JSON',
     ]);
-    const [ledger] = await rows(warehouse.connection, 'select * from raw_loads');
+    const [ledger] = await readRows(warehouse.connection, 'select * from raw_loads');
     expect(ledger).toMatchObject({
       kind: 'file',
       source: 'events.jsonl',
@@ -296,8 +303,11 @@ describe('a file mixing good, bad and blank lines', () => {
     });
   });
 
-  it('keeps a last line without a newline, strips CRLF line ends and a byte-order mark', async () => {
-    const warehouse = await openTestWarehouse();
+  it('keeps a last line without a newline, strips CRLF line ends and a byte-order mark', async ({
+    openWarehouse,
+    land,
+  }) => {
+    const warehouse = await openWarehouse();
     const text =
       '\uFEFF' +
       messageLine({ message_id: 'a' }) +
@@ -306,7 +316,7 @@ describe('a file mixing good, bad and blank lines', () => {
     const result = await land(warehouse, text);
     expect(result).toMatchObject({ linesRead: 4, accepted: 2, rejected: 1, blank: 1 });
     expect(
-      await rows(
+      await readRows(
         warehouse.connection,
         'select message_id, _line from raw_messages order by _offset',
       ),
@@ -314,12 +324,15 @@ describe('a file mixing good, bad and blank lines', () => {
       { message_id: 'a', _line: '1' },
       { message_id: 'b', _line: '4' },
     ]);
-    expect(await rows(warehouse.connection, 'select raw_line, _line from raw_rejected')).toEqual([
-      { raw_line: '{bad}', _line: '3' },
-    ]);
+    expect(
+      await readRows(warehouse.connection, 'select raw_line, _line from raw_rejected'),
+    ).toEqual([{ raw_line: '{bad}', _line: '3' }]);
   });
 
-  it('reads a file in pieces of whole lines (bounded memory) exactly as in one piece', async () => {
+  it('reads a file in pieces of whole lines (bounded memory) exactly as in one piece', async ({
+    tempDir,
+    openWarehouse,
+  }) => {
     const lines = [
       messageLine({ message_id: 'a' }),
       '',
@@ -331,10 +344,10 @@ describe('a file mixing good, bad and blank lines', () => {
       messageLine({ message_id: 'é-ü-漢' }), // multi-byte characters near the cuts
     ];
     const text = '\uFEFF' + lines.join('\r\n'); // no newline at the end
-    const path = join(landingTempDir(), 'pieces.jsonl');
+    const path = join(tempDir(), 'pieces.jsonl');
     writeFileSync(path, text);
-    const whole = await openTestWarehouse();
-    const pieces = await openTestWarehouse();
+    const whole = await openWarehouse();
+    const pieces = await openWarehouse();
     const one = await loadFile(whole, path);
     const many = await loadFile(pieces, path, { pieceBytes: 97 });
     expect(one).toMatchObject({
@@ -352,11 +365,11 @@ describe('a file mixing good, bad and blank lines', () => {
       blank: 2,
     });
     const read = async (w: Warehouse): Promise<unknown[]> => [
-      ...(await rows(
+      ...(await readRows(
         w.connection,
         'select _offset, _line, message_id, payload::VARCHAR as p from raw_messages order by _offset',
       )),
-      ...(await rows(
+      ...(await readRows(
         w.connection,
         'select _line, raw_line, reason from raw_rejected order by _line',
       )),
@@ -370,8 +383,8 @@ describe('a file mixing good, bad and blank lines', () => {
     });
   });
 
-  it('lands a file of blank lines as an empty batch', async () => {
-    const warehouse = await openTestWarehouse();
+  it('lands a file of blank lines as an empty batch', async ({ openWarehouse, land }) => {
+    const warehouse = await openWarehouse();
     const result = await land(warehouse, '\n\n  \n');
     expect(result).toMatchObject({
       linesRead: 3,
@@ -381,11 +394,14 @@ describe('a file mixing good, bad and blank lines', () => {
       firstOffset: null,
       lastOffset: null,
     });
-    expect(await count(warehouse.connection, 'select count(*) from raw_loads')).toBe(1);
+    expect(await readCount(warehouse.connection, 'select count(*) from raw_loads')).toBe(1);
   });
 
-  it('lands gzip-compressed JSONL exactly as the plain file, recording the compressed bytes hash', async () => {
-    const warehouse = await openTestWarehouse();
+  it('lands gzip-compressed JSONL exactly as the plain file, recording the compressed bytes hash', async ({
+    openWarehouse,
+    land,
+  }) => {
+    const warehouse = await openWarehouse();
     const text =
       [messageLine({ message_id: 'a' }), '', 'oops', messageLine({ message_id: 'b' })].join('\n') +
       '\n';
@@ -398,7 +414,7 @@ describe('a file mixing good, bad and blank lines', () => {
       replayOf: null,
       firstOffset: 3,
     });
-    const sides = await rows(
+    const sides = await readRows(
       warehouse.connection,
       `select count(*) as n from (
           (select message_id, _line, payload::VARCHAR from raw_messages where _source = 'plain.jsonl'
@@ -409,7 +425,7 @@ describe('a file mixing good, bad and blank lines', () => {
     );
     expect(sides).toEqual([{ n: '0' }]);
     expect(
-      await rows(
+      await readRows(
         warehouse.connection,
         "select raw_line, _line from raw_rejected where _source = 'zipped.jsonl.gz'",
       ),

@@ -4,34 +4,55 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it as base } from './support/fixtures.js';
 import { landSimulation } from '../src/app/landing/land-simulation.js';
 import { ensureLandingTables } from '../src/app/landing/landing-schema.js';
 import { loadFile, loadFiles } from '../src/app/landing/load-file.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import {
-  cleanupLanding,
-  count,
-  landingTempDir,
-  messageLine,
-  openTestWarehouse,
-  rows,
-  runScript,
-} from './support/landing-fixtures.js';
+import { messageLine } from './support/landing-messages.js';
+import { readRows, readCount } from './support/read-rows.js';
 
-afterEach(cleanupLanding);
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(landingTempDir(), name);
-  writeFileSync(path, content);
-  return path;
-}
+const it = base.extend<{
+  /** Writes `content` to a file `name` in a new folder; returns its path. */
+  file: (name: string, content: string | Buffer) => string;
+  /** Loads `path`, which must fail leaving nothing behind; returns the failure's message. */
+  failure: (path: string) => Promise<string>;
+}>({
+  file: async ({ tempDir }, use) => {
+    await use((name, content) => {
+      const path = join(tempDir(), name);
+      writeFileSync(path, content);
+      return path;
+    });
+  },
+  failure: async ({ openWarehouse }, use) => {
+    await use(async (path) => {
+      const w = await openWarehouse();
+      await ensureLandingTables(w.connection);
+      const result = await loadFile(w, path);
+      expect(result.status).toBe('failed');
+      // nothing of it anywhere, not even a ledger row
+      expect(
+        await readCount(
+          w.connection,
+          'select (select count(*) from raw_messages) + (select count(*) from raw_rejected) + (select count(*) from raw_loads)',
+        ),
+      ).toBe(0);
+      return result.status === 'failed' ? result.message : '';
+    });
+  },
+});
 
 const NO_STACK = /\n\s+at /;
 
 describe('the replay refusal and --replay (CLI)', () => {
-  it('refuses content already landed, naming the batch, exit 1; --replay lands it again with new offsets', async () => {
-    const db = join(landingTempDir(), 'w.duckdb');
+  it('refuses content already landed, naming the batch, exit 1; --replay lands it again with new offsets', async ({
+    tempDir,
+    runScript,
+    file,
+  }) => {
+    const db = join(tempDir(), 'w.duckdb');
     const events = file(
       'events.jsonl',
       [messageLine({ message_id: 'a' }), 'bad', messageLine({ message_id: 'b' })].join('\n') + '\n',
@@ -62,7 +83,7 @@ describe('the replay refusal and --replay (CLI)', () => {
 
     await withWarehouse(db, { readOnly: true }, async (w) => {
       expect(
-        await rows(
+        await readRows(
           w.connection,
           'select batch_id, source, accepted, rejected, first_offset, last_offset, replay_of from raw_loads order by batch_id',
         ),
@@ -86,8 +107,8 @@ describe('the replay refusal and --replay (CLI)', () => {
           replay_of: '1',
         },
       ]);
-      expect(await count(w.connection, 'select count(*) from raw_rejected')).toBe(2);
-      const [hashes] = await rows(
+      expect(await readCount(w.connection, 'select count(*) from raw_rejected')).toBe(2);
+      const [hashes] = await readRows(
         w.connection,
         'select count(distinct content_sha256) as n, min(length(content_sha256)) as len from raw_loads',
       );
@@ -95,11 +116,15 @@ describe('the replay refusal and --replay (CLI)', () => {
     });
   });
 
-  it('lands several files in the order given, goes on past one that fails, and says how many landed (exit 1)', async () => {
-    const db = join(landingTempDir(), 'w.duckdb');
+  it('lands several files in the order given, goes on past one that fails, and says how many landed (exit 1)', async ({
+    tempDir,
+    runScript,
+    file,
+  }) => {
+    const db = join(tempDir(), 'w.duckdb');
     const one = file('one.jsonl', messageLine({ message_id: 'one' }) + '\n');
     const two = file('two.jsonl.gz', gzipSync(messageLine({ message_id: 'two' }) + '\n'));
-    const missing = join(landingTempDir(), 'missing.jsonl');
+    const missing = join(tempDir(), 'missing.jsonl');
     const result = await runScript('load', ['--db', db, two, missing, one]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${missing}: no such file`);
@@ -107,7 +132,7 @@ describe('the replay refusal and --replay (CLI)', () => {
     expect(result.stdout).toContain('2 of 3 files landed, 1 not landed (see above).');
     await withWarehouse(db, { readOnly: true }, async (w) => {
       expect(
-        await rows(
+        await readRows(
           w.connection,
           'select message_id, _offset, _batch_id, _source from raw_messages order by _offset',
         ),
@@ -120,8 +145,11 @@ describe('the replay refusal and --replay (CLI)', () => {
 });
 
 describe('offsets and the ledger', () => {
-  it('offsets are strictly increasing and never reused across loads, simulations, refusals and all-rejected files', async () => {
-    const w = await openTestWarehouse();
+  it('offsets are strictly increasing and never reused across loads, simulations, refusals and all-rejected files', async ({
+    openWarehouse,
+    file,
+  }) => {
+    const w = await openWarehouse();
     const results = await loadFiles(w, [
       file(
         'a.jsonl',
@@ -141,7 +169,7 @@ describe('offsets and the ledger', () => {
     const after = await loadFile(w, file('b.jsonl', messageLine({ message_id: 'b' }) + '\n'));
     expect(after).toMatchObject({ status: 'landed', batchId: 4, firstOffset: 53, lastOffset: 53 });
     expect(
-      await rows(
+      await readRows(
         w.connection,
         'select batch_id, kind, lines_read, accepted, rejected, first_offset, last_offset from raw_loads order by batch_id',
       ),
@@ -183,7 +211,7 @@ describe('offsets and the ledger', () => {
         last_offset: '53',
       },
     ]);
-    const [timing] = await rows(
+    const [timing] = await readRows(
       w.connection,
       `select bool_and(finished_at >= started_at) as ordered, bool_and(duration_ms = epoch_ms(finished_at) - epoch_ms(started_at)) as duration,
           bool_and(duration_ms >= 0) as non_negative
@@ -191,7 +219,7 @@ describe('offsets and the ledger', () => {
     );
     expect(timing).toEqual({ ordered: true, duration: true, non_negative: true });
     expect(
-      await count(
+      await readCount(
         w.connection,
         'select count(*) from raw_messages m join raw_loads l on m._batch_id = l.batch_id where m._loaded_at <> l.started_at',
       ),
@@ -200,35 +228,20 @@ describe('offsets and the ledger', () => {
 });
 
 describe('files that cannot be landed', () => {
-  async function failure(path: string): Promise<string> {
-    const w = await openTestWarehouse();
-    await ensureLandingTables(w.connection);
-    const result = await loadFile(w, path);
-    expect(result.status).toBe('failed');
-    // nothing of it anywhere, not even a ledger row
-    expect(
-      await count(
-        w.connection,
-        'select (select count(*) from raw_messages) + (select count(*) from raw_rejected) + (select count(*) from raw_loads)',
-      ),
-    ).toBe(0);
-    return result.status === 'failed' ? result.message : '';
-  }
-
-  it('a missing file', async () => {
-    const path = join(landingTempDir(), 'nope.jsonl');
+  it('a missing file', async ({ tempDir, file, failure }) => {
+    const path = join(tempDir(), 'nope.jsonl');
     expect(await failure(path)).toBe(`${path}: no such file`);
   });
 
-  it('a directory, and a path through a file', async () => {
-    const dir = join(landingTempDir(), 'folder.jsonl');
+  it('a directory, and a path through a file', async ({ tempDir, file, failure }) => {
+    const dir = join(tempDir(), 'folder.jsonl');
     mkdirSync(dir);
     expect(await failure(dir)).toBe(`${dir} is a directory, not a JSONL file`);
     const through = join(file('plain.jsonl', 'x'), 'child.jsonl');
     expect(await failure(through)).toBe(`${through}: a part of the path is not a directory`);
   });
 
-  it('an unreadable file', async () => {
+  it('an unreadable file', async ({ tempDir, runScript, file, failure }) => {
     const path = file('secret.jsonl', messageLine() + '\n');
     chmodSync(path, 0o000);
     if (process.getuid?.() !== 0) {
@@ -236,14 +249,17 @@ describe('files that cannot be landed', () => {
       return;
     }
     // root reads whatever the mode says, unless the CLI runs without that privilege
-    const result = await runScript('load', ['--db', join(landingTempDir(), 'w.duckdb'), path], {
+    const result = await runScript('load', ['--db', join(tempDir(), 'w.duckdb'), path], {
       enforceFileModes: true,
     });
     expect(result.stderr.trim()).toBe(`error: ${path}: permission denied, cannot read the file`);
     expect(result.code).toBe(1);
   });
 
-  it('an empty file, and a gzip file with nothing inside, are reported and not landed', async () => {
+  it('an empty file, and a gzip file with nothing inside, are reported and not landed', async ({
+    file,
+    failure,
+  }) => {
     const empty = file('empty.jsonl', '');
     expect(await failure(empty)).toBe(`${empty} is empty (0 bytes): nothing to land`);
     const emptyGzip = file('empty.jsonl.gz', gzipSync(''));
@@ -252,7 +268,7 @@ describe('files that cannot be landed', () => {
     );
   });
 
-  it('corrupt gzip and text that is not UTF-8', async () => {
+  it('corrupt gzip and text that is not UTF-8', async ({ file, failure }) => {
     const gz = gzipSync(messageLine() + '\n');
     const truncated = file('cut.jsonl.gz', gz.subarray(0, gz.length - 10));
     expect(await failure(truncated)).toMatch(
@@ -268,8 +284,12 @@ describe('files that cannot be landed', () => {
     expect(await failure(latin1)).toBe(`${latin1}: not valid UTF-8 text: nothing landed`);
   });
 
-  it('the CLI: exit 1, one line naming the file, no stack trace; no file at all is an invalid invocation (exit 2)', async () => {
-    const db = join(landingTempDir(), 'w.duckdb');
+  it('the CLI: exit 1, one line naming the file, no stack trace; no file at all is an invalid invocation (exit 2)', async ({
+    tempDir,
+    runScript,
+    file,
+  }) => {
+    const db = join(tempDir(), 'w.duckdb');
     const empty = file('empty.jsonl', '');
     const result = await runScript('load', ['--db', db, empty]);
     expect(result.code).toBe(1);

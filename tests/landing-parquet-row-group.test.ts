@@ -1,18 +1,15 @@
 // The minimal Parquet writer the simulator stages its numbers with: DuckDB must read back exactly the
 // values written, in order, as one row group of required, PLAIN, uncompressed columns.
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import { ParquetRowGroup } from '../src/app/landing/parquet-row-group.js';
-import {
-  cleanupLanding,
-  landingTempDir,
-  openTestWarehouse,
-  rows,
-} from './support/landing-fixtures.js';
+import { readRows } from './support/read-rows.js';
 
-afterEach(cleanupLanding);
-
-it('DuckDB reads back every value in order: doubles up to 2^53, negative and extreme int32s, an empty file', async () => {
+it('DuckDB reads back every value in order: doubles up to 2^53, negative and extreme int32s, an empty file', async ({
+  tempDir,
+  openWarehouse,
+}) => {
   const group = new ParquetRowGroup(
     [
       { name: 'ordinal', type: 'DOUBLE' },
@@ -31,15 +28,15 @@ it('DuckDB reads back every value in order: doubles up to 2^53, negative and ext
     expected.push([i + 1, big, small]);
   }
   group.rows = expected.length;
-  const dir = landingTempDir();
+  const dir = tempDir();
   const file = join(dir, 'numbers.parquet');
   group.writeFile(file);
   group.rows = 0;
   const empty = join(dir, 'empty.parquet');
   group.writeFile(empty);
 
-  const warehouse = await openTestWarehouse();
-  const read = await rows(
+  const warehouse = await openWarehouse();
+  const read = await readRows(
     warehouse.connection,
     `select ordinal::BIGINT as ordinal, big::BIGINT as big, small from read_parquet('${file}')`,
   );
@@ -47,7 +44,7 @@ it('DuckDB reads back every value in order: doubles up to 2^53, negative and ext
     expected,
   );
   expect(
-    await rows(
+    await readRows(
       warehouse.connection,
       `select path_in_schema, type, encodings, compression, num_values
        from parquet_metadata('${file}') order by column_id`,
@@ -76,7 +73,7 @@ it('DuckDB reads back every value in order: doubles up to 2^53, negative and ext
     },
   ]);
   expect(
-    await rows(warehouse.connection, `select count(*) as n from read_parquet('${empty}')`),
+    await readRows(warehouse.connection, `select count(*) as n from read_parquet('${empty}')`),
   ).toEqual([{ n: '0' }]);
   expect(() => {
     group.rows = 5001;

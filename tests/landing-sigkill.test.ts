@@ -5,21 +5,13 @@
 // uninterrupted load.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
 import { loadFile } from '../src/app/landing/load-file.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import {
-  cleanupLanding,
-  count,
-  landingTempDir,
-  messageLine,
-  rows,
-  runScript,
-  startScript,
-} from './support/landing-fixtures.js';
-
-afterEach(cleanupLanding);
+import { messageLine } from './support/landing-messages.js';
+import { readRows, readCount, readCounts } from './support/read-rows.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,8 +21,8 @@ const KILL_FRACTIONS = [0.35, 0.7] as const;
 it(
   'a SIGKILL mid-load leaves nothing of the file; the re-run lands each line exactly once',
   { timeout: 240_000 },
-  async () => {
-    const dir = landingTempDir();
+  async ({ tempDir, runScript, startScript }) => {
+    const dir = tempDir();
     const big = join(dir, 'big.jsonl');
     const { truth } = await writeSimulationJsonl(big, {
       messages: 150_000,
@@ -78,23 +70,18 @@ it(
 
       // After the kill: all of the file or nothing of it, never a part.
       const landedBefore = await withWarehouse(db, {}, async (w) => {
-        const messages = await count(
-          w.connection,
+        const [messages, loads, rejects] = await readCounts(w.connection, [
           "select count(*) from raw_messages where _source = 'big.jsonl'",
-        );
-        const loads = await count(
-          w.connection,
           "select count(*) from raw_loads where source = 'big.jsonl'",
-        );
-        const rejects = await count(
-          w.connection,
           "select count(*) from raw_rejected where _source = 'big.jsonl'",
-        );
+        ]);
         expect([messages, rejects, loads]).toSatisfy(
           ([m, r, l]: number[]) =>
             (m === 0 && r === 0 && l === 0) || (m === accepted && r === rejected && l === 1),
         );
-        expect(await count(w.connection, 'select count(*) from raw_messages')).toBe(3 + messages);
+        expect(await readCount(w.connection, 'select count(*) from raw_messages')).toBe(
+          3 + messages,
+        );
         return loads === 1;
       });
       if (!landedBefore) {
@@ -117,7 +104,7 @@ it(
       }
 
       await withWarehouse(db, { readOnly: true }, async (w) => {
-        const [landed] = await rows(
+        const [landed] = await readRows(
           w.connection,
           `select count(*) as n, count(distinct _line) as lines, count(distinct _offset) as offsets,
             min(_offset) as first, max(_offset) as last,
@@ -133,13 +120,13 @@ it(
           misordered: '0',
         });
         expect(
-          await count(
+          await readCount(
             w.connection,
             'select count(distinct _offset) = count(*) and max(_offset) = count(*) from raw_messages',
           ),
         ).toBe(1);
         expect(
-          await count(
+          await readCount(
             w.connection,
             `select count(distinct _line) from (
               select _line from raw_messages where _source = 'big.jsonl'
@@ -147,13 +134,13 @@ it(
           ),
         ).toBe(lines);
         expect(
-          await count(
+          await readCount(
             w.connection,
             "select count(*) from raw_rejected where _source = 'big.jsonl'",
           ),
         ).toBe(rejected);
         expect(
-          await rows(
+          await readRows(
             w.connection,
             "select batch_id, lines_read, accepted, rejected, first_offset, last_offset from raw_loads where source = 'big.jsonl'",
           ),

@@ -13,20 +13,12 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import { STAGING_OWNER_FILE, STAGING_PREFIXES } from '../src/app/landing/staging-dir.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { quoteIdentifier, quoteLiteral } from '../src/base/warehouse/quote.js';
-import {
-  cleanupLanding,
-  count,
-  landingTempDir,
-  rows,
-  runScript,
-  startScript,
-} from './support/landing-fixtures.js';
-
-afterEach(cleanupLanding);
+import { readRows, readCount, readCounts } from './support/read-rows.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,7 +66,7 @@ async function differences(
     const column = quoteIdentifier(name);
     return { name, sql: `here.${column} is distinct from ref.${column}` };
   });
-  return rows(
+  return readRows(
     connection,
     `select
          coalesce(here.${key}, ref.${key}) as ${key},
@@ -90,8 +82,8 @@ async function differences(
 it(
   'a SIGKILLed simulation leaves all of it or nothing; the re-run lands it exactly once and sweeps its staging folder',
   { timeout: 120_000 },
-  async () => {
-    const dir = landingTempDir();
+  async ({ tempDir, runScript, startScript }) => {
+    const dir = tempDir();
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     const env = { TMPDIR: tmp };
@@ -165,27 +157,20 @@ it(
 
       // After the kill: the warehouse opens, and holds all of the simulation or nothing of it.
       const landed = await withWarehouse(db, {}, async (w) => {
-        const messages = await count(
-          w.connection,
+        const [messages, loads, simulations] = await readCounts(w.connection, [
           'select count(*) from raw_messages where _batch_id = 2',
-        );
-        const loads = await count(
-          w.connection,
           'select count(*) from raw_loads where batch_id = 2',
-        );
-        const simulations = await count(
-          w.connection,
           'select count(*) from raw_simulations where batch_id = 2',
-        );
+        ]);
         expect([messages, loads, simulations], label).toSatisfy(
           ([m, l, s]: number[]) =>
             (m === 0 && l === 0 && s === 0) || (m === SIMULATION.messages && l === 1 && s === 1),
         );
-        expect(await count(w.connection, 'select count(*) from raw_messages')).toBe(
+        expect(await readCount(w.connection, 'select count(*) from raw_messages')).toBe(
           BEFORE.messages + messages,
         );
-        expect(await count(w.connection, 'select count(*) from raw_loads')).toBe(1 + loads);
-        expect(await count(w.connection, 'select count(*) from raw_rejected')).toBe(0);
+        expect(await readCount(w.connection, 'select count(*) from raw_loads')).toBe(1 + loads);
+        expect(await readCount(w.connection, 'select count(*) from raw_rejected')).toBe(0);
         return loads === 1;
       });
       expect(landed || hit, `${label}: a run that finished has landed`).toBe(true);
@@ -203,7 +188,7 @@ it(
       await withWarehouse(db, { readOnly: true }, async (w) => {
         // Each message exactly once, at the offsets after the earlier batch, in line order.
         expect(
-          await rows(
+          await readRows(
             w.connection,
             `select count(*) as n, count(distinct _offset) as offsets, count(distinct _line) as lines,
                 min(_offset) as first, max(_offset) as last,
@@ -226,8 +211,10 @@ it(
         // Identical to the uninterrupted run: every column but the run's wall-clock times.
         await w.connection.run(`attach ${quoteLiteral(reference)} as ref (read_only)`);
         try {
-          expect(await count(w.connection, 'select count(*) from raw_messages')).toBe(total);
-          expect(await count(w.connection, 'select count(*) from ref.raw_messages')).toBe(total);
+          expect(await readCount(w.connection, 'select count(*) from raw_messages')).toBe(total);
+          expect(await readCount(w.connection, 'select count(*) from ref.raw_messages')).toBe(
+            total,
+          );
           expect(
             await differences(w.connection, 'raw_messages', '_offset', ['_loaded_at']),
             label,

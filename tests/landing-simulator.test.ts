@@ -4,23 +4,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it as base } from './support/fixtures.js';
 import { landSimulation } from '../src/app/landing/land-simulation.js';
-import { loadFile } from '../src/app/landing/load-file.js';
-import type { SimulationOptions } from '../src/app/landing/simulation-options.js';
 import { amountSql } from '../src/app/landing/staged-chunk-insert.js';
 import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
-import {
-  cleanupLanding,
-  count,
-  landingTempDir,
-  openTestWarehouse,
-  rows,
-  runScript,
-} from './support/landing-fixtures.js';
+import { loadFile } from '../src/app/landing/load-file.js';
+import type { SimulationOptions } from '../src/app/landing/simulation-options.js';
+import { readRows, readCount } from './support/read-rows.js';
 import { truthFromJsonl } from './support/landing-truth.js';
-
-afterEach(cleanupLanding);
 
 /** Chaos well above the defaults, so that a few thousand messages show every kind of it. */
 const CHAOTIC: Partial<SimulationOptions> = {
@@ -34,22 +26,34 @@ const CHAOTIC: Partial<SimulationOptions> = {
   conflictRate: 0.02,
 };
 
-async function jsonl(
-  options: Partial<SimulationOptions>,
-  name = 'sim.jsonl',
-): Promise<{ path: string; text: string; truth: ReturnType<typeof truthFromJsonl> }> {
-  const path = join(landingTempDir(), name);
-  const summary = await writeSimulationJsonl(path, options);
-  const bytes = readFileSync(path);
-  return {
-    path,
-    text: (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'),
-    truth: summary.truth,
-  };
+interface Simulated {
+  readonly path: string;
+  readonly text: string;
+  readonly truth: ReturnType<typeof truthFromJsonl>;
 }
 
+const it = base.extend<{
+  /** Writes a simulation to a file `name` in a new folder (gzip for `.gz`); returns it as text too. */
+  jsonl: (options: Partial<SimulationOptions>, name?: string) => Promise<Simulated>;
+}>({
+  jsonl: async ({ tempDir }, use) => {
+    await use(async (options, name = 'sim.jsonl') => {
+      const path = join(tempDir(), name);
+      const summary = await writeSimulationJsonl(path, options);
+      const bytes = readFileSync(path);
+      return {
+        path,
+        text: (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'),
+        truth: summary.truth,
+      };
+    });
+  },
+});
+
 describe('determinism', () => {
-  it('the same seed and options give byte-identical JSONL; another seed, or another option, another stream', async () => {
+  it('the same seed and options give byte-identical JSONL; another seed, or another option, another stream', async ({
+    jsonl,
+  }) => {
     const a = await jsonl({ ...CHAOTIC, malformedRate: 0.02 });
     const b = await jsonl({ ...CHAOTIC, malformedRate: 0.02 });
     expect(b.text).toBe(a.text);
@@ -61,9 +65,13 @@ describe('determinism', () => {
     expect(zipped.text).toBe(a.text);
   });
 
-  it('the CLI writes the same bytes as the library for the same flags', async () => {
+  it('the CLI writes the same bytes as the library for the same flags', async ({
+    tempDir,
+    runScript,
+    jsonl,
+  }) => {
     const library = await jsonl({ ...CHAOTIC, malformedRate: 0.01 });
-    const out = join(landingTempDir(), 'cli.jsonl');
+    const out = join(tempDir(), 'cli.jsonl');
     const result = await runScript('simulate', [
       '--messages',
       '6000',
@@ -103,16 +111,19 @@ describe('golden output', () => {
       coalesce(customer_id, '<null>'), payload::VARCHAR, _batch_id, _source, _line), chr(10) order by _offset)) as sha
     from raw_messages`;
 
-  it('a fixed seed lands the same rows and ledger fingerprint as ever, in a file warehouse across chunks, and writes the same JSONL', async () => {
+  it('a fixed seed lands the same rows and ledger fingerprint as ever, in a file warehouse across chunks, and writes the same JSONL', async ({
+    openWarehouse,
+    jsonl,
+  }) => {
     // 300,000 messages cross the landing's first chunk boundary; the file warehouse writes row groups.
-    const warehouse = await openTestWarehouse('file');
+    const warehouse = await openWarehouse('file');
     const summary = await landSimulation(warehouse, { messages: 300_000, seed: 42 });
-    expect(await rows(warehouse.connection, LANDED_FINGERPRINT)).toEqual([
+    expect(await readRows(warehouse.connection, LANDED_FINGERPRINT)).toEqual([
       { rows: '300000', sha: '496bd4009fbecfca3f594a8c265cffe177e1160ca46dd93e81039be81b11f4a1' },
     ]);
     // Whole row groups: 122,880 + 122,880 + 54,240 rows, nothing partial to merge at a checkpoint.
     expect(
-      await rows(
+      await readRows(
         warehouse.connection,
         `select count(distinct row_group_id) as row_groups from pragma_storage_info('raw_messages')`,
       ),
@@ -121,9 +132,9 @@ describe('golden output', () => {
     expect(summary.contentSha256).toBe(
       'a97b856916c1d83fc4b213499a393b24f4547dcc407382a0c5982727808db75d',
     );
-    const chaotic = await openTestWarehouse();
+    const chaotic = await openWarehouse();
     await landSimulation(chaotic, CHAOTIC);
-    expect(await rows(chaotic.connection, LANDED_FINGERPRINT)).toEqual([
+    expect(await readRows(chaotic.connection, LANDED_FINGERPRINT)).toEqual([
       { rows: '6000', sha: 'c14ce4b27155659e52b72e1a194aabc25b177d59c14d30a9afe1ae33ecae26ad' },
     ]);
     const file = await jsonl({ ...CHAOTIC, malformedRate: 0.02 });
@@ -134,7 +145,9 @@ describe('golden output', () => {
 });
 
 describe('ground truth', () => {
-  it('equals the truth counted independently from the JSONL, and every kind of chaos happened', async () => {
+  it('equals the truth counted independently from the JSONL, and every kind of chaos happened', async ({
+    jsonl,
+  }) => {
     const run = await jsonl({ ...CHAOTIC, malformedRate: 0.02 });
     const counted = truthFromJsonl(run.text);
     expect(run.truth).toEqual(counted);
@@ -142,7 +155,7 @@ describe('ground truth', () => {
     expect(counted.messages).toBe(6000);
   });
 
-  it('holds for the default rates and for no chaos at all', async () => {
+  it('holds for the default rates and for no chaos at all', async ({ jsonl }) => {
     const defaults = await jsonl({ messages: 5000, seed: 3 });
     expect(defaults.truth).toEqual(truthFromJsonl(defaults.text));
     const calm = await jsonl({
@@ -166,7 +179,9 @@ describe('ground truth', () => {
     expect(calm.truth).toEqual(truthFromJsonl(calm.text));
   });
 
-  it('payment lifecycles only: authorized first, then captured or failed, refunded only after captured', async () => {
+  it('payment lifecycles only: authorized first, then captured or failed, refunded only after captured', async ({
+    jsonl,
+  }) => {
     const run = await jsonl({
       messages: 4000,
       seed: 5,
@@ -196,21 +211,24 @@ describe('ground truth', () => {
 });
 
 describe('landing a simulation', () => {
-  it('lands exactly what its JSONL lands through the loader, records the truth, and continues the stream', async () => {
+  it('lands exactly what its JSONL lands through the loader, records the truth, and continues the stream', async ({
+    openWarehouse,
+    jsonl,
+  }) => {
     const options: Partial<SimulationOptions> = { ...CHAOTIC, messages: 4000 };
-    const simulated = await openTestWarehouse();
+    const simulated = await openWarehouse();
     const summary = await landSimulation(simulated, options);
     const file = await jsonl(options);
-    const loaded = await openTestWarehouse();
+    const loaded = await openWarehouse();
     const load = await loadFile(loaded, file.path);
     expect(load).toMatchObject({ status: 'landed', accepted: 4000, rejected: 0 });
 
     const columns = `_offset, message_id, sequence_id, partition_id, created_at, transaction_id, event_type, amount, currency, customer_id, payload::VARCHAR, _line`;
-    const fromSimulation = await rows(
+    const fromSimulation = await readRows(
       simulated.connection,
       `select ${columns} from raw_messages order by _offset`,
     );
-    const fromLoader = await rows(
+    const fromLoader = await readRows(
       loaded.connection,
       `select ${columns} from raw_messages order by _offset`,
     );
@@ -218,7 +236,7 @@ describe('landing a simulation', () => {
     expect(fromSimulation).toEqual(fromLoader);
 
     expect(summary.truth).toEqual(file.truth);
-    const [truth] = await rows(
+    const [truth] = await readRows(
       simulated.connection,
       'select * exclude (start_at) from raw_simulations',
     );
@@ -230,7 +248,7 @@ describe('landing a simulation', () => {
       watermark_minutes: 60,
       ...Object.fromEntries(Object.entries(file.truth).map(([k, v]) => [k, String(v)])),
     });
-    const [ledger] = await rows(
+    const [ledger] = await readRows(
       simulated.connection,
       'select kind, lines_read, accepted, rejected, first_offset, last_offset, replay_of from raw_loads',
     );
@@ -248,22 +266,22 @@ describe('landing a simulation', () => {
     const second = await landSimulation(simulated, { ...options, seed: 12 });
     expect(second).toMatchObject({ batchId: 2, firstOffset: 4001, lastOffset: 8000 });
     expect(
-      await count(simulated.connection, 'select count(distinct _offset) from raw_messages'),
+      await readCount(simulated.connection, 'select count(distinct _offset) from raw_messages'),
     ).toBe(8000);
     expect(
-      await count(
+      await readCount(
         simulated.connection,
         `select count(*) from (select partition_id from raw_messages group by partition_id
          having min(sequence_id) filter (where _batch_id = 2) <= max(sequence_id) filter (where _batch_id = 1))`,
       ),
     ).toBe(0);
     expect(
-      await count(
+      await readCount(
         simulated.connection,
         `select (select min(created_at) from raw_messages where _batch_id = 2) > (select max(created_at) from raw_messages where _batch_id = 1)`,
       ),
     ).toBe(1);
-    const [secondTruth] = await rows(
+    const [secondTruth] = await readRows(
       simulated.connection,
       'select missing_sequences, unique_messages from raw_simulations where batch_id = 2',
     );
@@ -275,11 +293,13 @@ describe('landing a simulation', () => {
 });
 
 describe('the amount as landed', () => {
-  it('is the text and DECIMAL the loader stores for the JSONL amount, for every amount up to 1,000.00', async () => {
-    const warehouse = await openTestWarehouse();
+  it('is the text and DECIMAL the loader stores for the JSONL amount, for every amount up to 1,000.00', async ({
+    openWarehouse,
+  }) => {
+    const warehouse = await openWarehouse();
     const amount = amountSql('cents');
     const written = `(cents // 100) || '.' || lpad((cents % 100)::VARCHAR, 2, '0')`;
-    const [row] = await rows(
+    const [row] = await readRows(
       warehouse.connection,
       `select count(*) as amounts,
           count(*) filter (where json('{"amount":' || ${written} || '}')::VARCHAR <> '{"amount":' || ${amount.json} || '}') as other_text,
@@ -291,8 +311,11 @@ describe('the amount as landed', () => {
 });
 
 describe('invalid invocations', () => {
-  it('refuses malformed lines outside JSONL, and bad flag values, with exit 2 and one line naming the flag', async () => {
-    const db = join(landingTempDir(), 'w.duckdb');
+  it('refuses malformed lines outside JSONL, and bad flag values, with exit 2 and one line naming the flag', async ({
+    tempDir,
+    runScript,
+  }) => {
+    const db = join(tempDir(), 'w.duckdb');
     const malformed = await runScript('simulate', [
       '--messages',
       '10',
@@ -320,7 +343,7 @@ describe('invalid invocations', () => {
       '--messages',
       '10',
       '--out',
-      join(landingTempDir(), 'no', 'such', 'dir.jsonl'),
+      join(tempDir(), 'no', 'such', 'dir.jsonl'),
     ]);
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/dir\.jsonl: cannot write/);

@@ -12,20 +12,14 @@ import {
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import {
   STAGING_OWNER_FILE,
   makeStagingDir,
   sweepStaleStagingDirs,
 } from '../src/app/landing/staging-dir.js';
-import {
-  cleanupLanding,
-  landingTempDir,
-  messageLine,
-  runScript,
-} from './support/landing-fixtures.js';
-
-afterEach(cleanupLanding);
+import { messageLine } from './support/landing-messages.js';
 
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
@@ -46,8 +40,10 @@ function folder(parent: string, name: string, owner?: unknown): string {
   return dir;
 }
 
-it('removes the staging folders of dead processes, and keeps live, unmarked and foreign ones', () => {
-  const parent = landingTempDir();
+it('removes the staging folders of dead processes, and keeps live, unmarked and foreign ones', ({
+  tempDir,
+}) => {
+  const parent = tempDir();
   const dead = deadPid();
   const here = hostname();
   const stale = [
@@ -55,7 +51,7 @@ it('removes the staging folders of dead processes, and keeps live, unmarked and 
     folder(parent, 'landing-gunzip-a1b2c3', { pid: dead, hostname: here }),
     folder(parent, 'landing-pieces-a1b2c3', { pid: dead, hostname: here }),
   ];
-  const outside = folder(landingTempDir(), 'target', { pid: dead, hostname: here });
+  const outside = folder(tempDir(), 'target', { pid: dead, hostname: here });
   symlinkSync(outside, join(parent, 'landing-simulate-link'));
   writeFileSync(join(parent, 'landing-pieces-file'), JSON.stringify({ pid: dead, hostname: here }));
   const kept = [
@@ -79,8 +75,10 @@ it('removes the staging folders of dead processes, and keeps live, unmarked and 
   expect(sweepStaleStagingDirs(join(parent, 'missing'))).toEqual([]);
 });
 
-it('makeStagingDir names this process as the owner and sweeps stale siblings first', () => {
-  const parent = landingTempDir();
+it('makeStagingDir names this process as the owner and sweeps stale siblings first', ({
+  tempDir,
+}) => {
+  const parent = tempDir();
   const stale = folder(parent, 'landing-gunzip-old', { pid: deadPid(), hostname: hostname() });
   const first = makeStagingDir('landing-simulate-', parent);
   expect(basename(first)).toMatch(/^landing-simulate-.{6}$/);
@@ -94,8 +92,11 @@ it('makeStagingDir names this process as the owner and sweeps stale siblings fir
   expect(readdirSync(parent).sort()).toEqual([basename(first), basename(second)].sort());
 });
 
-it('a gzip load removes the staging folder a killed landing left, then its own', async () => {
-  const dir = landingTempDir();
+it('a gzip load removes the staging folder a killed landing left, then its own', async ({
+  tempDir,
+  runScript,
+}) => {
+  const dir = tempDir();
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
   const stale = folder(tmp, 'landing-simulate-killed', { pid: deadPid(), hostname: hostname() });

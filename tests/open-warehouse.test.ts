@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { holdWarehouse } from './support/warehouse-holder.js';
 import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
 import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
@@ -24,17 +24,8 @@ describe('openWarehouse', () => {
 
   it('reports a warehouse held by another process as busy, naming the process', async () => {
     const path = join(dir, 'w.duckdb');
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const {DuckDBInstance}=require('@duckdb/node-api');
-         DuckDBInstance.create(${JSON.stringify(path)}).then(()=>{console.log('ready');setInterval(()=>{},1000)})`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const holder = await holdWarehouse(path);
     try {
-      await new Promise<void>((ok) => holder.stdout!.once('data', () => ok()));
       const error = await openWarehouse(path).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WarehouseError);
       expect((error as WarehouseError).reason).toBe('busy');

@@ -1,4 +1,4 @@
-// Issue 4, "exactly-once under failure": a build killed with SIGKILL at any moment, then built again,
+// Exactly-once under failure: a build killed with SIGKILL at any moment, then built again,
 // gives tables identical to an uninterrupted build's. Real child processes of the build CLI are
 // killed at many points: spread over the measured duration of an uninterrupted build, and right
 // after each of its output lines (so after each model it reports); during the first build and during
@@ -13,8 +13,8 @@ import {
   buildPipeline,
   copyPipelineProject,
   spawnBuild,
-  type ChildBuildOutcome,
 } from './support/pipeline-build.js';
+import type { ScriptResult } from './support/run-script.js';
 import { landArrivals } from './support/pipeline-landing.js';
 import {
   dumpRelations,
@@ -117,7 +117,7 @@ async function killAndRebuild(
     build.child.stdout!.on('data', watch);
     build.child.stderr!.on('data', watch);
   }
-  const outcome: ChildBuildOutcome = await build.done;
+  const outcome: ScriptResult = await build.done;
   if (timer) clearTimeout(timer);
   const killed = outcome.signal === 'SIGKILL';
   if (!killed) expect(outcome.code, `${outcome.stdout}\n${outcome.stderr}`).toBe(0);

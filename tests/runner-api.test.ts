@@ -1,5 +1,6 @@
 // The runner's typed API as a TypeScript script uses it: everything from src/index.ts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import {
   compileProject,
   listNodes,
@@ -12,17 +13,13 @@ import {
   type NodeStatus,
 } from '../src/index.js';
 import { UserError } from '../src/base/errors/user-error.js';
-import { makeProject, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { type TestProject } from './support/runner-project.js';
 
 describe('typed API (src/index.ts)', () => {
-  it('runProject takes dir, selection, vars, full refresh and db path, and returns typed per-node results', async () => {
-    project = makeProject({
+  it('runProject takes dir, selection, vars, full refresh and db path, and returns typed per-node results', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'seeds/s.csv': 'id\n1\n2\n',
       'models/m.sql':
         "{{ config(materialized='incremental', unique_key='id') }}\nselect id, '{{ var('label') }}' as label from {{ ref('s') }}\n",
@@ -57,8 +54,10 @@ describe('typed API (src/index.ts)', () => {
     ).toHaveLength(2);
   });
 
-  it('project problems (unknown ref and cycle together) reject with a ProjectError listing every issue, before the warehouse is touched', async () => {
-    project = makeProject({
+  it('project problems (unknown ref and cycle together) reject with a ProjectError listing every issue, before the warehouse is touched', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/a.sql': "select * from {{ ref('missing') }}\n",
       'models/b.sql': "select * from {{ ref('b') }}\n",
     });

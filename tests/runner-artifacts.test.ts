@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { captureOutput, makeProject, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
+import { type TestProject } from './support/runner-project.js';
 
 const files = {
   'seeds/s.csv': 'id\n1\n2\n',
@@ -17,8 +12,8 @@ const files = {
 };
 
 describe('artifacts and output', () => {
-  it('writes run_results.json shaped like dbt', async () => {
-    project = makeProject(files);
+  it('writes run_results.json shaped like dbt', async ({ makeProject }) => {
+    const project = makeProject(files);
     await project.build({ select: ['s+'] });
     const runResults = JSON.parse(
       readFileSync(join(project.dir, 'target/run_results.json'), 'utf8'),
@@ -46,8 +41,10 @@ describe('artifacts and output', () => {
     expect(runResults.results[2].failures).toBe(0);
   });
 
-  it('writes manifest.json with nodes, depends_on, config, paths, sources and macros', async () => {
-    project = makeProject(files);
+  it('writes manifest.json with nodes, depends_on, config, paths, sources and macros', async ({
+    makeProject,
+  }) => {
+    const project = makeProject(files);
     await project.build();
     const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
     expect(manifest.nodes['model.demo.m']).toMatchObject({
@@ -76,15 +73,10 @@ describe('artifacts and output', () => {
     );
   });
 
-  it('prints one dbt-style line per node and a summary', async () => {
-    project = makeProject(files);
-    const output = captureOutput();
-    try {
-      await project.build({ print: true });
-    } finally {
-      output.restore();
-    }
-    const lines = output.out().split('\n');
+  it('prints one dbt-style line per node and a summary', async ({ makeProject, output }) => {
+    const project = makeProject(files);
+    await project.build({ print: true });
+    const lines = output.out.split('\n');
     expect(lines.find((l) => l.includes('main.s'))).toMatch(
       /^\d\d:\d\d:\d\d {2}1 of 3 OK loaded seed file main\.s \.+ \[INSERT 2 in \d+\.\d\ds\]$/,
     );
@@ -94,6 +86,6 @@ describe('artifacts and output', () => {
     expect(lines.find((l) => l.includes('unique_m_id'))).toMatch(
       /3 of 3 PASS unique_m_id \.+ \[PASS in/,
     );
-    expect(output.out()).toContain('Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3');
+    expect(output.out).toContain('Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3');
   });
 });

@@ -1,19 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
+import { it } from './support/fixtures.js';
 import { SqlExecutor } from '../src/base/warehouse/sql-executor.js';
 import { listNodes } from '../src/engine/runner/compile-project.js';
-import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 describe('build: models, seeds, macros, hooks', () => {
-  it('builds seeds, views, tables and ephemeral models in dependency order with macros and hooks', async () => {
-    project = makeProject({
+  it('builds seeds, views, tables and ephemeral models in dependency order with macros and hooks', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml(`
 vars:
   min_id: 2
@@ -63,8 +60,10 @@ models:
     expect(compiled).toContain('"main"."stg_people"');
   });
 
-  it("reports a table model's rows from its create table as, with no count query afterwards", async () => {
-    project = makeProject({
+  it("reports a table model's rows from its create table as, with no count query afterwards", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml('models:\n  demo:\n    +materialized: table\n'),
       'models/many.sql': 'select range as id from range(5000)\n',
       'models/none.sql': 'select 1 as id where false\n',
@@ -91,8 +90,8 @@ models:
     expect(await project.query('select count(*)::int as n from was_view')).toEqual([{ n: 3 }]);
   });
 
-  it('creates the custom schema of +schema as main_<schema>, like dbt', async () => {
-    project = makeProject({
+  it('creates the custom schema of +schema as main_<schema>, like dbt', async ({ makeProject }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml('models:\n  demo:\n    silver:\n      +schema: silver\n'),
       'models/silver/events.sql': 'select 1 as id\n',
       'models/gold/daily.sql': "select * from {{ ref('events') }}\n",
@@ -105,8 +104,10 @@ models:
     ).toContain('"main_silver"."events"');
   });
 
-  it('runs pre_hook and post_hook inside the model transaction and on-run-end after all nodes', async () => {
-    project = makeProject({
+  it('runs pre_hook and post_hook inside the model transaction and on-run-end after all nodes', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml(`
 on-run-start: ["create table if not exists audit_log (what varchar)"]
 on-run-end: ["insert into audit_log values ('end')"]
@@ -122,8 +123,8 @@ on-run-end: ["insert into audit_log values ('end')"]
     ]);
   });
 
-  it('reloads seeds on every build and honours column_types', async () => {
-    project = makeProject({
+  it('reloads seeds on every build and honours column_types', async ({ makeProject }) => {
+    const project = makeProject({
       'seeds/codes.csv': 'code,amount\n007,1.5\n010,2.25\n',
       'seeds/properties.yml':
         'version: 2\nseeds:\n  - name: codes\n    config:\n      column_types:\n        code: varchar\n        amount: decimal(10,2)\n',
@@ -143,8 +144,8 @@ on-run-end: ["insert into audit_log values ('end')"]
     expect(await project.query('select code from codes')).toEqual([{ code: '011' }]);
   });
 
-  it('applies seed column_types from dbt_project.yml', async () => {
-    project = makeProject({
+  it('applies seed column_types from dbt_project.yml', async ({ makeProject }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml('seeds:\n  demo:\n    +column_types:\n      zip: varchar\n'),
       'seeds/zips.csv': 'zip\n00123\n',
     });
@@ -152,8 +153,8 @@ on-run-end: ["insert into audit_log values ('end')"]
     expect(await project.query('select zip from zips')).toEqual([{ zip: '00123' }]);
   });
 
-  it('honours +enabled: false and reports a ref to the disabled model', async () => {
-    project = makeProject({
+  it('honours +enabled: false and reports a ref to the disabled model', async ({ makeProject }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml('models:\n  demo:\n    old:\n      +enabled: false\n'),
       'models/old/legacy.sql': 'select 1 as id\n',
       'models/current.sql': 'select 2 as id\n',
@@ -166,8 +167,10 @@ on-run-end: ["insert into audit_log values ('end')"]
     );
   });
 
-  it('accumulates +tags (and hooks) from every folder level, as dbt does; deeper +materialized wins', async () => {
-    project = makeProject({
+  it('accumulates +tags (and hooks) from every folder level, as dbt does; deeper +materialized wins', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml(`
 models:
   demo:
@@ -198,8 +201,10 @@ models:
     ]);
   });
 
-  it('configures a single model or seed by name in dbt_project.yml; a config path matching no file is a warning', async () => {
-    project = makeProject({
+  it('configures a single model or seed by name in dbt_project.yml; a config path matching no file is a warning', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml(`
 models:
   demo:
@@ -234,8 +239,10 @@ seeds:
     ]);
   });
 
-  it('reads model-paths, seed-paths, macro-paths and test-paths from dbt_project.yml', async () => {
-    project = makeProject({
+  it('reads model-paths, seed-paths, macro-paths and test-paths from dbt_project.yml', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml(`
 model-paths: [transform]
 seed-paths: [data]
@@ -261,8 +268,10 @@ models:
     expect(await project.query('select x, id from m')).toEqual([{ x: 2, id: '1' }]);
   });
 
-  it('a seed the CSV reader rejects errors naming the seed, its file, the line and the column; the previous load stays', async () => {
-    project = makeProject({
+  it('a seed the CSV reader rejects errors naming the seed, its file, the line and the column; the previous load stays', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'seeds/rates.csv': 'code,rate\nEUR,1\n',
       'seeds/rates.yml':
         'version: 2\nseeds:\n  - name: rates\n    config:\n      column_types: {rate: integer}\n',
@@ -280,8 +289,8 @@ models:
     expect(await project.query('select code, rate from rates')).toEqual([{ code: 'EUR', rate: 1 }]);
   });
 
-  it('does not write warehouse files outside the given db path', async () => {
-    project = makeProject({ 'models/a.sql': 'select 1 as x\n' });
+  it('does not write warehouse files outside the given db path', async ({ makeProject }) => {
+    const project = makeProject({ 'models/a.sql': 'select 1 as x\n' });
     await project.build();
     expect(existsSync(project.db)).toBe(true);
     expect(existsSync(join(project.dir, 'target/run_results.json'))).toBe(true);

@@ -1,45 +1,18 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { makeProject, type TestProject } from './support/runner-project.js';
-
-const repo = join(import.meta.dirname, '..');
-
-/** Runs `scripts/build-models.ts` in a child process (about a second each: keep these few). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repo, 'scripts/build-models.ts'), ...args],
-      {
-        cwd: repo,
-        env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '' },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 
 describe('build-models CLI', () => {
-  it('exits 0 on success and 1 when an error-severity test fails, printing the summary', async () => {
-    project = makeProject({
+  it('exits 0 on success and 1 when an error-severity test fails, printing the summary', async ({
+    makeProject,
+    runScript,
+  }) => {
+    const project = makeProject({
       'models/m.sql': 'select 1 as id union all select 1\n',
       'models/m.yml':
         'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        tests: [unique]\n',
     });
-    const ok = await cli([
+    const ok = await runScript('build-models', [
       'build',
       '--project-dir',
       project.dir,
@@ -51,47 +24,77 @@ describe('build-models CLI', () => {
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
-    const failing = await cli(['build', '--project-dir', project.dir, '--vars', '{a: 1}']);
+    const failing = await runScript('build-models', [
+      'build',
+      '--project-dir',
+      project.dir,
+      '--vars',
+      '{a: 1}',
+    ]);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('FAIL 1 unique_m_id');
     expect(failing.stdout).toContain('Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2');
   });
 
-  it('exits 2 for an unknown flag, bad --vars, a cycle and a missing dbt_project.yml, without a stack trace', async () => {
-    project = makeProject({ 'models/m.sql': 'select 1 as id\n' });
-    const unknown = await cli(['build', '--project-dir', project.dir, '--no-such-flag']);
+  it('exits 2 for an unknown flag, bad --vars, a cycle and a missing dbt_project.yml, without a stack trace', async ({
+    makeProject,
+    runScript,
+  }) => {
+    const project = makeProject({ 'models/m.sql': 'select 1 as id\n' });
+    const unknown = await runScript('build-models', [
+      'build',
+      '--project-dir',
+      project.dir,
+      '--no-such-flag',
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown option '--no-such-flag'");
-    const badVars = await cli(['build', '--project-dir', project.dir, '--vars', '[1, 2]']);
+    const badVars = await runScript('build-models', [
+      'build',
+      '--project-dir',
+      project.dir,
+      '--vars',
+      '[1, 2]',
+    ]);
     expect(badVars.code).toBe(2);
     expect(badVars.stderr).toMatch(/^error: --vars must be a mapping/);
     project.write({
       'models/a.sql': "select * from {{ ref('b') }}\n",
       'models/b.sql': "select * from {{ ref('a') }}\n",
     });
-    const cycle = await cli(['build', '--project-dir', project.dir]);
+    const cycle = await runScript('build-models', ['build', '--project-dir', project.dir]);
     expect(cycle.code).toBe(2);
     expect(cycle.stderr).toMatch(
       /^error: models\/a\.sql: dependency cycle between 2 node\(s\): a \(models\/a\.sql\) -> b \(models\/b\.sql\) -> a\n$/,
     );
     expect(cycle.stdout).toBe('');
-    const missing = await cli(['build', '--project-dir', join(project.dir, 'models')]);
+    const missing = await runScript('build-models', [
+      'build',
+      '--project-dir',
+      join(project.dir, 'models'),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /^error: No dbt_project\.yml found in .*models\. Run from the project directory or pass --project-dir DIR\.\n$/,
     );
   });
 
-  it('fails at once with exit 2 and "in use" while another process holds the warehouse', async () => {
-    project = makeProject({ 'models/m.sql': 'select 1 as id\n' });
-    const holder = await openWarehouse(project.db);
-    try {
-      const busy = await cli(['build', '--project-dir', project.dir, '--db', project.db]);
-      expect(busy.code).toBe(2);
-      expect(busy.stderr).toMatch(/^error: Warehouse .*warehouse\.duckdb is in use by process \d+/);
-      expect(busy.stderr).not.toMatch(/\n\s+at /);
-    } finally {
-      holder.close();
-    }
+  it('fails at once with exit 2 and "in use" while another process holds the warehouse', async ({
+    makeProject,
+    openWarehouse,
+    runScript,
+  }) => {
+    const project = makeProject({ 'models/m.sql': 'select 1 as id\n' });
+    await openWarehouse(project.db);
+    const busy = await runScript('build-models', [
+      'build',
+      '--project-dir',
+      project.dir,
+      '--db',
+      project.db,
+    ]);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/^error: Warehouse .*warehouse\.duckdb is in use by process \d+/);
+    expect(busy.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,14 +1,9 @@
 // column_compression: tables declared with DuckDB's `using compression`, same rows and types.
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import { ProjectError } from '../src/engine/project/project-issue.js';
-import { makeProject, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { type TestProject } from './support/runner-project.js';
 
 /** 300,000 rows (several row groups) of a low-cardinality text column and a JSON column. */
 const SELECT = `select
@@ -28,8 +23,10 @@ async function compressionOf(p: TestProject, column: string): Promise<string[]> 
 }
 
 describe('column_compression', () => {
-  it('declares the chosen methods, keeps the columns types and rows, and later appends use them too', async () => {
-    project = makeProject({
+  it('declares the chosen methods, keeps the columns types and rows, and later appends use them too', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/events.sql': `{{ config(materialized='incremental', incremental_strategy='append',
     column_compression={'kind': 'fsst', 'doc': 'uncompressed'}) }}
 ${SELECT}
@@ -65,11 +62,12 @@ ${SELECT}
     ).toEqual([{ n: 600000, ids: 600000, total: '179999700000', docs: 600000 }]);
   });
 
-  it('lets a full build read the previous version through {{ this }}, as without it', async () => {
-    // A table model rebuilt from its own previous rows: `create or replace table … as` reads the
+  it('lets a full build read the previous version through {{ this }}, as without it', async ({
+    makeProject,
+  }) => {
     // old table; the declared table must too (it is built under another name, then renamed).
     for (const compression of ['', ", column_compression={'kind': 'fsst'}"]) {
-      project = makeProject({
+      const project = makeProject({
         'models/events.sql': `{{ config(materialized='table'${compression}) }}\nselect 1 as id, 'a' as kind\n`,
       });
       expect((await project.build()).results[0]!.message).toBe('SELECT 1');
@@ -88,13 +86,11 @@ ${SELECT}
         ),
       ).toEqual([{ table_name: 'events' }]);
       if (compression) expect(await compressionOf(project, 'kind')).toEqual(['FSST']);
-      project.cleanup();
-      project = undefined;
     }
   });
 
-  it('names the model and the columns it does not have, at build time', async () => {
-    project = makeProject({
+  it('names the model and the columns it does not have, at build time', async ({ makeProject }) => {
+    const project = makeProject({
       'models/events.sql': `{{ config(materialized='table', column_compression={'knd': 'fsst'}) }}\n${SELECT}\n`,
     });
     const result = await project.build();
@@ -104,7 +100,9 @@ ${SELECT}
     );
   });
 
-  it('reports a malformed setting with the project errors, before anything is built', async () => {
+  it('reports a malformed setting with the project errors, before anything is built', async ({
+    makeProject,
+  }) => {
     for (const [setting, message] of [
       [
         "{'kind': 'fsst; drop table x'}",
@@ -115,15 +113,13 @@ ${SELECT}
         'models/events.sql: model "events": column_compression must map column names to compression methods',
       ],
     ] as const) {
-      project = makeProject({
+      const project = makeProject({
         'models/events.sql': `{{ config(materialized='table', column_compression=${setting}) }}\n${SELECT}\n`,
       });
       const error = await project.build().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProjectError);
       expect((error as ProjectError).message).toContain(message);
       expect(existsSync(project.db)).toBe(false);
-      project.cleanup();
-      project = undefined;
     }
   });
 });

@@ -1,12 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeProject, statuses, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
+import { statuses, type TestProject } from './support/runner-project.js';
 
 /** An incremental model over the `batch` var: rows (id, v) given as a SQL values list. */
 function incrementalModel(config: string, filter = ''): string {
@@ -20,8 +15,10 @@ const rows = (p: TestProject): Promise<Record<string, unknown>[]> =>
   p.query('select id, v from inc order by id, v');
 
 describe('incremental models', () => {
-  it('append adds the new rows; is_incremental() is false on the first build and with --full-refresh', async () => {
-    project = makeProject({
+  it('append adds the new rows; is_incremental() is false on the first build and with --full-refresh', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel(
         "incremental_strategy='append'",
         ' where id > (select max(id) from {{ this }})',
@@ -41,8 +38,10 @@ describe('incremental models', () => {
     expect(await rows(project)).toEqual([{ id: 9, v: 'z' }]);
   });
 
-  it('without incremental_strategy: delete+insert with a unique_key, append without (as dbt-duckdb)', async () => {
-    project = makeProject({ 'models/inc.sql': incrementalModel("unique_key='id'") });
+  it('without incremental_strategy: delete+insert with a unique_key, append without (as dbt-duckdb)', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({ 'models/inc.sql': incrementalModel("unique_key='id'") });
     await project.build({ vars: { batch: "(1, 'a'), (2, 'b')" } });
     const keyed = await project.build({ vars: { batch: "(2, 'B'), (3, 'c')" } });
     expect(keyed.results[0]!.message).toBe('DELETE+INSERT 2');
@@ -62,8 +61,10 @@ describe('incremental models', () => {
     ]);
   });
 
-  it('merge updates matched keys and inserts new ones (single and composite unique_key)', async () => {
-    project = makeProject({
+  it('merge updates matched keys and inserts new ones (single and composite unique_key)', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel("unique_key='id', incremental_strategy='merge'"),
     });
     await project.build({ vars: { batch: "(1, 'a'), (2, 'b')" } });
@@ -86,8 +87,8 @@ describe('incremental models', () => {
     ]);
   });
 
-  it('delete+insert replaces the rows of the keys it receives', async () => {
-    project = makeProject({
+  it('delete+insert replaces the rows of the keys it receives', async ({ makeProject }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel("unique_key='id', incremental_strategy='delete+insert'"),
     });
     await project.build({ vars: { batch: "(1, 'a'), (2, 'b')" } });
@@ -124,8 +125,10 @@ describe('incremental models', () => {
   });
 
   for (const strategy of ['merge', 'delete+insert']) {
-    it(`${strategy} rejects several new rows for a key already in the table; the table is intact`, async () => {
-      project = makeProject({
+    it(`${strategy} rejects several new rows for a key already in the table; the table is intact`, async ({
+      makeProject,
+    }) => {
+      const project = makeProject({
         'models/inc.sql': incrementalModel(`unique_key=['id'], incremental_strategy='${strategy}'`),
       });
       await project.build({ vars: { batch: "(1, 'a'), (2, 'b')" } });
@@ -138,8 +141,10 @@ describe('incremental models', () => {
       ]);
     });
 
-    it(`${strategy} rejects new rows with duplicate keys, naming the model, key and value; the table is intact`, async () => {
-      project = makeProject({
+    it(`${strategy} rejects new rows with duplicate keys, naming the model, key and value; the table is intact`, async ({
+      makeProject,
+    }) => {
+      const project = makeProject({
         'models/inc.sql': incrementalModel(`unique_key='id', incremental_strategy='${strategy}'`),
       });
       await project.build({ vars: { batch: "(1, 'a')" } });
@@ -153,8 +158,10 @@ describe('incremental models', () => {
     });
   }
 
-  it('merge on a composite unique_key rejects a duplicated (id, v) pair, naming both values', async () => {
-    project = makeProject({
+  it('merge on a composite unique_key rejects a duplicated (id, v) pair, naming both values', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel("unique_key=['id', 'v'], incremental_strategy='merge'"),
     });
     await project.build({ vars: { batch: "(1, 'a')" } });
@@ -164,8 +171,10 @@ describe('incremental models', () => {
     expect(await rows(project)).toEqual([{ id: 1, v: 'a' }]);
   });
 
-  it('matches unique_key to the column whatever its case (DuckDB identifiers are case-insensitive)', async () => {
-    project = makeProject({
+  it('matches unique_key to the column whatever its case (DuckDB identifiers are case-insensitive)', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel("unique_key=['ID'], incremental_strategy='merge'"),
     });
     await project.build({ vars: { batch: "(1, 'a')" } });
@@ -177,8 +186,10 @@ describe('incremental models', () => {
     ]);
   });
 
-  it("a model's full_refresh config wins over --full-refresh: false keeps the table, true always rebuilds", async () => {
-    project = makeProject({
+  it("a model's full_refresh config wins over --full-refresh: false keeps the table, true always rebuilds", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel("incremental_strategy='append', full_refresh=false"),
       'models/always.sql':
         "{{ config(materialized='incremental', full_refresh=true) }}\nselect {{ var('n') }} as n\n",
@@ -194,8 +205,10 @@ describe('incremental models', () => {
     expect(await project.query('select n from always')).toEqual([{ n: 3 }]);
   });
 
-  it('is atomic: a failure after the insert (post_hook) leaves the previous rows, without doubles', async () => {
-    project = makeProject({
+  it('is atomic: a failure after the insert (post_hook) leaves the previous rows, without doubles', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': incrementalModel(
         "incremental_strategy='append', post_hook=\"select {{ var('fail', 'null') }}::int\"",
       ),
@@ -219,8 +232,10 @@ describe('incremental models', () => {
   });
 
   for (const strategy of ['merge', 'delete+insert']) {
-    it(`is atomic with ${strategy}: a failure after the rows are written leaves the previous rows`, async () => {
-      project = makeProject({
+    it(`is atomic with ${strategy}: a failure after the rows are written leaves the previous rows`, async ({
+      makeProject,
+    }) => {
+      const project = makeProject({
         'models/inc.sql': incrementalModel(
           `unique_key='id', incremental_strategy='${strategy}', post_hook="select {{ var('fail', 'null') }}::int"`,
         ),
@@ -237,8 +252,8 @@ describe('incremental models', () => {
     });
   }
 
-  it('a failing table rebuild keeps the previous table', async () => {
-    project = makeProject({
+  it('a failing table rebuild keeps the previous table', async ({ makeProject }) => {
+    const project = makeProject({
       'models/t.sql': "{{ config(materialized='table') }}\nselect {{ var('x') }} as x\n",
     });
     await project.build({ vars: { x: '1' } });
@@ -247,8 +262,8 @@ describe('incremental models', () => {
     expect(await project.query('select x from t')).toEqual([{ x: 1 }]);
   });
 
-  it('a failing view rebuild keeps the previous view', async () => {
-    project = makeProject({ 'models/v.sql': "select {{ var('x') }} as x\n" });
+  it('a failing view rebuild keeps the previous view', async ({ makeProject }) => {
+    const project = makeProject({ 'models/v.sql': "select {{ var('x') }} as x\n" });
     await project.build({ vars: { x: '1' } });
     const failed = await project.build({ vars: { x: 'no_such_column' } });
     expect(statuses(failed)).toEqual({ v: 'error' });
@@ -256,8 +271,10 @@ describe('incremental models', () => {
     expect(await project.query('select x from v')).toEqual([{ x: 1 }]);
   });
 
-  it('a failing switch of materialization (view to table, table to view) keeps the previous relation', async () => {
-    project = makeProject({
+  it('a failing switch of materialization (view to table, table to view) keeps the previous relation', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/m.sql': "{{ config(materialized=var('m')) }}\nselect {{ var('x') }} as x\n",
     });
     const kindAndRows = async (): Promise<unknown[]> => [
@@ -279,8 +296,10 @@ describe('incremental models', () => {
     expect(await kindAndRows()).toEqual([{ table_type: 'BASE TABLE' }, { x: 2 }]);
   });
 
-  it('a schema change fails with a hint at --full-refresh; append_new_columns adds the column', async () => {
-    project = makeProject({ 'models/inc.sql': incrementalModel("unique_key='id'") });
+  it('a schema change fails with a hint at --full-refresh; append_new_columns adds the column', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({ 'models/inc.sql': incrementalModel("unique_key='id'") });
     await project.build({ vars: { batch: "(1, 'a')" } });
     project.write({
       'models/inc.sql':

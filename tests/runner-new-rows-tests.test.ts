@@ -3,16 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import type { BuildResult } from '../src/engine/runner/runner-options.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { makeProject, type TestProject } from './support/runner-project.js';
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { type TestProject } from './support/runner-project.js';
 
 /** An append-only model over the `batch` var: rows (off, k, v); rows with a null offset or one above the greatest are appended. */
 const MODEL = `{{ config(materialized='incremental', incremental_strategy='append') }}
@@ -69,7 +64,10 @@ models:
 ${test}`;
 }
 
-function newProject(acceptedValues?: string[]): TestProject {
+function newProject(
+  makeProject: (files: Record<string, string>) => TestProject,
+  acceptedValues?: string[],
+): TestProject {
   return makeProject({
     'models/inc.sql': MODEL,
     'models/inc.yml': propertiesYml(acceptedValues),
@@ -111,7 +109,9 @@ async function write(p: TestProject, statement: string): Promise<void> {
 }
 
 describe('data tests with new_rows_by', () => {
-  it('report exactly the failures of the whole-relation test, build after build (property)', async () => {
+  it('report exactly the failures of the whole-relation test, build after build (property)', async ({
+    makeProject,
+  }) => {
     const row = fc.tuple(
       fc.option(fc.integer({ min: 0, max: 40 }), { freq: 12 }),
       fc.option(fc.integer({ min: 0, max: 6 }), { freq: 8 }),
@@ -121,21 +121,17 @@ describe('data tests with new_rows_by', () => {
       fc.asyncProperty(
         fc.array(fc.array(row, { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 4 }),
         async (batches) => {
-          const p = newProject();
-          try {
-            for (const batch of batches) {
-              const result = await p.build({ vars: { batch: valuesList(batch) } });
-              const failures = failuresByTest(result);
-              for (const [name, count] of failures) {
-                if (!name.startsWith('new_')) continue;
-                expect({ name, count }).toEqual({
-                  name,
-                  count: failures.get(name.replace(/^new_/, 'whole_')),
-                });
-              }
+          const p = newProject(makeProject);
+          for (const batch of batches) {
+            const result = await p.build({ vars: { batch: valuesList(batch) } });
+            const failures = failuresByTest(result);
+            for (const [name, count] of failures) {
+              if (!name.startsWith('new_')) continue;
+              expect({ name, count }).toEqual({
+                name,
+                count: failures.get(name.replace(/^new_/, 'whole_')),
+              });
             }
-          } finally {
-            p.cleanup();
           }
         },
       ),
@@ -143,8 +139,10 @@ describe('data tests with new_rows_by', () => {
     );
   }, 120_000);
 
-  it('after a clean pass, check only the rows above the checkpoint, and still see a duplicate of an old key', async () => {
-    project = newProject();
+  it('after a clean pass, check only the rows above the checkpoint, and still see a duplicate of an old key', async ({
+    makeProject,
+  }) => {
+    const project = newProject(makeProject);
     const first = await project.build({ vars: { batch: "(1, 1, 'a'), (2, 2, 'b')" } });
     expect(first.success).toBe(true);
     expect(compiled(project, 'new_uniq_k_v')).not.toContain('new_rows');
@@ -178,8 +176,10 @@ describe('data tests with new_rows_by', () => {
     });
   });
 
-  it('check the whole relation again with --full-refresh, a changed test, or changed checked rows', async () => {
-    project = newProject();
+  it('check the whole relation again with --full-refresh, a changed test, or changed checked rows', async ({
+    makeProject,
+  }) => {
+    const project = newProject(makeProject);
     await project.build({ vars: { batch: "(1, 1, 'a'), (2, 2, 'b')" } });
     await project.build({ vars: { batch: "(3, 3, 'c')" } });
     expect(compiled(project, 'new_uniq_equals_total_k')).toContain(`"off" > '2'`);
@@ -212,8 +212,8 @@ describe('data tests with new_rows_by', () => {
     expect(failuresByTest(changed).get('new_accepted_values_v')).toBe(1);
   });
 
-  it('drop the checkpoints when the model is rebuilt from scratch', async () => {
-    project = newProject();
+  it('drop the checkpoints when the model is rebuilt from scratch', async ({ makeProject }) => {
+    const project = newProject(makeProject);
     await project.build({ vars: { batch: "(1, 1, 'a'), (2, 2, 'b')" } });
     expect((await checkpoints(project)).length).toBe(6);
     // The rebuilt table has other rows at the same offsets, so the row count below the checkpoint
@@ -225,8 +225,10 @@ describe('data tests with new_rows_by', () => {
     expect(compiled(project, 'new_uniq_equals_total_k')).not.toContain('new_rows');
   });
 
-  it('record no checkpoint after a run whose query returned rows, whatever fail_calc made of them', async () => {
-    project = makeProject({
+  it('record no checkpoint after a run whose query returned rows, whatever fail_calc made of them', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': MODEL,
       'models/inc.yml': columnKTest(`          - unique:
               name: lenient_unique
@@ -247,8 +249,10 @@ describe('data tests with new_rows_by', () => {
     expect(failuresByTest(second).get('lenient_unique')).toBe(2);
   });
 
-  it('handle key expressions, not only column names, in uniq_equals_total', async () => {
-    project = makeProject({
+  it('handle key expressions, not only column names, in uniq_equals_total', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/inc.sql': MODEL,
       'models/inc.yml': `version: 2
 models:
@@ -269,7 +273,9 @@ models:
     });
   });
 
-  it('are refused on relations that do not only grow by appends, and in singular tests', async () => {
+  it('are refused on relations that do not only grow by appends, and in singular tests', async ({
+    makeProject,
+  }) => {
     const cases: [string, Record<string, string>, RegExp][] = [
       [
         'unique_key model (delete+insert by default)',
@@ -306,26 +312,21 @@ models:
 `);
     for (const [label, files, message] of cases) {
       const p = makeProject({ 'models/inc.yml': yml, ...files });
-      try {
-        await expect(p.build(), label).rejects.toThrow(message);
-      } finally {
-        p.cleanup();
-      }
+      await expect(p.build(), label).rejects.toThrow(message);
     }
-    project = makeProject({
+    const project = makeProject({
       'models/inc.sql': MODEL,
       'models/inc.yml': yml.replace('{new_rows_by: off}', '{new_rows_by: "off; drop table inc"}'),
     });
     await expect(project.build({ vars: { batch: "(1, 1, 'a')" } })).rejects.toThrow(
       /new_rows_by must name one column, got "off; drop table inc"/,
     );
-    project.cleanup();
-    project = makeProject({
+    const checked = makeProject({
       'models/inc.sql': MODEL,
       'tests/my_check.sql':
         "{{ config(new_rows_by='off') }}\nselect * from {{ ref('inc') }} where k < 0",
     });
-    await expect(project.build({ vars: { batch: "(1, 1, 'a')" } })).rejects.toThrow(
+    await expect(checked.build({ vars: { batch: "(1, 1, 'a')" } })).rejects.toThrow(
       /tests\/my_check\.sql.*new_rows_by is for generic tests declared on one model or source/,
     );
   });

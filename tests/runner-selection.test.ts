@@ -1,18 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import type { IndirectSelection } from '../src/engine/graph/select-nodes.js';
 import { listNodes } from '../src/engine/runner/compile-project.js';
-import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-let project: TestProject | undefined;
-afterEach(() => {
-  project?.cleanup();
-  project = undefined;
-});
+import { projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 // raw → stg → mart → report, plus a side model with a tag; tests on stg and a relationship test.
 const files = {
@@ -30,12 +20,13 @@ const files = {
 };
 
 function names(
+  project: TestProject,
   select?: string[],
   exclude?: string[],
   indirectSelection?: IndirectSelection,
 ): string[] {
   return listNodes({
-    projectDir: project!.dir,
+    projectDir: project.dir,
     ...(select ? { select } : {}),
     ...(exclude ? { exclude } : {}),
     ...(indirectSelection ? { indirectSelection } : {}),
@@ -46,127 +37,131 @@ function names(
 }
 
 describe('selection', () => {
-  it('selects by name, name+, +name, +name+ and unions space-separated selectors', () => {
-    project = makeProject(files);
-    expect(names(['stg'])).toEqual([
+  it('selects by name, name+, +name, +name+ and unions space-separated selectors', ({
+    makeProject,
+  }) => {
+    const project = makeProject(files);
+    expect(names(project, ['stg'])).toEqual([
       'not_null_stg_id',
       'relationships_mart_id__ref_stg___id',
       'stg',
     ]);
-    expect(names(['stg+'])).toEqual([
+    expect(names(project, ['stg+'])).toEqual([
       'mart',
       'not_null_stg_id',
       'relationships_mart_id__ref_stg___id',
       'report',
       'stg',
     ]);
-    expect(names(['+mart'])).toEqual([
+    expect(names(project, ['+mart'])).toEqual([
       'mart',
       'not_null_stg_id',
       'raw',
       'relationships_mart_id__ref_stg___id',
       'stg',
     ]);
-    expect(names(['+stg+'])).toEqual(names(['raw+']));
-    expect(names(['side report'])).toEqual(['report', 'side']);
-    expect(names(['side', 'report'])).toEqual(['report', 'side']);
+    expect(names(project, ['+stg+'])).toEqual(names(project, ['raw+']));
+    expect(names(project, ['side report'])).toEqual(['report', 'side']);
+    expect(names(project, ['side', 'report'])).toEqual(['report', 'side']);
   });
 
-  it('brings tests along as dbt indirect selection does: eager by default, cautious, buildable, empty', () => {
-    project = makeProject(files);
+  it('brings tests along as dbt indirect selection does: eager by default, cautious, buildable, empty', ({
+    makeProject,
+  }) => {
+    const project = makeProject(files);
     const relationships = 'relationships_mart_id__ref_stg___id';
     // eager (dbt's default): mart alone brings its relationships test, although it also checks stg.
-    expect(names(['mart'])).toEqual(['mart', relationships]);
-    expect(names(['stg'])).toEqual(['not_null_stg_id', relationships, 'stg']);
-    expect(names(['mart'], undefined, 'eager')).toEqual(names(['mart']));
+    expect(names(project, ['mart'])).toEqual(['mart', relationships]);
+    expect(names(project, ['stg'])).toEqual(['not_null_stg_id', relationships, 'stg']);
+    expect(names(project, ['mart'], undefined, 'eager')).toEqual(names(project, ['mart']));
     // cautious: only tests whose models are all selected.
-    expect(names(['mart'], undefined, 'cautious')).toEqual(['mart']);
-    expect(names(['stg'], undefined, 'cautious')).toEqual(['not_null_stg_id', 'stg']);
-    expect(names(['mart stg'], undefined, 'cautious')).toContain(relationships);
+    expect(names(project, ['mart'], undefined, 'cautious')).toEqual(['mart']);
+    expect(names(project, ['stg'], undefined, 'cautious')).toEqual(['not_null_stg_id', 'stg']);
+    expect(names(project, ['mart stg'], undefined, 'cautious')).toContain(relationships);
     // buildable: also when the other models are upstream of a selected one (stg is upstream of mart).
-    expect(names(['mart'], undefined, 'buildable')).toEqual(['mart', relationships]);
-    expect(names(['stg'], undefined, 'buildable')).toEqual(['not_null_stg_id', 'stg']);
+    expect(names(project, ['mart'], undefined, 'buildable')).toEqual(['mart', relationships]);
+    expect(names(project, ['stg'], undefined, 'buildable')).toEqual(['not_null_stg_id', 'stg']);
     // empty: no test comes along; a test selected by name still runs.
-    expect(names(['stg'], undefined, 'empty')).toEqual(['stg']);
-    expect(names(['stg not_null_stg_id'], undefined, 'empty')).toEqual(['not_null_stg_id', 'stg']);
+    expect(names(project, ['stg'], undefined, 'empty')).toEqual(['stg']);
+    expect(names(project, ['stg not_null_stg_id'], undefined, 'empty')).toEqual([
+      'not_null_stg_id',
+      'stg',
+    ]);
   });
 
-  it('applies indirect selection to --exclude as well', () => {
-    project = makeProject(files);
+  it('applies indirect selection to --exclude as well', ({ makeProject }) => {
+    const project = makeProject(files);
     const relationships = 'relationships_mart_id__ref_stg___id';
     // eager: excluding stg leaves out every test that touches it, the relationships test included.
-    expect(names(undefined, ['stg'])).not.toContain(relationships);
-    expect(names(undefined, ['stg'])).not.toContain('not_null_stg_id');
-    expect(names(['stg+'], ['mart'])).toEqual(['not_null_stg_id', 'report', 'stg']);
+    expect(names(project, undefined, ['stg'])).not.toContain(relationships);
+    expect(names(project, undefined, ['stg'])).not.toContain('not_null_stg_id');
+    expect(names(project, ['stg+'], ['mart'])).toEqual(['not_null_stg_id', 'report', 'stg']);
     // cautious: excluding mart alone does not exclude the relationships test (it also checks stg,
     // which is not excluded), as in dbt; excluding both does.
-    expect(names(['stg mart'], ['mart'], 'cautious')).toEqual([
+    expect(names(project, ['stg mart'], ['mart'], 'cautious')).toEqual([
       'not_null_stg_id',
       relationships,
       'stg',
     ]);
-    expect(names(['stg mart'], ['mart stg'], 'cautious')).toEqual([]);
+    expect(names(project, ['stg mart'], ['mart stg'], 'cautious')).toEqual([]);
     // buildable: excluding stg leaves the relationships test of a selected mart (stg is upstream).
-    expect(names(['mart'], ['stg'], 'buildable')).toEqual(['mart', relationships]);
-    expect(names(['mart'], ['stg'], 'empty')).toEqual(['mart']);
+    expect(names(project, ['mart'], ['stg'], 'buildable')).toEqual(['mart', relationships]);
+    expect(names(project, ['mart'], ['stg'], 'empty')).toEqual(['mart']);
     // Excluding only a test keeps its model.
-    expect(names(['stg'], ['not_null_stg_id'])).toEqual([relationships, 'stg']);
+    expect(names(project, ['stg'], ['not_null_stg_id'])).toEqual([relationships, 'stg']);
   });
 
-  it('the CLI takes --indirect-selection and refuses an unknown mode, naming the choices', () => {
-    project = makeProject(files);
+  it('the CLI takes --indirect-selection and refuses an unknown mode, naming the choices', async ({
+    makeProject,
+    runScript,
+  }) => {
+    const project = makeProject(files);
     const run = (...args: string[]) =>
-      spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'scripts/build-models.ts',
-          'ls',
-          '--project-dir',
-          project!.dir,
-          ...args,
-        ],
-        { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-      );
-    const cautious = run('--select', 'mart', '--indirect-selection', 'cautious');
-    expect(cautious.status).toBe(0);
+      runScript('build-models', ['ls', '--project-dir', project.dir, ...args]);
+    const cautious = await run('--select', 'mart', '--indirect-selection', 'cautious');
+    expect(cautious.code).toBe(0);
     expect(cautious.stdout).not.toContain('relationships');
-    expect(run('--select', 'mart').stdout).toContain('relationships_mart_id__ref_stg___id');
-    const bad = run('--indirect-selection', 'lazy');
-    expect(bad.status).toBe(2);
+    expect((await run('--select', 'mart')).stdout).toContain('relationships_mart_id__ref_stg___id');
+    const bad = await run('--indirect-selection', 'lazy');
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('eager, buildable, cautious, empty');
   });
 
-  it('selects by tag, path, config and resource type; excludes', () => {
-    project = makeProject(files);
-    expect(names(['tag:nightly'])).toEqual(['mart', 'relationships_mart_id__ref_stg___id']);
-    expect(names(['tag:adhoc'])).toEqual(['side']);
+  it('selects by tag, path, config and resource type; excludes', ({ makeProject }) => {
+    const project = makeProject(files);
+    expect(names(project, ['tag:nightly'])).toEqual([
+      'mart',
+      'relationships_mart_id__ref_stg___id',
+    ]);
+    expect(names(project, ['tag:adhoc'])).toEqual(['side']);
     // Like dbt, path: also matches the tests declared in YAML files under the path.
-    expect(names(['path:models/staging'])).toEqual([
+    expect(names(project, ['path:models/staging'])).toEqual([
       'not_null_stg_id',
       'relationships_mart_id__ref_stg___id',
       'stg',
     ]);
-    expect(names(['models/marts'])).toEqual(['mart', 'relationships_mart_id__ref_stg___id']);
-    expect(names(['config.materialized:incremental'])).toEqual(['report']);
-    expect(names(['resource_type:seed'])).toEqual(['raw']);
-    expect(names(['raw+'], ['mart+'])).toEqual(['not_null_stg_id', 'raw', 'stg']);
-    expect(names(['tag:nightly,config.materialized:table'], undefined, 'cautious')).toEqual([
+    expect(names(project, ['models/marts'])).toEqual([
       'mart',
+      'relationships_mart_id__ref_stg___id',
     ]);
+    expect(names(project, ['config.materialized:incremental'])).toEqual(['report']);
+    expect(names(project, ['resource_type:seed'])).toEqual(['raw']);
+    expect(names(project, ['raw+'], ['mart+'])).toEqual(['not_null_stg_id', 'raw', 'stg']);
+    expect(
+      names(project, ['tag:nightly,config.materialized:table'], undefined, 'cautious'),
+    ).toEqual(['mart']);
   });
 
-  it('a selector that matches nothing is a warning, not a crash', async () => {
-    project = makeProject(files);
+  it('a selector that matches nothing is a warning, not a crash', async ({ makeProject }) => {
+    const project = makeProject(files);
     const result = await project.build({ select: ['nope', 'side'] });
     expect(result.exitCode).toBe(0);
     expect(result.warnings).toEqual(['The selector "nope" does not match any node.']);
     expect(statuses(result)).toEqual({ side: 'success' });
   });
 
-  it('run builds models only, seed seeds only, test tests only', async () => {
-    project = makeProject(files);
+  it('run builds models only, seed seeds only, test tests only', async ({ makeProject }) => {
+    const project = makeProject(files);
     expect(Object.keys(statuses(await project.build({}, 'seed')))).toEqual(['raw']);
     expect(Object.keys(statuses(await project.build({}, 'run')))).toEqual([
       'side',
@@ -181,8 +176,10 @@ describe('selection', () => {
     });
   });
 
-  it('orders deterministically: tests right after their model, ready nodes by name', async () => {
-    project = makeProject(files);
+  it('orders deterministically: tests right after their model, ready nodes by name', async ({
+    makeProject,
+  }) => {
+    const project = makeProject(files);
     const result = await project.build();
     expect(result.results.map((r) => r.name)).toEqual([
       'raw',

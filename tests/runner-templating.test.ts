@@ -1,29 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import { compileProject } from '../src/engine/runner/compile-project.js';
-import { makeProject, projectYml, statuses, type TestProject } from './support/runner-project.js';
+import { projectYml, statuses, type TestProject } from './support/runner-project.js';
 
-let project: TestProject | undefined;
 afterEach(() => {
-  project?.cleanup();
-  project = undefined;
   delete process.env['RUNNER_TEST_SCHEMA'];
 });
 
-function compiled(name: string): string {
-  const nodes = compileProject({ projectDir: project!.dir, write: false });
+function compiled(project: TestProject, name: string): string {
+  const nodes = compileProject({ projectDir: project.dir, write: false });
   return nodes.find((n) => n.name === name)!.sql.trim();
 }
 
 describe('templating', () => {
-  it('var(): --vars override project vars, which override the default', () => {
-    project = makeProject({
+  it('var(): --vars override project vars, which override the default', ({ makeProject }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml('vars:\n  a: from_project\n  b: from_project\n'),
       'models/m.sql':
         "select '{{ var('a') }}' as a, '{{ var('b') }}' as b, '{{ var('c', 'default') }}' as c\n",
     });
-    expect(compiled('m')).toBe("select 'from_project' as a, 'from_project' as b, 'default' as c");
+    expect(compiled(project, 'm')).toBe(
+      "select 'from_project' as a, 'from_project' as b, 'default' as c",
+    );
     const nodes = compileProject({
       projectDir: project.dir,
       vars: { b: 'from_cli', c: 3 },
@@ -32,52 +32,64 @@ describe('templating', () => {
     expect(nodes[0]!.sql.trim()).toBe("select 'from_project' as a, 'from_cli' as b, '3' as c");
   });
 
-  it('var(): vars scoped to the project (vars: {<project>: {...}}) apply, as in dbt', () => {
-    project = makeProject({
+  it('var(): vars scoped to the project (vars: {<project>: {...}}) apply, as in dbt', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml('vars:\n  a: global\n  demo:\n    a: scoped\n    b: 2\n'),
       'models/m.sql': "select '{{ var('a') }}' as a, {{ var('b') }} as b\n",
     });
-    expect(compiled('m')).toBe("select 'scoped' as a, 2 as b");
+    expect(compiled(project, 'm')).toBe("select 'scoped' as a, 2 as b");
     const nodes = compileProject({ projectDir: project.dir, vars: { b: 3 }, write: false });
     expect(nodes[0]!.sql.trim()).toBe("select 'scoped' as a, 3 as b");
   });
 
-  it('env_var() reads the environment, falls back to the default, and names a missing variable', () => {
+  it('env_var() reads the environment, falls back to the default, and names a missing variable', ({
+    makeProject,
+  }) => {
     process.env['RUNNER_TEST_SCHEMA'] = 'xyz';
-    project = makeProject({
+    const project = makeProject({
       'models/m.sql':
         "select '{{ env_var('RUNNER_TEST_SCHEMA') }}' as s, '{{ env_var('RUNNER_TEST_NOPE', 'd') }}' as d\n",
     });
-    expect(compiled('m')).toBe("select 'xyz' as s, 'd' as d");
+    expect(compiled(project, 'm')).toBe("select 'xyz' as s, 'd' as d");
     project.write({ 'models/n.sql': "select '{{ env_var('RUNNER_TEST_NOPE') }}' as s\n" });
     expect(() => compileProject({ projectDir: project!.dir, write: false })).toThrow(
       /models\/n\.sql:1: Environment variable "RUNNER_TEST_NOPE" is not set/,
     );
   });
 
-  it('sources render schema and identifier; this, target and config.get are available', () => {
-    project = makeProject({
+  it('sources render schema and identifier; this, target and config.get are available', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/sources.yml':
         'version: 2\nsources:\n  - name: landing\n    schema: raw\n    tables:\n      - name: messages\n        identifier: raw_messages\n',
       'models/m.sql':
         "{{ config(materialized='table', unique_key='id') }}\n{% do log('hello') %}select * from {{ source('landing', 'messages') }} -- {{ this }} {{ target.schema }} {{ config.get('unique_key') }} {{ this.name }}\n",
     });
-    expect(compiled('m')).toBe('select * from "raw"."raw_messages" -- "main"."m" main id m');
+    expect(compiled(project, 'm')).toBe(
+      'select * from "raw"."raw_messages" -- "main"."m" main id m',
+    );
   });
 
-  it('macros call each other across files, use return(), and see the caller context', () => {
-    project = makeProject({
+  it('macros call each other across files, use return(), and see the caller context', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'macros/a.sql':
         '{% macro cols(n) %}{% set out = [] %}{% for i in range(n) %}{% do out.append("c" ~ i) %}{% endfor %}{{ return(out) }}{% endmacro %}\n',
       'macros/b.sql':
         "{% macro select_cols(n) %}{{ cols(n) | join(', ') }} from {{ this }}{% endmacro %}\n",
       'models/m.sql': 'select {{ select_cols(3) }}\n',
     });
-    expect(compiled('m')).toBe('select c0, c1, c2 from "main"."m"');
+    expect(compiled(project, 'm')).toBe('select c0, c1, c2 from "main"."m"');
   });
 
-  it('an error inside a macro names the calling file and line, and the macro with its file', () => {
-    project = makeProject({
+  it('an error inside a macro names the calling file and line, and the macro with its file', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'macros/helpers.sql': '{% macro ok() %}1{% endmacro %}\n',
       'macros/boom.sql':
         "-- raises when asked\n{% macro boom(x) %}\n{{ exceptions.raise_compiler_error('bad value ' ~ x) if x > 1 else x }}\n{% endmacro %}\n",
@@ -88,8 +100,8 @@ describe('templating', () => {
     );
   });
 
-  it('a compiler error raised in a model names the file and line', () => {
-    project = makeProject({
+  it('a compiler error raised in a model names the file and line', ({ makeProject }) => {
+    const project = makeProject({
       'models/m.sql':
         "select 1\n{% if var('mode', 'x') == 'x' %}\n{{ exceptions.raise_compiler_error('mode x is not supported') }}\n{% endif %}\n",
     });
@@ -100,8 +112,10 @@ describe('templating', () => {
 });
 
 describe('data tests', () => {
-  it('uniq_equals_total on a column and on a column list counts total − distinct', async () => {
-    project = makeProject({
+  it('uniq_equals_total on a column and on a column list counts total − distinct', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/events.sql':
         "select * from (values (1, 'a', 1), (1, 'a', 2), (1, 'b', 3), (2, 'c', 4)) as t(id, k, seq)\n",
       'models/events.yml': `version: 2
@@ -125,8 +139,10 @@ models:
     expect(result.exitCode).toBe(1);
   });
 
-  it('dbt_utils.unique_combination_of_columns works unchanged: one failure per duplicated combination', async () => {
-    project = makeProject({
+  it('dbt_utils.unique_combination_of_columns works unchanged: one failure per duplicated combination', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/events.sql':
         "select * from (values (1, 'a'), (1, 'a'), (1, 'a'), (1, 'b'), (2, 'b'), (2, 'b')) as t(id, \"Kind\")\n",
       'models/events.yml': `version: 2
@@ -151,8 +167,10 @@ models:
     expect(byName['id_is_unique']).toMatchObject({ status: 'fail', failures: 1 });
   });
 
-  it('supports where, a custom name, relationships, and user-defined generic tests with arguments', async () => {
-    project = makeProject({
+  it('supports where, a custom name, relationships, and user-defined generic tests with arguments', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'tests/generic/at_least.sql':
         '{% test at_least(model, column_name, minimum=0) %}\nselect * from {{ model }} where {{ column_name }} < {{ minimum }}\n{% endtest %}\n',
       'models/parents.sql': 'select 1 as id\n',
@@ -188,8 +206,10 @@ models:
     expect(result.exitCode).toBe(0);
   });
 
-  it('data_tests: config in dbt_project.yml (+severity) applies to the project and per folder', async () => {
-    project = makeProject({
+  it('data_tests: config in dbt_project.yml (+severity) applies to the project and per folder', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'dbt_project.yml': projectYml(`
 data_tests:
   +severity: warn
@@ -214,8 +234,10 @@ data_tests:
     expect(result.exitCode).toBe(1);
   });
 
-  it('tests on an ephemeral model (and relationships to one) read its CTE; a failure skips its dependants', async () => {
-    project = makeProject({
+  it('tests on an ephemeral model (and relationships to one) read its CTE; a failure skips its dependants', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/keys.sql':
         "{{ config(materialized='ephemeral') }}\nselect * from (values (1), (2), (2)) as t(id)\n",
       'models/parents.sql':
@@ -268,8 +290,10 @@ models:
     );
   });
 
-  it('singular tests fail when rows come back and take severity from config()', async () => {
-    project = makeProject({
+  it('singular tests fail when rows come back and take severity from config()', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
       'models/m.sql': 'select 1 as id\n',
       'tests/no_ones.sql': "select * from {{ ref('m') }} where id = 1\n",
       'tests/warn_only.sql': "{{ config(severity='warn') }}\nselect * from {{ ref('m') }}\n",

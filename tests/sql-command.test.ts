@@ -1,14 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { holdWarehouse } from './support/warehouse-holder.js';
 import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
 import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { captureConsole, makeFixtureWarehouse, type Captured } from './sql-setup.js';
+import { runScript } from './support/run-script.js';
+import { captureConsole, type CapturedConsole } from './support/console-capture.js';
+import { makeFixtureWarehouse } from './sql-setup.js';
 
 let fixture: Awaited<ReturnType<typeof makeFixtureWarehouse>>;
-let console_: Captured;
+let console_: CapturedConsole;
 beforeEach(async () => {
   fixture = await makeFixtureWarehouse('dw-sql-');
   console_ = captureConsole();
@@ -202,17 +204,8 @@ describe('npm run sql: safety', () => {
   });
 
   it('reports a warehouse held by another process as busy', async () => {
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const {DuckDBInstance}=require('@duckdb/node-api');
-         DuckDBInstance.create(${JSON.stringify(fixture.db)}).then(()=>{console.log('ready');setInterval(()=>{},1000)})`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const holder = await holdWarehouse(fixture.db);
     try {
-      await new Promise<void>((ok) => holder.stdout!.once('data', () => ok()));
       const error = await sql('select 1').catch((e: unknown) => e);
       expect((error as WarehouseError).reason).toBe('busy');
       expect((error as Error).message).toContain(`process ${holder.pid}`);
@@ -223,14 +216,10 @@ describe('npm run sql: safety', () => {
 });
 
 describe('scripts/sql.ts (the CLI)', () => {
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sql.ts', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+  const run = (args: string[]) => runScript('sql', args);
 
-  it('exits 0 with results, 1 on a SQL error, 2 on a missing warehouse, without stack traces', () => {
-    const ok = run([
+  it('exits 0 with results, 1 on a SQL error, 2 on a missing warehouse, without stack traces', async () => {
+    const ok = await run([
       '--db',
       fixture.db,
       '--format',
@@ -238,23 +227,23 @@ describe('scripts/sql.ts (the CLI)', () => {
       'select count(*) as n from bronze_events',
     ]);
     expect(ok.stdout).toBe('n\n100\n');
-    expect(ok.status).toBe(0);
-    const bad = run(['--db', fixture.db, 'delete from bronze_events']);
-    expect(bad.status).toBe(1);
+    expect(ok.code).toBe(0);
+    const bad = await run(['--db', fixture.db, 'delete from bronze_events']);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('pass --write');
-    const missing = run(['--db', join(fixture.dir, 'none.duckdb'), 'select 1']);
-    expect(missing.status).toBe(2);
+    const missing = await run(['--db', join(fixture.dir, 'none.duckdb'), 'select 1']);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/none\.duckdb does not exist/);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
-    const badFlag = run(['--db', fixture.db, '--format', 'xml', 'select 1']);
-    expect(badFlag.status).toBe(2);
+    const badFlag = await run(['--db', fixture.db, '--format', 'xml', 'select 1']);
+    expect(badFlag.code).toBe(2);
   });
 
-  it('takes -f, --max-rows, --format and --output together; rejects a bad --max-rows', () => {
+  it('takes -f, --max-rows, --format and --output together; rejects a bad --max-rows', async () => {
     const file = join(fixture.dir, 'q.sql');
     const out = join(fixture.dir, 'out.md');
     writeFileSync(file, 'select _offset from bronze_events order by _offset;\n');
-    const ok = run([
+    const ok = await run([
       '--db',
       fixture.db,
       '-f',
@@ -266,38 +255,44 @@ describe('scripts/sql.ts (the CLI)', () => {
       '-o',
       out,
     ]);
-    expect(ok.status).toBe(0);
+    expect(ok.code).toBe(0);
     expect(ok.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toBe(
       '| _offset |\n|---:|\n| 0 |\n| 1 |\n100 rows (showing 2 of 100 rows; use --max-rows to see more) ' +
         readFileSync(out, 'utf8').match(/\(\d+\.\d{3} s\)\n$/)![0],
     );
-    const all = run(['--db', fixture.db, '--max-rows', 'all', 'select * from bronze_events']);
+    const all = await run(['--db', fixture.db, '--max-rows', 'all', 'select * from bronze_events']);
     expect(all.stdout.match(/^│ +\d+ │/gm)).toHaveLength(100);
     expect(all.stdout).toMatch(/^100 rows \(\d+\.\d{3} s\)$/m);
-    const zero = run(['--db', fixture.db, '--max-rows', '0', 'select * from bronze_events']);
+    const zero = await run(['--db', fixture.db, '--max-rows', '0', 'select * from bronze_events']);
     expect(zero.stdout.match(/^│ +\d+ │/gm)).toHaveLength(100);
-    const bad = run(['--db', fixture.db, '--max-rows', 'lots', 'select 1']);
-    expect(bad.status).toBe(2);
+    const bad = await run(['--db', fixture.db, '--max-rows', 'lots', 'select 1']);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("option '--max-rows <n>' argument 'lots' is invalid");
   });
 
-  it('takes a query that opens with a -- comment as the query, not as an unknown option', () => {
-    const commented = run(['--db', fixture.db, '--format', 'csv', '-- a note\nselect 7 as n']);
+  it('takes a query that opens with a -- comment as the query, not as an unknown option', async () => {
+    const commented = await run([
+      '--db',
+      fixture.db,
+      '--format',
+      'csv',
+      '-- a note\nselect 7 as n',
+    ]);
     expect(commented.stderr).toBe('');
     expect(commented.stdout).toBe('n\n7\n');
-    expect(commented.status).toBe(0);
-    const stillAnOption = run(['--db', fixture.db, '--no-such-flag', 'select 1']);
-    expect(stillAnOption.status).toBe(2);
+    expect(commented.code).toBe(0);
+    const stillAnOption = await run(['--db', fixture.db, '--no-such-flag', 'select 1']);
+    expect(stillAnOption.code).toBe(2);
     expect(stillAnOption.stderr).toContain("unknown option '--no-such-flag'");
   });
 
-  it('runs against --db :memory: (an in-memory warehouse cannot be read-only), --write or not', () => {
-    const plain = run(['--db', ':memory:', '--format', 'csv', 'select 1 as one']);
+  it('runs against --db :memory: (an in-memory warehouse cannot be read-only), --write or not', async () => {
+    const plain = await run(['--db', ':memory:', '--format', 'csv', 'select 1 as one']);
     expect(plain.stderr).toBe('');
     expect(plain.stdout).toBe('one\n1\n');
-    expect(plain.status).toBe(0);
-    const written = run([
+    expect(plain.code).toBe(0);
+    const written = await run([
       '--db',
       ':memory:',
       '--write',
@@ -306,6 +301,6 @@ describe('scripts/sql.ts (the CLI)', () => {
       'create table t as select 2 as two; select two from t',
     ]);
     expect(written.stdout).toContain('two\n2\n');
-    expect(written.status).toBe(0);
+    expect(written.code).toBe(0);
   });
 });

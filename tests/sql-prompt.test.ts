@@ -6,11 +6,12 @@ import { defaultHistoryPath, runSqlPrompt } from '../src/app/explore/sql/sql-pro
 import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
 import { SqlSession } from '../src/app/explore/sql/sql-session.js';
 import { openWarehouse, type Warehouse } from '../src/base/warehouse/open-warehouse.js';
-import { captureConsole, makeFixtureWarehouse, type Captured } from './sql-setup.js';
+import { captureConsole, type CapturedConsole } from './support/console-capture.js';
+import { makeFixtureWarehouse } from './sql-setup.js';
 
 let fixture: Awaited<ReturnType<typeof makeFixtureWarehouse>>;
 let warehouse: Warehouse;
-let console_: Captured;
+let console_: CapturedConsole;
 beforeEach(async () => {
   fixture = await makeFixtureWarehouse('dw-prompt-');
   warehouse = await openWarehouse(fixture.db, { readOnly: true });

@@ -24,14 +24,15 @@ import { landDefaultSimulationIfEmpty } from '../src/app/landing/land-default-si
 import { setConsoleSink } from '../src/base/console/console.js';
 import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
 import { openWarehouse, withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { captureConsole, type Captured } from './sql-setup.js';
-import { buildPipeline, copyPipelineProject, REPO_ROOT } from './support/pipeline-build.js';
+import { captureConsole, type CapturedConsole } from './support/console-capture.js';
+import { buildPipeline, copyPipelineProject } from './support/pipeline-build.js';
+import { REPO_ROOT } from './support/repo-root.js';
 
 type Row = Record<string, unknown>;
 
 let dir: string;
 let db: string;
-let console_: Captured;
+let console_: CapturedConsole;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dw-sql-real-'));
   db = join(dir, 'w.duckdb');

@@ -1,29 +1,8 @@
-// Shared setup for the sql-* tests: a small warehouse file and captured console output.
+// Shared setup for the sql-* tests: a small warehouse file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setConsoleSink } from '../src/base/console/console.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-
-export interface Captured {
-  out: string;
-  err: string;
-  restore: () => void;
-}
-
-/** Captures everything printed through the console module until `restore()`. */
-export function captureConsole(): Captured {
-  const captured: Captured = { out: '', err: '', restore: () => {} };
-  captured.restore = setConsoleSink({
-    out: (text) => {
-      captured.out += text;
-    },
-    err: (text) => {
-      captured.err += text;
-    },
-  });
-  return captured;
-}
 
 /** A temp dir holding `w.duckdb` with a 100-row `bronze_events` table and a view. */
 export async function makeFixtureWarehouse(

@@ -3,13 +3,9 @@
 // broker or the consumer dying (SIGKILL) loses nothing and doubles nothing.
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanupLanding,
-  landingTempDir,
-  messageLine,
-  runScript,
-  startScript,
-} from './support/landing-fixtures.js';
+import { messageLine } from './support/landing-messages.js';
+import { runScript, startScript } from './support/run-script.js';
+import { tempDirs } from './support/temp-dirs.js';
 import { startNatsServer, type NatsServer } from './support/nats-server.js';
 import { copyPipelineProject } from './support/pipeline-build.js';
 import { SPLIT_INVARIANT_RELATIONS } from './support/pipeline-read.js';
@@ -31,7 +27,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-afterEach(cleanupLanding);
+const dirs = tempDirs();
+afterEach(() => dirs.removeAll());
+const landingTempDir = (): string => dirs.make('dw-stream-');
 
 const NO_STACK = /\n\s+at /;
 

@@ -5,15 +5,12 @@
  * The project is copied into a temporary folder first, so that the runner's artifacts (target/) of
  * parallel tests never meet, and never land in the repo.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
 import fg from 'fast-glob';
-import { setConsoleSink } from '../../src/base/console/console.js';
-
-/** The repository root, which holds the pipeline project. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { captureConsole } from './console-capture.js';
+import { REPO_ROOT } from './repo-root.js';
+import { startScript, type RunningScript, type ScriptResult } from './run-script.js';
 
 /** Copies the pipeline project (dbt_project.yml, models, macros, seeds, singular SQL tests) into `dir`. */
 export function copyPipelineProject(dir: string): string {
@@ -45,22 +42,6 @@ export interface PipelineBuildOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** The outcome of a build in a child process. */
-export interface ChildBuildOutcome {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** A running child build. */
-export interface ChildBuild {
-  readonly child: ChildProcess;
-  /** Output lines seen so far (stdout and stderr, in arrival order). */
-  readonly lines: string[];
-  readonly done: Promise<ChildBuildOutcome>;
-}
-
 /** The CLI arguments of a build (without the node/tsx part). */
 export function buildArguments(options: PipelineBuildOptions): string[] {
   const args = ['build', '--db', options.dbPath, '--project-dir', options.projectDir];
@@ -69,42 +50,17 @@ export function buildArguments(options: PipelineBuildOptions): string[] {
   return args;
 }
 
-/**
- * Starts `scripts/build-models.ts build` as ONE node process (`node --import tsx`, no npx or tsx
- * wrapper in between), so that a SIGKILL hits the process that holds the warehouse.
- */
-export function spawnBuild(options: PipelineBuildOptions): ChildBuild {
-  const script = join(REPO_ROOT, 'scripts', 'build-models.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...buildArguments(options)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let stdout = '';
-  let stderr = '';
-  const collect = (into: 'out' | 'err') => {
-    let partial = '';
-    return (chunk: Buffer) => {
-      const text = chunk.toString();
-      if (into === 'out') stdout += text;
-      else stderr += text;
-      const parts = (partial + text).split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts);
-    };
-  };
-  child.stdout!.on('data', collect('out'));
-  child.stderr!.on('data', collect('err'));
-  const done = new Promise<ChildBuildOutcome>((resolveDone, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolveDone({ code, signal, stdout, stderr }));
-  });
-  return { child, lines, done };
+/** Starts `scripts/build-models.ts build` in a child process (see {@link startScript}), which a test may SIGKILL. */
+export function spawnBuild(options: PipelineBuildOptions): RunningScript {
+  return startScript(
+    'build-models',
+    buildArguments(options),
+    options.env ? { env: options.env } : {},
+  );
 }
 
 /** Runs a child build to its end and fails with its output unless it exits 0. */
-export async function buildInChild(options: PipelineBuildOptions): Promise<ChildBuildOutcome> {
+export async function buildInChild(options: PipelineBuildOptions): Promise<ScriptResult> {
   const outcome = await spawnBuild(options).done;
   if (outcome.code !== 0) {
     throw new Error(
@@ -132,8 +88,7 @@ export async function buildPipeline(options: PipelineBuildOptions): Promise<stri
   const build = api['build'] as BuildFunction | undefined;
   if (typeof build !== 'function')
     throw new Error('src/index.ts exports no `build` (the runner library) yet');
-  let output = '';
-  const restore = setConsoleSink({ out: (t) => (output += t), err: (t) => (output += t) });
+  const captured = captureConsole();
   let result: unknown;
   try {
     result = await build({
@@ -143,13 +98,13 @@ export async function buildPipeline(options: PipelineBuildOptions): Promise<stri
       ...(options.vars ? { vars: { ...options.vars } } : {}),
     });
   } catch (error) {
-    throw new Error(`build failed: ${(error as Error).message}\n${output}`, { cause: error });
+    throw new Error(`build failed: ${(error as Error).message}\n${captured.all}`, { cause: error });
   } finally {
-    restore();
+    captured.restore();
   }
   const failure = buildFailure(result);
-  if (failure) throw new Error(`build failed: ${failure}\n${output}`);
-  return output;
+  if (failure) throw new Error(`build failed: ${failure}\n${captured.all}`);
+  return captured.all;
 }
 
 /** Reads a failure out of the runner's result, whatever its exact shape: an exit code, `ok`, `success`. */

@@ -215,20 +215,35 @@ describe('npm run consume: killed and restarted', () => {
     expect(result.code).toBe(0);
   }
 
+  /** Small batches and a build every 200 messages, so that a run holds many of both. */
+  const microBatches = (project: string): string[] => [
+    '--batch',
+    '50',
+    '--build-after',
+    '200',
+    '--project-dir',
+    project,
+  ];
+
+  /** Every stream sequence landed once, and the built relations equal the uninterrupted run's. */
+  async function expectSameAs(reference: string, db: string, stream: string): Promise<void> {
+    const expected = await landedSequences(reference, stream);
+    expect(await landedSequences(db, stream)).toEqual(expected);
+    expect(expected.distinct).toBe(expected.max);
+    expect(await dumpBuilt(db, SPLIT_INVARIANT_RELATIONS)).toEqual(
+      await dumpBuilt(reference, SPLIT_INVARIANT_RELATIONS),
+    );
+    const failed = await queryFile(
+      db,
+      'select check_name from audit_reconciliation where not passed',
+    );
+    expect(failed).toEqual([]);
+  }
+
   /** Consumes to the end without interruption, with micro-batch builds. */
   async function uninterrupted(stream: string, project: string): Promise<string> {
     const db = join(landingTempDir(), 'reference.duckdb');
-    const args = [
-      ...consumeArgs(stream, db),
-      '--durable',
-      'reference',
-      '--batch',
-      '50',
-      '--build-after',
-      '200',
-      '--project-dir',
-      project,
-    ];
+    const args = [...consumeArgs(stream, db), '--durable', 'reference', ...microBatches(project)];
     expect((await runScript('consume', args)).code).toBe(0);
     return db;
   }
@@ -239,15 +254,7 @@ describe('npm run consume: killed and restarted', () => {
     const project = copyPipelineProject(join(landingTempDir(), 'project'));
     const reference = await uninterrupted(stream, project);
     const db = join(landingTempDir(), 'killed.duckdb');
-    const args = [
-      ...consumeArgs(stream, db),
-      '--batch',
-      '50',
-      '--build-after',
-      '200',
-      '--project-dir',
-      project,
-    ];
+    const args = [...consumeArgs(stream, db), ...microBatches(project)];
     const points = [
       'fetched:1',
       'staged:1',
@@ -277,17 +284,7 @@ describe('npm run consume: killed and restarted', () => {
     expect(kills).toBeGreaterThanOrEqual(10);
     const last = await runScript('consume', args);
     expect(last.code).toBe(0);
-    const expected = await landedSequences(reference, stream);
-    expect(await landedSequences(db, stream)).toEqual(expected);
-    expect(expected.distinct).toBe(expected.max);
-    expect(await dumpBuilt(db, SPLIT_INVARIANT_RELATIONS)).toEqual(
-      await dumpBuilt(reference, SPLIT_INVARIANT_RELATIONS),
-    );
-    const failed = await queryFile(
-      db,
-      'select check_name from audit_reconciliation where not passed',
-    );
-    expect(failed).toEqual([]);
+    await expectSameAs(reference, db, stream);
   });
 
   it('waits for a broker killed and restarted mid-stream, then lands the rest exactly once', async () => {
@@ -296,17 +293,7 @@ describe('npm run consume: killed and restarted', () => {
     const project = copyPipelineProject(join(landingTempDir(), 'project'));
     const reference = await uninterrupted(stream, project);
     const db = join(landingTempDir(), 'restarted.duckdb');
-    const args = [
-      ...consumeArgs(stream, db),
-      '--until-idle',
-      '2',
-      '--batch',
-      '50',
-      '--build-after',
-      '200',
-      '--project-dir',
-      project,
-    ];
+    const args = [...consumeArgs(stream, db), '--until-idle', '2', ...microBatches(project)];
     const { child, done } = startScript('consume', args);
     let restarted: Promise<void> | undefined;
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -316,9 +303,6 @@ describe('npm run consume: killed and restarted', () => {
     await restarted;
     expect(result.code).toBe(0);
     expect(restarted).toBeDefined();
-    expect(await landedSequences(db, stream)).toEqual(await landedSequences(reference, stream));
-    expect(await dumpBuilt(db, SPLIT_INVARIANT_RELATIONS)).toEqual(
-      await dumpBuilt(reference, SPLIT_INVARIANT_RELATIONS),
-    );
+    await expectSameAs(reference, db, stream);
   });
 });

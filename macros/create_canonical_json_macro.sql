@@ -14,11 +14,11 @@
     DuckDB macros cannot recurse, so the levels are unrolled here: level 0 is the value's minified
     text, and level n sorts an object's entries (or maps an array's elements) through level n - 1.
     Each level holds level n - 1 once, for objects and arrays alike, so the macro grows linearly with
-    the levels: with one copy per branch it doubled per level, and DuckDB spent ~35 ms binding and
-    optimising every query that calls it (~12 ms now), a fixed cost of each model using it.
+    the levels; one copy per branch would double it per level, and DuckDB binds and optimises the
+    whole expression in every query that calls it, a fixed cost of each model using it.
 
-    Speed: sorting every payload's entries with list functions costs ~10x the SHA-256 itself, so a
-    flat object whose keys are exactly var('payload_fast_path_keys') (default: the simulator's
+    Speed: sorting every payload's entries with list functions costs far more than the SHA-256
+    itself, so a flat object whose keys are exactly var('payload_fast_path_keys') (default: the simulator's
     payload keys; plain identifiers only, any other key is an error) is assembled directly in sorted key order. The fast path
     is taken only when it provably gives the generic result: every listed key present, no nested
     object or array (no '{' or '[' after the opening brace, even inside strings), and the result as

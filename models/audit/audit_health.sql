@@ -1,4 +1,4 @@
--- Health of the stream over all of Bronze (issue 4, rule 7): one row per metric with its value, its
+-- Health of the stream over all of Bronze: one row per metric with its value, its
 -- threshold (project vars health_max_*; null when the metric has none) and a status: 'warn' when
 -- the value is above the threshold, else 'ok'. A breach is a warning, never a build failure.
 -- Everything is read from narrow, incrementally maintained relations, so it costs little per build.

@@ -1,4 +1,4 @@
--- Reconciliation (issue 4, rule 8): one row per check with what was expected, what was measured
+-- Reconciliation: one row per check with what was expected, what was measured
 -- and whether they agree. Every row must pass: a data test fails the build (exit 1) otherwise.
 -- The simulator's injected ground truth (raw_simulations, summed over batches) is compared with
 -- the measured counts only when every landed batch is a simulation without replays: with a file

@@ -21,9 +21,7 @@ bronze as (
         partition_id,
         _offset,
     from {{ ref('bronze_events') }}
-    {% if is_incremental() %}
-    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+    where {{ new_rows_since_last_build('_offset') }}
 
 ),
 
@@ -43,16 +41,7 @@ new_keys as (
 
     select first_in_batch.*
     from first_in_batch
-    {% if is_incremental() %}
-    anti join (
-        select message_id, sequence_id, partition_id
-        from {{ this }}
-        where {{ within_sequence_range('first_in_batch') }}
-    ) as known
-        on first_in_batch.message_id = known.message_id
-        and first_in_batch.sequence_id = known.sequence_id
-        and first_in_batch.partition_id = known.partition_id
-    {% endif %}
+    {{ anti_join_existing_keys('first_in_batch', ['message_id', 'sequence_id', 'partition_id']) | indent(4) }}
 
 ),
 
@@ -65,15 +54,7 @@ new_sequences as (
         new_keys.sequence_id,
         min(new_keys._offset) as first_offset,
     from new_keys
-    {% if is_incremental() %}
-    anti join (
-        select partition_id, sequence_id
-        from {{ this }}
-        where {{ within_sequence_range('new_keys') }}
-    ) as known_sequences
-        on new_keys.partition_id = known_sequences.partition_id
-        and new_keys.sequence_id = known_sequences.sequence_id
-    {% endif %}
+    {{ anti_join_existing_keys('new_keys', ['partition_id', 'sequence_id']) | indent(4) }}
     group by new_keys.partition_id, new_keys.sequence_id
 
 ),

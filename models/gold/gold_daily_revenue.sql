@@ -1,4 +1,4 @@
--- Revenue per UTC day of the transactions' current state (updated_at) and currency (issue 4, rule 5):
+-- Revenue per UTC day of the transactions' current state (updated_at) and currency:
 -- transactions counted once each (silver_transactions holds one row per transaction_id), amounts in
 -- DECIMAL(18,2), 0.00 when there is none.
 

@@ -1,11 +1,10 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='append'
     )
 }}
 
--- One narrow row per Bronze _offset: its watermark and whether it is late (issue 4, rule 2).
+-- One narrow row per Bronze _offset: its watermark and whether it is late.
 -- watermark = greatest created_at among all messages that arrived earlier (smaller _offset) minus
 -- var('watermark_minutes'); late = created_at strictly earlier than the watermark. The first
 -- message has no watermark and is never late.
@@ -20,9 +19,7 @@ bronze as (
         _offset,
         created_at,
     from {{ ref('bronze_events') }}
-    {% if is_incremental() %}
-    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+    where {{ new_rows_since_last_build('_offset') }}
 
 ),
 

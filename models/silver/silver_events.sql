@@ -1,6 +1,5 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='append',
         column_compression={
             'message_id': 'fsst', 'composite_hash': 'fsst', 'payload_hash': 'fsst',
@@ -10,18 +9,18 @@
     )
 }}
 
--- ROW_NUMBER() deduplication (issue 4, rule 3): for each key (message_id, sequence_id,
--- partition_id), among its non-late copies, the first to arrive (smallest _offset), with all Bronze
+-- ROW_NUMBER() deduplication: for each key (message_id, sequence_id, partition_id), among its
+-- non-late copies, the first to arrive (row_number() over the key by _offset = 1), with all Bronze
 -- columns. A row, once here, never changes or disappears; a later copy with another payload is a
 -- conflict reported by audit_duplicates, not a replacement.
 --
--- Performance: the dedup runs on a narrow projection (key columns, _offset): min(_offset) per key,
--- then a semi-join back to the wide Bronze rows, instead of row_number() over wide rows. Bronze is
+-- The row_number() runs on a narrow projection (key columns, _offset), then the first copies'
+-- _offsets pick the wide Bronze rows by a semi-join, so the window never sorts wide rows. Bronze is
 -- imported twice (narrow, then wide) on purpose: one shared CTE would be materialised wide.
 -- No ORDER BY: the semi-join keeps Bronze's arrival order almost everywhere (its parallel probe can
 -- hand over a few row groups out of turn), which is enough for the zone maps that the incremental
--- `_offset >` filters use; sorting the wide rows cost about 40% of this model at 1M messages.
--- Nothing downstream depends on the physical order: every consumer orders or aggregates.
+-- `_offset >` filters use, without sorting the wide rows. Nothing downstream depends on the
+-- physical order: every consumer orders or aggregates.
 -- Incremental: the non-late rows above our greatest _offset whose key is not here yet. Rows between
 -- our greatest _offset and the previous build's end were all rejected (late, or a key already
 -- here) and are rejected again, so any prefix of builds gives the same table as one full build.
@@ -32,9 +31,7 @@ watermarks as (
 
     select _offset from {{ ref('int_event_watermarks') }}
     where not is_late
-    {% if is_incremental() %}
-        and _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+        and {{ new_rows_since_last_build('_offset') }}
 
 ),
 
@@ -46,9 +43,7 @@ bronze_keys as (
         partition_id,
         _offset,
     from {{ ref('bronze_events') }}
-    {% if is_incremental() %}
-    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+    where {{ new_rows_since_last_build('_offset') }}
 
 ),
 
@@ -67,35 +62,27 @@ first_copies as (
         message_id,
         sequence_id,
         partition_id,
-        min(_offset) as first_offset,
+        _offset,
     from on_time_keys
-    group by message_id, sequence_id, partition_id
+    qualify row_number() over (
+        partition by message_id, sequence_id, partition_id
+        order by _offset
+    ) = 1
 
 ),
 
 new_first_copies as (
 
-    select first_copies.first_offset
+    select first_copies._offset
     from first_copies
-    {% if is_incremental() %}
-    anti join (
-        select message_id, sequence_id, partition_id
-        from {{ this }}
-        where {{ within_sequence_range('first_copies') }}
-    ) as already_kept
-        on first_copies.message_id = already_kept.message_id
-        and first_copies.sequence_id = already_kept.sequence_id
-        and first_copies.partition_id = already_kept.partition_id
-    {% endif %}
+    {{ anti_join_existing_keys('first_copies', ['message_id', 'sequence_id', 'partition_id']) | indent(4) }}
 
 ),
 
 bronze as (
 
     select * from {{ ref('bronze_events') }}
-    {% if is_incremental() %}
-    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+    where {{ new_rows_since_last_build('_offset') }}
 
 ),
 
@@ -104,7 +91,7 @@ final as (
     select bronze.*
     from bronze
     semi join new_first_copies
-        on bronze._offset = new_first_copies.first_offset
+        on bronze._offset = new_first_copies._offset
 
 )
 

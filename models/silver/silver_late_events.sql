@@ -1,6 +1,5 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='append'
     )
 }}
@@ -19,18 +18,14 @@ watermarks as (
         watermark,
     from {{ ref('int_event_watermarks') }}
     where is_late
-    {% if is_incremental() %}
-        and _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+        and {{ new_rows_since_last_build('_offset') }}
 
 ),
 
 bronze as (
 
     select * from {{ ref('bronze_events') }}
-    {% if is_incremental() %}
-    where _offset > (select coalesce(max(_offset), -1) from {{ this }})
-    {% endif %}
+    where {{ new_rows_since_last_build('_offset') }}
 
 ),
 

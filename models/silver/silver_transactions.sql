@@ -1,21 +1,19 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='merge',
         unique_key='transaction_id'
     )
 }}
 
--- Current state per transaction_id (issue 4, rule 4), maintained with MERGE INTO from the new
--- Silver events. Last write wins: the row reflects the Silver event with the greatest
--- (created_at, _offset); event_count is the number of Silver events of the transaction.
+-- Current state per transaction_id, maintained with MERGE INTO from the new Silver events. Last
+-- write wins: the row reflects the Silver event with the greatest (created_at, _offset);
+-- event_count is the number of Silver events of the transaction.
 --
--- The MERGE source is reduced to ONE row per transaction_id first: DuckDB 1.5.6 raised no error
--- when a MERGE source held several rows per key and silently inserted duplicate keys.
+-- The MERGE source is reduced to ONE row per transaction_id first: a DuckDB MERGE INTO whose source
+-- holds several rows per key raises no error and inserts duplicate keys.
 -- Incremental: Silver events above max(max_event_offset), the greatest Silver _offset already
--- counted (stored in the rows themselves, so the MERGE and its high-water mark commit together).
--- Each new batch is combined with the current row: an older event never overwrites a newer one,
--- and each event is counted exactly once.
+-- counted (stored in the rows themselves, so the MERGE and its high-water mark commit together),
+-- each counted exactly once. A first build has no current rows: the new events' state is the table.
 
 with
 
@@ -31,9 +29,7 @@ new_events as (
         created_at,
         _offset,
     from {{ ref('silver_events') }}
-    {% if is_incremental() %}
-    where _offset > (select coalesce(max(max_event_offset), -1) from {{ this }})
-    {% endif %}
+    where {{ new_rows_since_last_build('_offset', 'max_event_offset') }}
 
 ),
 
@@ -60,63 +56,58 @@ latest_per_transaction as (
 
 ),
 
+-- The new events' state per transaction, in this table's columns.
+batch_state as (
+
+    select
+        transaction_id,
+        latest.status as status,
+        latest.currency as currency,
+        latest.customer_id as customer_id,
+        latest.message_id as last_message_id,
+        latest.amount as amount,
+        new_event_count as event_count,
+        latest.created_at as updated_at,
+        latest._offset as last_event_offset,
+        max_new_offset as max_event_offset,
+    from latest_per_transaction
+
+),
+
 {% if is_incremental() %}
 
 current_state as (
 
     select * from {{ this }}
-    where transaction_id in (select transaction_id from latest_per_transaction)
+    where transaction_id in (select transaction_id from batch_state)
 
 ),
 
-combined as (
+-- Each transaction's new state from its current row, if any: the batch's latest event wins unless
+-- the current row's is later by (created_at, _offset), so an older event arriving later never
+-- overwrites a newer one; the counts add up.
+new_state as (
 
     select
         batch.transaction_id,
-        batch.latest,
-        batch.new_event_count,
-        batch.max_new_offset,
         current_state.transaction_id is null
-            or batch.latest.created_at > current_state.updated_at
+            or batch.updated_at > current_state.updated_at
             or (
-                batch.latest.created_at = current_state.updated_at
-                and batch.latest._offset > current_state.last_event_offset
+                batch.updated_at = current_state.updated_at
+                and batch.last_event_offset > current_state.last_event_offset
             ) as batch_wins,
-        current_state.status as current_status,
-        current_state.amount as current_amount,
-        current_state.currency as current_currency,
-        current_state.customer_id as current_customer_id,
-        current_state.last_message_id as current_last_message_id,
-        current_state.updated_at as current_updated_at,
-        current_state.last_event_offset as current_last_event_offset,
-        coalesce(current_state.event_count, 0) as current_event_count,
-        current_state.max_event_offset as current_max_event_offset,
-    from latest_per_transaction as batch
+        if(batch_wins, batch.status, current_state.status) as status,
+        if(batch_wins, batch.currency, current_state.currency) as currency,
+        if(batch_wins, batch.customer_id, current_state.customer_id) as customer_id,
+        if(batch_wins, batch.last_message_id, current_state.last_message_id) as last_message_id,
+        if(batch_wins, batch.amount, current_state.amount) as amount,
+        coalesce(current_state.event_count, 0) + batch.event_count as event_count,
+        if(batch_wins, batch.updated_at, current_state.updated_at) as updated_at,
+        if(batch_wins, batch.last_event_offset, current_state.last_event_offset) as last_event_offset,
+        greatest(batch.max_event_offset, current_state.max_event_offset) as max_event_offset,
+    from batch_state as batch
     left join current_state
         on batch.transaction_id = current_state.transaction_id
-
-),
-
-{% else %}
-
-combined as (
-
-    select
-        transaction_id,
-        latest,
-        new_event_count,
-        max_new_offset,
-        true as batch_wins,
-        cast(null as varchar) as current_status,
-        cast(null as decimal(18, 2)) as current_amount,
-        cast(null as varchar) as current_currency,
-        cast(null as varchar) as current_customer_id,
-        cast(null as varchar) as current_last_message_id,
-        cast(null as timestamptz) as current_updated_at,
-        cast(null as bigint) as current_last_event_offset,
-        cast(0 as bigint) as current_event_count,
-        cast(null as bigint) as current_max_event_offset,
-    from latest_per_transaction
 
 ),
 
@@ -129,23 +120,23 @@ final as (
         transaction_id,
 
         -- attributes
-        if(batch_wins, latest.status, current_status) as status,
-        if(batch_wins, latest.currency, current_currency) as currency,
-        if(batch_wins, latest.customer_id, current_customer_id) as customer_id,
-        if(batch_wins, latest.message_id, current_last_message_id) as last_message_id,
+        status,
+        currency,
+        customer_id,
+        last_message_id,
 
         -- numbers
-        if(batch_wins, latest.amount, current_amount) as amount,
-        current_event_count + new_event_count as event_count,
+        amount,
+        event_count,
 
         -- timestamps
-        if(batch_wins, latest.created_at, current_updated_at) as updated_at,
+        updated_at,
 
         -- arrival bookkeeping
-        if(batch_wins, latest._offset, current_last_event_offset) as last_event_offset,
-        greatest(max_new_offset, current_max_event_offset) as max_event_offset,
+        last_event_offset,
+        max_event_offset,
 
-    from combined
+    from {{ 'new_state' if is_incremental() else 'batch_state' }}
     order by last_event_offset
 
 )

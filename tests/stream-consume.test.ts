@@ -191,6 +191,9 @@ describe('npm run consume: exactly once per stream sequence', () => {
   });
 });
 
+// Each of these runs the consumer, with its builds, a dozen times or more: minutes on a busy machine.
+const KILL_TEST_TIMEOUT_MS = 600_000;
+
 describe('npm run consume: killed and restarted', () => {
   const MESSAGES = 600;
 
@@ -248,61 +251,69 @@ describe('npm run consume: killed and restarted', () => {
     return db;
   }
 
-  it('loses and doubles nothing when SIGKILLed at many points, between commit and ack and during builds included', async () => {
-    const stream = newStream();
-    await publishSample(stream);
-    const project = copyPipelineProject(join(landingTempDir(), 'project'));
-    const reference = await uninterrupted(stream, project);
-    const db = join(landingTempDir(), 'killed.duckdb');
-    const args = [...consumeArgs(stream, db), ...microBatches(project)];
-    const points = [
-      'fetched:1',
-      'staged:1',
-      'committed:1',
-      'acked:1',
-      'committed:2',
-      'staged:3',
-      'fetched:2',
-      'committed:3',
-      'acked:2',
-      'staged:2',
-    ];
-    let kills = 0;
-    for (const point of points) {
-      const result = await runScript('consume', args, { env: { DW_CRASH_AT: point } });
-      if (result.signal === 'SIGKILL') kills++;
-    }
-    // Mid-build: kill as soon as a build says it started.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const { child, done } = startScript('consume', args);
-      child.stderr!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('building'))
-          setTimeout(() => child.kill('SIGKILL'), 20 + attempt * 60);
-      });
-      if ((await done).signal === 'SIGKILL') kills++;
-    }
-    expect(kills).toBeGreaterThanOrEqual(10);
-    const last = await runScript('consume', args);
-    expect(last.code).toBe(0);
-    await expectSameAs(reference, db, stream);
-  });
+  it(
+    'loses and doubles nothing when SIGKILLed at many points, between commit and ack and during builds included',
+    async () => {
+      const stream = newStream();
+      await publishSample(stream);
+      const project = copyPipelineProject(join(landingTempDir(), 'project'));
+      const reference = await uninterrupted(stream, project);
+      const db = join(landingTempDir(), 'killed.duckdb');
+      const args = [...consumeArgs(stream, db), ...microBatches(project)];
+      const points = [
+        'fetched:1',
+        'staged:1',
+        'committed:1',
+        'acked:1',
+        'committed:2',
+        'staged:3',
+        'fetched:2',
+        'committed:3',
+        'acked:2',
+        'staged:2',
+      ];
+      let kills = 0;
+      for (const point of points) {
+        const result = await runScript('consume', args, { env: { DW_CRASH_AT: point } });
+        if (result.signal === 'SIGKILL') kills++;
+      }
+      // Mid-build: kill as soon as a build says it started.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const { child, done } = startScript('consume', args);
+        child.stderr!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('building'))
+            setTimeout(() => child.kill('SIGKILL'), 20 + attempt * 60);
+        });
+        if ((await done).signal === 'SIGKILL') kills++;
+      }
+      expect(kills).toBeGreaterThanOrEqual(10);
+      const last = await runScript('consume', args);
+      expect(last.code).toBe(0);
+      await expectSameAs(reference, db, stream);
+    },
+    KILL_TEST_TIMEOUT_MS,
+  );
 
-  it('waits for a broker killed and restarted mid-stream, then lands the rest exactly once', async () => {
-    const stream = newStream();
-    await publishSample(stream);
-    const project = copyPipelineProject(join(landingTempDir(), 'project'));
-    const reference = await uninterrupted(stream, project);
-    const db = join(landingTempDir(), 'restarted.duckdb');
-    const args = [...consumeArgs(stream, db), '--until-idle', '2', ...microBatches(project)];
-    const { child, done } = startScript('consume', args);
-    let restarted: Promise<void> | undefined;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (!restarted && /^batch 3 /m.test(chunk.toString())) restarted = server.restart();
-    });
-    const result = await done;
-    await restarted;
-    expect(result.code).toBe(0);
-    expect(restarted).toBeDefined();
-    await expectSameAs(reference, db, stream);
-  });
+  it(
+    'waits for a broker killed and restarted mid-stream, then lands the rest exactly once',
+    async () => {
+      const stream = newStream();
+      await publishSample(stream);
+      const project = copyPipelineProject(join(landingTempDir(), 'project'));
+      const reference = await uninterrupted(stream, project);
+      const db = join(landingTempDir(), 'restarted.duckdb');
+      const args = [...consumeArgs(stream, db), '--until-idle', '2', ...microBatches(project)];
+      const { child, done } = startScript('consume', args);
+      let restarted: Promise<void> | undefined;
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (!restarted && /^batch 3 /m.test(chunk.toString())) restarted = server.restart();
+      });
+      const result = await done;
+      await restarted;
+      expect(result.code).toBe(0);
+      expect(restarted).toBeDefined();
+      await expectSameAs(reference, db, stream);
+    },
+    KILL_TEST_TIMEOUT_MS,
+  );
 });

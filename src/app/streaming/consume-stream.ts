@@ -12,7 +12,7 @@ import { ensureStreamTables } from './stream-tables.js';
 
 /** What `npm run consume` reads and how it lands. */
 export interface ConsumeStreamOptions {
-  /** The warehouse file; the consumer holds it, but for the builds it runs. */
+  /** The warehouse file; the consumer holds it open, and builds on it, until it returns. */
   readonly dbPath: string;
   /** Builds between batches; none when undefined. With `untilIdleSeconds`, a last one at the end. */
   readonly build?: BuildTrigger;
@@ -57,9 +57,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function consumeStream(options: ConsumeStreamOptions): Promise<ConsumeSummary> {
   const durable = options.durable ?? DEFAULT_DURABLE;
-  const holder = new WarehouseHolder(options.dbPath);
+  const warehouse = await openWarehouse(options.dbPath);
   try {
-    const warehouse = await holder.open();
     await ensureLandingTables(warehouse.connection);
     await ensureStreamTables(warehouse.connection);
     const checkpoint = await readCheckpoint(warehouse.connection, options.stream, durable);
@@ -72,40 +71,13 @@ export async function consumeStream(options: ConsumeStreamOptions): Promise<Cons
       ...(checkpoint ? { expectCreatedAt: checkpoint.streamCreatedAt } : {}),
     });
     try {
-      const builds = options.build ? new MicroBatchBuilds(options.build, options.dbPath) : null;
-      return await consumeFrom(holder, source, builds, { ...options, durable }, after);
+      const builds = options.build ? new MicroBatchBuilds(options.build, warehouse) : null;
+      return await consumeFrom(warehouse, source, builds, { ...options, durable }, after);
     } finally {
       await source.close();
     }
   } finally {
-    holder.close();
-  }
-}
-
-/** The consumer's hold on the warehouse, let go while a build runs. */
-class WarehouseHolder {
-  private warehouse: Warehouse | undefined;
-
-  constructor(private readonly path: string) {}
-
-  async open(): Promise<Warehouse> {
-    this.warehouse ??= await openWarehouse(this.path);
-    return this.warehouse;
-  }
-
-  close(): void {
-    this.warehouse?.close();
-    this.warehouse = undefined;
-  }
-
-  /** Closes the warehouse for `work` (which opens it itself), then opens it again. */
-  async without(work: () => Promise<unknown>): Promise<void> {
-    this.close();
-    try {
-      await work();
-    } finally {
-      await this.open();
-    }
+    warehouse.close();
   }
 }
 
@@ -120,7 +92,7 @@ interface LoopState {
 }
 
 async function consumeFrom(
-  holder: WarehouseHolder,
+  warehouse: Warehouse,
   source: MessageSource,
   builds: MicroBatchBuilds | null,
   options: ConsumeStreamOptions & { durable: string },
@@ -143,12 +115,11 @@ async function consumeFrom(
     state.skipped += batch.skipped;
     if (batch.messages.length === 0) {
       if (batch.skipped > 0) await source.acknowledge(state.lastSequence);
-      if (builds?.due()) await holder.without(() => builds.run());
+      if (builds?.due()) await builds.run();
       if (idleMs !== null && (await drained(source, state, idleMs))) break;
       continue;
     }
     crashPoint('fetched');
-    const warehouse = await holder.open();
     const landed = await landStreamBatch(
       warehouse.connection,
       {
@@ -178,9 +149,9 @@ async function consumeFrom(
       printLine(formatBatchLine(report));
     }
     builds?.landed(landed.accepted + landed.rejected);
-    if (builds?.due()) await holder.without(() => builds.run());
+    if (builds?.due()) await builds.run();
   }
-  if (builds?.pending && idleMs !== null) await holder.without(() => builds.run());
+  if (builds?.pending && idleMs !== null) await builds.run();
   const { batches, landed, rejected, skipped, lastSequence } = state;
   return { batches, landed, rejected, skipped, lastSequence };
 }

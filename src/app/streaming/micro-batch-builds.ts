@@ -1,4 +1,5 @@
 import { printInfo, printLine, printWarning } from '../../base/console/console.js';
+import type { Warehouse } from '../../base/warehouse/open-warehouse.js';
 import { build } from '../../engine/runner/run-project.js';
 
 /** When the consumer runs the incremental build between batches. */
@@ -13,8 +14,8 @@ export interface BuildTrigger {
 
 /**
  * Micro-batch builds, like a streaming trigger: the consumer asks `due()` after every batch and,
- * when it says so, closes its warehouse, runs the same typed `build()` the CLI runs, and opens the
- * warehouse again. Fetching pauses meanwhile: the broker buffers. A failed build is reported and
+ * when it says so, runs the same typed `build()` the CLI runs on the warehouse it holds open (one
+ * writer, between batches). Fetching pauses meanwhile: the broker buffers. A failed build is reported and
  * tried again at the next trigger while landing goes on.
  */
 export class MicroBatchBuilds {
@@ -32,7 +33,7 @@ export class MicroBatchBuilds {
 
   constructor(
     private readonly trigger: BuildTrigger,
-    private readonly dbPath: string,
+    private readonly warehouse: Warehouse,
   ) {}
 
   /** Counts messages landed since the last build. */
@@ -54,7 +55,7 @@ export class MicroBatchBuilds {
     return this.behind || this.landedSince > 0 || this.unbuilt > 0;
   }
 
-  /** Runs the build (the warehouse must be closed); returns whether it succeeded. */
+  /** Runs the build; returns whether it succeeded. */
   async run(): Promise<boolean> {
     const started = performance.now();
     const messages = this.landedSince + this.unbuilt;
@@ -66,7 +67,7 @@ export class MicroBatchBuilds {
     try {
       const result = await build({
         projectDir: this.trigger.projectDir,
-        dbPath: this.dbPath,
+        warehouse: this.warehouse,
         print: false,
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(2);

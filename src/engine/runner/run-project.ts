@@ -39,11 +39,13 @@ export async function runProject(
   const { parsed, selected, warnings } = prepareProject(options, TYPES[command]);
   const targetDir = join(parsed.project.dir, 'target');
   // A second build of the same file in this process is refused as "in use by another build".
-  const warehouse = await openWarehouse(resolveDbPath(parsed.project.dir, options.dbPath), {
-    threads: options.threads,
-    memoryLimit: options.memoryLimit,
-    holder: 'build',
-  });
+  const warehouse =
+    options.warehouse ??
+    (await openWarehouse(resolveDbPath(parsed.project.dir, options.dbPath), {
+      threads: options.threads,
+      memoryLimit: options.memoryLimit,
+      holder: 'build',
+    }));
   // Only a build that holds the warehouse writes target/ (a refused one leaves it to the running one).
   let ran: PlanOutcome;
   try {
@@ -54,7 +56,7 @@ export async function runProject(
     const sql = new SqlExecutor(warehouse.connection);
     ran = await runPlan(command, parsed, sql, new ExecutionPlan(parsed.nodes, selected), print);
   } finally {
-    warehouse.close();
+    if (!options.warehouse) warehouse.close();
   }
   const { results, hookErrors } = ran;
   const elapsedSeconds = (performance.now() - started) / 1000;

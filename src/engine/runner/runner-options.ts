@@ -25,6 +25,12 @@ export interface BuildOptions {
   readonly threads?: number;
   /** DuckDB `memory_limit` setting, e.g. `'2GB'`. Default: DuckDB's. */
   readonly memoryLimit?: string;
+  /**
+   * Runs on this open warehouse instead of opening `dbPath`; the caller keeps it open. A consumer
+   * that holds the warehouse for days builds on its own instance, so that the readers it serves
+   * are never locked out and a micro-batch pays no open and close.
+   */
+  readonly warehouse?: Warehouse;
   /** Runs once the warehouse is open (lock held), before hooks, seeds and models. */
   readonly beforeBuild?: (warehouse: Warehouse) => Promise<void>;
   /** Print one line per node and the summary (default `true`). */

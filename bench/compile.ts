@@ -1,7 +1,7 @@
 // npm run bench:compile [-- --models N --repeat R]
 // Parse/compile pass over a generated dbt-style project (default 1,000 models): loads the project,
 // parses every model and test (capturing refs/config), checks the graph, renders all SQL.
-// Prints a table and writes bench/results/compile.json. The target: under 2 seconds.
+// Prints a table and writes bench/results/compile.json. Target: under 2 seconds.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -24,7 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** The earlier batch in the warehouse, so that the killed simulation continues a stream. */
 const BEFORE = { messages: 1_000, seed: 3 } as const;
-/** The killed simulation: three row groups in two inserts, 1-3 s of work on 2 busy cores. */
+/** The killed simulation: three row groups in two inserts, enough work that each kill moment falls inside it. */
 const SIMULATION = { messages: 300_000, seed: 17 } as const;
 /** Kill moments as fractions of the span from process start-up to the end of an uninterrupted run. */
 const KILL_FRACTIONS = [0.2, 0.5, 0.8] as const;

@@ -1,4 +1,4 @@
-// The reference model of the issue-4 semantics, checked on small hand-computed examples, and the
+// The reference model of the exactly-once pipeline (README, "The exactly-once pipeline"), checked on small hand-computed examples, and the
 // stream generators checked for the chaos they promise. The other pipeline-semantics tests trust both.
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';

@@ -5,8 +5,8 @@ import { closeSync, constants, copyFileSync, fsyncSync, openSync } from 'node:fs
  *
  * Why: without the fsync, the copy's pages are still dirty in the page cache when the timed run
  * begins, and the run's first commit (DuckDB fsyncs its WAL and file) waits for the kernel to
- * write them all: 490 ms on the 593 MB landed 10M file, which earlier results wrongly put down to
- * DuckDB's first write growing with the file. A warehouse in real use is not a fresh copy.
+ * write them all, a wait that grows with the file and would be counted as DuckDB's first write. A
+ * warehouse in real use is not a fresh copy.
  */
 export function copyWarehouse(from: string, to: string): void {
   copyFileSync(from, to, constants.COPYFILE_FICLONE);

@@ -10,14 +10,14 @@ import type { Job } from './job.js';
  * `message_id|sequence_id|partition_id`, lower-case hex), keep the first copy of each hash in a Set,
  * append the survivors' (`_offset`, `composite_hash`) with an Appender, and insert their full rows
  * into `bench_eager_events`. The decision is made row by row in TypeScript; the wide rows are
- * written by DuckDB (appending every wide value through the Appender ran at ~56K rows/s here).
+ * written by DuckDB (appending every wide value through the Appender from JavaScript is far slower).
  * The key text is concatenated by DuckDB, so one string per row crosses into JavaScript instead of
  * three values; the survivors are written in the join's order (no sort of the wide rows: the
  * table's row order is not part of what eager dedup decides). No watermark: every key is kept
  * once, late or not. The survivors' (`_offset`, `composite_hash`) list is a temporary table of the
  * appending connection: scratch state that never reaches the warehouse file, so its creation, the
- * Appender's flush and its drop write no WAL and wait for no fsync (about 10-20 ms of the 10K run);
- * the only durable write is `bench_eager_events`, committed as before.
+ * Appender's flush and its drop write no WAL and wait for no fsync; the only durable write is
+ * `bench_eager_events`.
  */
 export const eagerJob: Job = {
   name: 'eager',

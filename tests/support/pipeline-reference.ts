@@ -1,6 +1,6 @@
 /**
- * A small, deliberately naive TypeScript model of the issue-4 pipeline semantics, written from the
- * issue text and independently from the SQL models. Tests compare every relation the warehouse builds
+ * A small, deliberately naive TypeScript model of the exactly-once pipeline's semantics, written from
+ * their specification (README, "The exactly-once pipeline") and independently from the SQL models. Tests compare every relation the warehouse builds
  * with what this model computes over the same arrivals.
  *
  * Everything here is O(n²) or plain loops on purpose: it must be obviously correct, not fast.
@@ -25,7 +25,7 @@ export interface Arrival {
   readonly payload: string;
 }
 
-/** A Bronze row: the arrival plus the derived columns the issue names. */
+/** A Bronze row: the arrival plus the derived columns the specification names. */
 export interface ReferenceBronzeRow extends Arrival {
   readonly compositeHash: string;
   /** Canonical payload content (sorted keys, no spacing): equal exactly when the payload hashes must be equal. */
@@ -144,7 +144,7 @@ function keyOf(a: Arrival): string {
 }
 
 /**
- * Computes every relation of issue 4 over `arrivals` (any order: they are sorted by offset first).
+ * Computes every relation of the pipeline over `arrivals` (any order: they are sorted by offset first).
  */
 export function referenceModel(
   arrivals: readonly Arrival[],

@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { BenchResult, StrategyResult } from '../bench/lib/bench-result.js';
 import { FLOOR_STEPS, type FloorsResult } from '../bench/lib/floors.js';
 import { STRATEGY_NAMES } from '../bench/lib/bench-task.js';
-import { REPO_ROOT } from '../bench/lib/run-bench.js';
 import type { ScaleName } from '../bench/lib/scales.js';
 import {
   GENERATED_END,
@@ -15,6 +12,7 @@ import {
 } from '../bench/report/bench-markdown.js';
 import { judgeTargets } from '../bench/report/targets.js';
 import { TEST_MACHINE } from './support/bench-fixtures.js';
+import { it } from './support/fixtures.js';
 
 // README.md's benchmark section's numbers come from bench/results/*.json through bench/write-docs.ts: these tests
 // check that every target gets its verdict from the scale it applies to, that the lab ratios are
@@ -150,21 +148,11 @@ describe('renderBenchMarkdown', () => {
 });
 
 describe('bench/write-docs.ts', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'bench/write-docs.ts', ...args], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-
-  it('rewrites only the generated section and keeps the hand-written text', () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+  it('rewrites only the generated section and keeps the hand-written text', async ({
+    tempDir,
+    runScript,
+  }) => {
+    const dir = tempDir('bench-docs-');
     const results = join(dir, 'results');
     mkdirSync(results);
     writeFileSync(join(results, 'medium.json'), JSON.stringify(result('medium', 10_000, 0.02)));
@@ -173,8 +161,8 @@ describe('bench/write-docs.ts', () => {
       out,
       `# Intro by hand\n\n${GENERATED_START}\nstale numbers\n${GENERATED_END}\n\nOutro by hand.\n`,
     );
-    const done = run(['--results-dir', results, '--out', out]);
-    expect(done.status, done.stderr).toBe(0);
+    const done = await runScript('bench/write-docs', ['--results-dir', results, '--out', out]);
+    expect(done.code, done.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text.startsWith('# Intro by hand\n\n')).toBe(true);
     expect(text.endsWith(`${GENERATED_END}\n\nOutro by hand.\n`)).toBe(true);
@@ -182,12 +170,15 @@ describe('bench/write-docs.ts', () => {
     expect(text).toContain('### medium: 10,000 messages');
   });
 
-  it('refuses a file without the markers, naming the file, and leaves it unchanged', () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+  it('refuses a file without the markers, naming the file, and leaves it unchanged', async ({
+    tempDir,
+    runScript,
+  }) => {
+    const dir = tempDir('bench-docs-');
     const out = join(dir, 'bench.md');
     writeFileSync(out, 'hand-written only\n');
-    const done = run(['--results-dir', dir, '--out', out]);
-    expect(done.status).toBe(2);
+    const done = await runScript('bench/write-docs', ['--results-dir', dir, '--out', out]);
+    expect(done.code).toBe(2);
     expect(done.stderr).toContain(`${out}: no generated section`);
     expect(done.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(out, 'utf8')).toBe('hand-written only\n');

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import {
   COMPRESSION,
   FLOOR_BOUNDS,
@@ -13,20 +11,22 @@ import {
 } from '../bench/lib/floors.js';
 import { landedCacheKey, markCached } from '../bench/lib/landed-cache.js';
 import { measureFloors } from '../bench/lib/measure-floors.js';
-import { REPO_ROOT } from '../bench/lib/run-bench.js';
 import type { ScaleName } from '../bench/lib/scales.js';
 import { floorVerdictLines, floorVerdicts } from '../bench/report/floors-table.js';
 import { ensureLandingTables } from '../src/app/landing/landing-schema.js';
 import { listNodes } from '../src/engine/runner/compile-project.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { TEST_MACHINE } from './support/bench-fixtures.js';
+import { it } from './support/fixtures.js';
+import { REPO_ROOT } from './support/repo-root.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
 // `npm run bench:floors` measures the bare statements the pipeline cannot skip; the README uses
 // them to say which targets no implementation can meet on this machine. These tests check what
 // the floors measure (counts, never timings) and how the verdicts are judged.
 
 /**
- * Silver's rows by an independent reading of issue 4: a message is late when its created_at is
+ * Silver's rows by an independent reading of the pipeline's specification: a message is late when its created_at is
  * earlier than the greatest earlier created_at minus 60 minutes; Silver keeps, per key, the first
  * copy that is not late.
  */
@@ -44,13 +44,14 @@ function silverOffsets(
 }
 
 describe('measureFloors at the small scale', () => {
+  const dirs = suiteTempDirs();
   let dir: string;
   let result: FloorsResult;
   const labels: string[] = [];
   let landed: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-floors-'));
+    dir = dirs.make('bench-floors-');
     // 100 landed arrivals where the watermark matters (the simulator has no late message at this
     // size): 70 keys, rows 1-30 redelivered as rows 71-100, and every tenth row (5, 15, …) three
     // hours behind, so late. Cached under the key measureFloors looks for.
@@ -76,10 +77,6 @@ describe('measureFloors at the small scale', () => {
       onStep: (label) => labels.push(label),
     });
   }, 120_000);
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('writes floors-small.json with every step, each repeat and its median', () => {
     const written = JSON.parse(
@@ -243,13 +240,9 @@ describe('floor verdicts', () => {
 });
 
 describe('bench:floors CLI', () => {
-  it('refuses an unknown scale with exit code 2 and names the choices', () => {
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bench/floors.ts', '--scale', 'huge'],
-      { cwd: REPO_ROOT, encoding: 'utf8' },
-    );
-    expect(run.status).toBe(2);
+  it('refuses an unknown scale with exit code 2 and names the choices', async ({ runScript }) => {
+    const run = await runScript('bench/floors', ['--scale', 'huge']);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('small, medium, large, xlarge');
   });
 });

@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { BenchResult, StrategyResult } from '../bench/lib/bench-result.js';
 import { STRATEGY_NAMES, type StrategyName } from '../bench/lib/bench-task.js';
 import { median } from '../bench/lib/median.js';
 import { BenchJobError, runChild } from '../bench/lib/run-child.js';
-import { REPO_ROOT } from '../bench/lib/run-bench.js';
 import { formatBytes, formatRate, formatSeconds } from '../bench/report/format.js';
 import { renderResultsMarkdown } from '../bench/report/results-table.js';
 import { judgeTargets } from '../bench/report/targets.js';
 import { renderThroughputSvg } from '../bench/report/throughput-svg.js';
+import { it } from './support/fixtures.js';
+import { REPO_ROOT } from './support/repo-root.js';
 
 function strategy(
   name: StrategyName,
@@ -119,14 +118,8 @@ describe('bench report pieces', () => {
 });
 
 describe('bench child process', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-
-  it('names the job and the cause when a job fails', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-child-'));
+  it('names the job and the cause when a job fails', async ({ tempDir }) => {
+    const dir = tempDir('bench-child-');
     const dbPath = join(dir, 'empty.duckdb');
     const instance = await DuckDBInstance.create(dbPath);
     instance.closeSync();
@@ -143,8 +136,8 @@ describe('bench child process', () => {
     await expect(run).rejects.toThrow(/bench job eager failed on .*empty\.duckdb: .*raw_messages/);
   });
 
-  it('measures a job: records, seconds, max RSS and warehouse growth', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-child-'));
+  it('measures a job: records, seconds, max RSS and warehouse growth', async ({ tempDir }) => {
+    const dir = tempDir('bench-child-');
     const dbPath = join(dir, 'landed.duckdb');
     const instance = await DuckDBInstance.create(dbPath);
     const connection = await instance.connect();

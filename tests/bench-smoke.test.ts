@@ -1,23 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import type { BenchResult } from '../bench/lib/bench-result.js';
 import { STRATEGY_NAMES } from '../bench/lib/bench-task.js';
-import { REPO_ROOT, runBench, type BenchStep } from '../bench/lib/run-bench.js';
+import { runBench, type BenchStep } from '../bench/lib/run-bench.js';
+import { it } from './support/fixtures.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
 // The benchmark at its tiny scale (100 messages, one repeat): the only part of it CI runs. It checks
 // the shape of the results and that every strategy's counts agree exactly, never any timing.
 
 describe('npm run bench --scale small', () => {
+  const dirs = suiteTempDirs();
   let dir: string;
   let result: BenchResult;
   let written: BenchResult;
   const steps: BenchStep[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+    dir = dirs.make('bench-smoke-');
     result = await runBench({
       scale: 'small',
       repeat: 1,
@@ -28,10 +29,6 @@ describe('npm run bench --scale small', () => {
     });
     written = JSON.parse(readFileSync(join(dir, 'results', 'small.json'), 'utf8')) as BenchResult;
   }, 300_000);
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('writes small.json with every strategy, the machine and the settings', () => {
     expect(written).toEqual(JSON.parse(JSON.stringify(result)));
@@ -111,16 +108,9 @@ describe('npm run bench --scale small', () => {
 });
 
 describe('bench CLI', () => {
-  it('refuses an unknown scale with exit code 2 and names the choices', () => {
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', '--scale', 'huge'],
-      {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-      },
-    );
-    expect(run.status).toBe(2);
+  it('refuses an unknown scale with exit code 2 and names the choices', async ({ runScript }) => {
+    const run = await runScript('bench/run', ['--scale', 'huge']);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('small, medium, large, xlarge');
   });
 });

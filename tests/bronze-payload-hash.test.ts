@@ -3,16 +3,15 @@
 // chosen to trip every condition of canonical_json's fast path and every corner of the date, build
 // bronze_events with the real runner, and check each row against the macros that define the
 // values: payload_hash(payload) (= sha256(canonical_json(payload))) and the UTC date of created_at.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/index.js';
 import { ensureLandingTables } from '../src/app/landing/landing-schema.js';
 import { setConsoleSink } from '../src/base/console/console.js';
 import { quoteLiteral } from '../src/base/warehouse/quote.js';
 import { openWarehouse, withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { copyPipelineProject } from './support/pipeline-build.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
 type Row = Record<string, unknown>;
 
@@ -134,10 +133,11 @@ const payloads = Object.entries(PAYLOAD_GROUPS).flatMap(([group, texts]) =>
   texts.map((text) => ({ group, text })),
 );
 
+const dirs = suiteTempDirs();
 let dir: string;
 let db: string;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-bronze-hash-'));
+  dir = dirs.make('dw-bronze-hash-');
   db = join(dir, 'w.duckdb');
   const warehouse = await openWarehouse(db);
   try {
@@ -164,7 +164,6 @@ beforeAll(async () => {
     restore();
   }
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function query(sql: string): Promise<Row[]> {
   return withWarehouse(db, { readOnly: true }, async ({ connection }) =>

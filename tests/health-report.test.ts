@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { describe, expect } from 'vitest';
 import {
   jsonMetricNumber,
   formatMetricNumber,
@@ -10,13 +7,18 @@ import {
 import { runHealthCommand } from '../src/app/explore/health/run-health.js';
 import { UserError } from '../src/base/errors/user-error.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { captureConsole, type CapturedConsole } from './support/console-capture.js';
+import { it as base } from './support/fixtures.js';
 
-let dir: string;
-let db: string;
-let console_: CapturedConsole;
+/** Each test's warehouse file, `w.duckdb` in a temporary folder of its own; not created. */
+const it = base.extend<{ db: string }>({
+  db: async ({ tempDir }, use) => use(join(tempDir('dw-health-'), 'w.duckdb')),
+});
 
-async function buildFixture(reconciliationPassed: boolean, withOrder = true): Promise<void> {
+async function buildFixture(
+  db: string,
+  reconciliationPassed: boolean,
+  withOrder = true,
+): Promise<void> {
   await withWarehouse(db, {}, async ({ connection }) => {
     // Stored out of report order: the report follows metric_order, never the alphabet.
     await connection.run(`create table audit_health as select * from (values
@@ -30,33 +32,28 @@ async function buildFixture(reconciliationPassed: boolean, withOrder = true): Pr
   });
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-health-'));
-  db = join(dir, 'w.duckdb');
-  console_ = captureConsole();
-});
-afterEach(() => {
-  console_.restore();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('npm run health', () => {
-  it('prints metrics with value, threshold and status, checks with expected and actual; exit 0 when all pass', async () => {
-    await buildFixture(true);
+  it('prints metrics with value, threshold and status, checks with expected and actual; exit 0 when all pass', async ({
+    db,
+    output,
+  }) => {
+    await buildFixture(db, true);
     expect(await runHealthCommand({ dbPath: db })).toBe(0);
-    expect(console_.out).toMatch(/total_messages +1,234 +— +ok/);
-    expect(console_.out).toMatch(/duplicate_rate +0\.0123 +0\.05 +ok/);
-    expect(console_.out).toMatch(/late_messages +12 +10 +WARN/);
-    expect(console_.out).toMatch(/bronze_rows_equal_landed +1,234 +1,234 +passed/);
-    expect(console_.out).toContain('all 2 reconciliation checks passed; 1 of 3 metrics warn.');
+    expect(output.out).toMatch(/total_messages +1,234 +— +ok/);
+    expect(output.out).toMatch(/duplicate_rate +0\.0123 +0\.05 +ok/);
+    expect(output.out).toMatch(/late_messages +12 +10 +WARN/);
+    expect(output.out).toMatch(/bronze_rows_equal_landed +1,234 +1,234 +passed/);
+    expect(output.out).toContain('all 2 reconciliation checks passed; 1 of 3 metrics warn.');
     const order = ['total_messages', 'duplicate_rate', 'late_messages'];
-    expect(order.map((m) => console_.out.indexOf(m))).toEqual(
-      order.map((m) => console_.out.indexOf(m)).sort((a, b) => a - b),
+    expect(order.map((m) => output.out.indexOf(m))).toEqual(
+      order.map((m) => output.out.indexOf(m)).sort((a, b) => a - b),
     );
   });
 
-  it('asks for a rebuild, without a stack trace, when audit_health lacks a column it reads (exit 2)', async () => {
-    await buildFixture(true, false);
+  it('asks for a rebuild, without a stack trace, when audit_health lacks a column it reads (exit 2)', async ({
+    db,
+  }) => {
+    await buildFixture(db, true, false);
     const failure = await runHealthCommand({ dbPath: db }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UserError);
     expect((failure as UserError).exitCode).toBe(2);
@@ -65,17 +62,17 @@ describe('npm run health', () => {
     );
   });
 
-  it('exits 1 when a reconciliation check failed, naming it', async () => {
-    await buildFixture(false);
+  it('exits 1 when a reconciliation check failed, naming it', async ({ db, output }) => {
+    await buildFixture(db, false);
     expect(await runHealthCommand({ dbPath: db })).toBe(1);
-    expect(console_.out).toMatch(/silver_unique +1,000 +999 +FAILED/);
-    expect(console_.out).toContain('1 of 2 reconciliation checks FAILED');
+    expect(output.out).toMatch(/silver_unique +1,000 +999 +FAILED/);
+    expect(output.out).toContain('1 of 2 reconciliation checks FAILED');
   });
 
-  it('prints a machine-readable object with --json', async () => {
-    await buildFixture(false);
+  it('prints a machine-readable object with --json', async ({ db, output }) => {
+    await buildFixture(db, false);
     expect(await runHealthCommand({ dbPath: db, json: true })).toBe(1);
-    const report = JSON.parse(console_.out) as Record<string, unknown>;
+    const report = JSON.parse(output.out) as Record<string, unknown>;
     expect(report).toMatchObject({ ok: false, failedChecks: 1, warnings: 1 });
     expect(report['metrics']).toContainEqual({
       metric: 'late_messages',
@@ -91,7 +88,7 @@ describe('npm run health', () => {
     });
   });
 
-  it('says to build first when the audit relations are missing (exit 2)', async () => {
+  it('says to build first when the audit relations are missing (exit 2)', async ({ db }) => {
     await withWarehouse(db, {}, async ({ connection }) => {
       await connection.run(
         'create table audit_health (metric varchar, value double, threshold double, status varchar)',
@@ -104,32 +101,27 @@ describe('npm run health', () => {
     expect((error as Error).message).toContain('npm run build-models');
   });
 
-  it('the CLI exits 1 on a failed check, readable and with --json, without a stack trace', async () => {
-    await buildFixture(false);
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/health.ts', '--db', db, ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-    const readable = run([]);
-    expect(readable.status).toBe(1);
+  it('the CLI exits 1 on a failed check, readable and with --json, without a stack trace', async ({
+    db,
+    runScript,
+  }) => {
+    await buildFixture(db, false);
+    const readable = await runScript('health', ['--db', db]);
+    expect(readable.code).toBe(1);
     expect(readable.stdout).toMatch(/^ {2}silver_unique +1,000 +999 +FAILED$/m);
     expect(readable.stdout).toContain('1 of 2 reconciliation checks FAILED; 1 of 3 metrics warn.');
     expect(readable.stderr).not.toMatch(/\n\s+at /);
-    const json = run(['--json']);
-    expect(json.status).toBe(1);
+    const json = await runScript('health', ['--db', db, '--json']);
+    expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, failedChecks: 1, warnings: 1 });
-  });
+  }, 120_000);
 
-  it('exits 2 with a clear message from the CLI when the warehouse does not exist', () => {
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/health.ts', '--db', join(dir, 'none.duckdb')],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(result.status).toBe(2);
+  it('exits 2 with a clear message from the CLI when the warehouse does not exist', async ({
+    db,
+    runScript,
+  }) => {
+    const result = await runScript('health', ['--db', join(dirname(db), 'none.duckdb')]);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('none.duckdb does not exist');
   });
 });

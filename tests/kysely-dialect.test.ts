@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dateValue } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { Kysely, Migrator, sql, type Migration } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createWarehouseKysely } from '../src/app/explore/kysely/create-warehouse-kysely.js';
 import { DuckDbDialect } from '../src/app/explore/kysely/duckdb-dialect.js';
 import { SqlError } from '../src/base/warehouse/sql-error.js';
 import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
+import { it as base } from './support/fixtures.js';
 
 interface Payments {
   id: bigint;
@@ -24,41 +23,31 @@ interface TestDb {
   payments: Payments;
 }
 
-let dir: string;
-let db: Kysely<TestDb>;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-kysely-'));
-  db = new Kysely<TestDb>({ dialect: new DuckDbDialect({ path: join(dir, 'w.duckdb') }) });
-  await sql`create table payments (
-    id bigint primary key, amount decimal(18, 2), paid_at timestamptz, day date,
-    tags varchar[], detail struct(source varchar, attempts integer), note varchar)`.execute(db);
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+/**
+ * Each test's folder, and a Kysely over `w.duckdb` in it holding an empty `payments` table,
+ * destroyed after the test (a second destroy() is a no-op, so a test may destroy it first).
+ */
+const it = base.extend<{ dir: string; db: Kysely<TestDb> }>({
+  dir: async ({ tempDir }, use) => use(tempDir('dw-kysely-')),
+  db: async ({ dir }, use) => {
+    const db = new Kysely<TestDb>({ dialect: new DuckDbDialect({ path: join(dir, 'w.duckdb') }) });
+    try {
+      await sql`create table payments (
+        id bigint primary key, amount decimal(18, 2), paid_at timestamptz, day date,
+        tags varchar[], detail struct(source varchar, attempts integer), note varchar)`.execute(db);
+      await use(db);
+    } finally {
+      await db.destroy();
+    }
+  },
 });
 
 describe('DuckDbDialect: values round-trip', () => {
-  it('inserts with $n parameters and reads back BIGINT, DECIMAL, TIMESTAMPTZ, DATE, lists, structs and NULL', async () => {
+  it('inserts with $n parameters and reads back BIGINT, DECIMAL, TIMESTAMPTZ, DATE, lists, structs and NULL', async ({
+    db,
+  }) => {
     const paidAt = new Date('2024-03-04T05:06:07.890Z');
-    const insert = await db
-      .insertInto('payments')
-      .values([
-        {
-          id: 9007199254740993n,
-          amount: '1234567890123456.78',
-          paid_at: paidAt,
-          day: '2024-03-04',
-          tags: ['card', 'eu'],
-          detail: { source: 'web', attempts: 2 },
-          note: "it's; fine",
-        },
-        { id: 2n, amount: null, paid_at: null, day: null, tags: null, detail: null, note: null },
-      ])
-      .executeTakeFirst();
-    expect(insert.numInsertedOrUpdatedRows).toBe(2n);
-    const rows = await db.selectFrom('payments').selectAll().orderBy('id', 'desc').execute();
-    expect(rows).toEqual([
+    const written: Payments[] = [
       {
         id: 9007199254740993n,
         amount: '1234567890123456.78',
@@ -69,10 +58,14 @@ describe('DuckDbDialect: values round-trip', () => {
         note: "it's; fine",
       },
       { id: 2n, amount: null, paid_at: null, day: null, tags: null, detail: null, note: null },
-    ]);
+    ];
+    const insert = await db.insertInto('payments').values(written).executeTakeFirst();
+    expect(insert.numInsertedOrUpdatedRows).toBe(2n);
+    const rows = await db.selectFrom('payments').selectAll().orderBy('id', 'desc').execute();
+    expect(rows).toEqual(written);
   });
 
-  it('filters with bound parameters of each kind (compiled as $1, $2, ...)', async () => {
+  it('filters with bound parameters of each kind (compiled as $1, $2, ...)', async ({ db }) => {
     await db
       .insertInto('payments')
       .values(
@@ -100,7 +93,9 @@ describe('DuckDbDialect: values round-trip', () => {
     ]);
   });
 
-  it('supports returning, on conflict and update/delete counts (what PostgreSQL SQL gives DuckDB)', async () => {
+  it('supports returning, on conflict and update/delete counts (what PostgreSQL SQL gives DuckDB)', async ({
+    db,
+  }) => {
     const returned = await db
       .insertInto('payments')
       .values({ id: 1n, amount: '1.00' })
@@ -125,7 +120,7 @@ describe('DuckDbDialect: values round-trip', () => {
     expect(deleted.numDeletedRows).toBe(1n);
   });
 
-  it('streams rows in chunks', async () => {
+  it('streams rows in chunks', async ({ db }) => {
     await sql`insert into payments (id) select range from range(250)`.execute(db);
     const chunks: number[] = [];
     let total = 0;
@@ -139,7 +134,9 @@ describe('DuckDbDialect: values round-trip', () => {
 });
 
 describe('DuckDbDialect: values round-trip (edge cases)', () => {
-  it('reads nested lists, lists of structs, NULLs inside them, HUGEINT, negative DECIMAL, BLOB, UUID and INTERVAL', async () => {
+  it('reads nested lists, lists of structs, NULLs inside them, HUGEINT, negative DECIMAL, BLOB, UUID and INTERVAL', async ({
+    db,
+  }) => {
     const { rows } = await sql<Record<string, unknown>>`select
         [[1, 2], [], null, [3, null]] as nested,
         [{'a': 1, 'b': null}, null] as structs,
@@ -165,7 +162,9 @@ describe('DuckDbDialect: values round-trip (edge cases)', () => {
     ]);
   });
 
-  it('binds lists and structs whose items alone do not say their type (empty, NULLs, mixed numbers)', async () => {
+  it('binds lists and structs whose items alone do not say their type (empty, NULLs, mixed numbers)', async ({
+    db,
+  }) => {
     const { rows } = await sql<Record<string, unknown>>`select
         ${[]} as empty,
         ${[null, 'a']} as null_first,
@@ -195,7 +194,9 @@ describe('DuckDbDialect: values round-trip (edge cases)', () => {
     ]);
   });
 
-  it('cuts timestamps to the millisecond downwards (before 1970 too) and keeps infinities', async () => {
+  it('cuts timestamps to the millisecond downwards (before 1970 too) and keeps infinities', async ({
+    db,
+  }) => {
     const { rows } = await sql<Record<string, unknown>>`select
         timestamptz '1969-12-31 23:59:59.9995+00' as before_epoch,
         timestamptz '2024-01-01 00:00:00.123999+00' as after_epoch,
@@ -219,7 +220,7 @@ describe('DuckDbDialect: values round-trip (edge cases)', () => {
     ]);
   });
 
-  it('round-trips generated rows of every column kind exactly (property-based)', async () => {
+  it('round-trips generated rows of every column kind exactly (property-based)', async ({ db }) => {
     const money = fc.bigInt({ min: -(10n ** 16n) + 1n, max: 10n ** 16n - 1n }).map((cents) => {
       const sign = cents < 0n ? '-' : '';
       const abs = cents < 0n ? -cents : cents;
@@ -271,7 +272,9 @@ describe('DuckDbDialect: values round-trip (edge cases)', () => {
 });
 
 describe('DuckDbDialect: what differs from PostgreSQL', () => {
-  it('compiles with the PostgreSQL compiler: distinct on, ilike, CTEs, union all, merge into', async () => {
+  it('compiles with the PostgreSQL compiler: distinct on, ilike, CTEs, union all, merge into', async ({
+    db,
+  }) => {
     await db
       .insertInto('payments')
       .values([
@@ -334,7 +337,9 @@ describe('DuckDbDialect: what differs from PostgreSQL', () => {
     ]);
   });
 
-  it('refuses isolation levels, savepoints and nested transactions with a clear error', async () => {
+  it('refuses isolation levels, savepoints and nested transactions with a clear error', async ({
+    db,
+  }) => {
     await expect(
       db
         .transaction()
@@ -354,7 +359,7 @@ describe('DuckDbDialect: what differs from PostgreSQL', () => {
     expect(await db.selectFrom('payments').selectAll().execute()).toEqual([]);
   });
 
-  it('commits and rolls back controlled transactions', async () => {
+  it('commits and rolls back controlled transactions', async ({ db }) => {
     const kept = await db.startTransaction().execute();
     await kept.insertInto('payments').values({ id: 1n }).execute();
     await kept.commit().execute();
@@ -364,7 +369,9 @@ describe('DuckDbDialect: what differs from PostgreSQL', () => {
     expect(await db.selectFrom('payments').select('id').execute()).toEqual([{ id: 1n }]);
   });
 
-  it("runs Kysely's Migrator (no-op migration lock, transactional DDL) and hides its tables from introspection", async () => {
+  it("runs Kysely's Migrator (no-op migration lock, transactional DDL) and hides its tables from introspection", async ({
+    db,
+  }) => {
     const migrations: Record<string, Migration> = {
       '001_refunds': {
         up: (m) =>
@@ -407,7 +414,7 @@ describe('DuckDbDialect: what differs from PostgreSQL', () => {
 });
 
 describe('DuckDbDialect: transactions', () => {
-  it('commits a transaction', async () => {
+  it('commits a transaction', async ({ db }) => {
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('payments').values({ id: 1n }).execute();
       await trx.insertInto('payments').values({ id: 2n }).execute();
@@ -418,7 +425,7 @@ describe('DuckDbDialect: transactions', () => {
     ]);
   });
 
-  it('rolls back a transaction that throws', async () => {
+  it('rolls back a transaction that throws', async ({ db }) => {
     await expect(
       db.transaction().execute(async (trx) => {
         await trx.insertInto('payments').values({ id: 1n }).execute();
@@ -428,7 +435,7 @@ describe('DuckDbDialect: transactions', () => {
     expect(await db.selectFrom('payments').selectAll().execute()).toEqual([]);
   });
 
-  it('rolls back a transaction whose statement fails (duplicate key)', async () => {
+  it('rolls back a transaction whose statement fails (duplicate key)', async ({ db }) => {
     await expect(
       db.transaction().execute(async (trx) => {
         await trx.insertInto('payments').values({ id: 1n }).execute();
@@ -440,7 +447,9 @@ describe('DuckDbDialect: transactions', () => {
 });
 
 describe('DuckDbDialect: one connection, queued', () => {
-  it('runs concurrent queries and a transaction one after another without mixing them', async () => {
+  it('runs concurrent queries and a transaction one after another without mixing them', async ({
+    db,
+  }) => {
     const inserts = [1n, 2n, 3n, 4n].map((id) =>
       db.insertInto('payments').values({ id }).execute(),
     );
@@ -459,7 +468,7 @@ describe('DuckDbDialect: one connection, queued', () => {
 });
 
 describe('DuckDbDialect: errors and closing', () => {
-  it("surfaces DuckDB's message with its position marker", async () => {
+  it("surfaces DuckDB's message with its position marker", async ({ db }) => {
     const error = await sql`select nope from payments`.execute(db).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SqlError);
     expect((error as Error).message).toMatch(
@@ -467,7 +476,9 @@ describe('DuckDbDialect: errors and closing', () => {
     );
   });
 
-  it('turns constraint violations, stream failures and bad parameters into clear errors', async () => {
+  it('turns constraint violations, stream failures and bad parameters into clear errors', async ({
+    db,
+  }) => {
     await sql`create table strict (a integer not null)`.execute(db);
     const notNull = await sql`insert into strict values (${null})`
       .execute(db)
@@ -494,13 +505,12 @@ describe('DuckDbDialect: errors and closing', () => {
     expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
   });
 
-  it('refuses queries after destroy()', async () => {
+  it('refuses queries after destroy()', async ({ db }) => {
     await db.destroy();
     await expect(sql`select 1`.execute(db)).rejects.toThrow(/destroyed/);
-    db = new Kysely<TestDb>({ dialect: new DuckDbDialect({ path: join(dir, 'w.duckdb') }) });
   });
 
-  it('introspects tables with their columns', async () => {
+  it('introspects tables with their columns', async ({ db }) => {
     const tables = await db.introspection.getTables();
     expect(tables.map((t) => t.name)).toEqual(['payments']);
     expect(tables[0]!.columns.map((c) => [c.name, c.dataType, c.isNullable])).toContainEqual([
@@ -510,12 +520,11 @@ describe('DuckDbDialect: errors and closing', () => {
     ]);
   });
 
-  it('releases the file lock on destroy(): a second open works afterwards', async () => {
+  it('releases the file lock on destroy(): a second open works afterwards', async ({ dir, db }) => {
     await db.insertInto('payments').values({ id: 1n }).execute();
     await db.destroy();
     const again = await openWarehouse(join(dir, 'w.duckdb'));
     again.close();
-    db = new Kysely<TestDb>({ dialect: new DuckDbDialect({ path: join(dir, 'w.duckdb') }) });
   });
 });
 
@@ -538,7 +547,7 @@ describe('DuckDbDialect over an open warehouse', () => {
 });
 
 describe('createWarehouseKysely', () => {
-  it('opens read-only by default, so writes fail with the --write hint', async () => {
+  it('opens read-only by default, so writes fail with the --write hint', async ({ dir, db }) => {
     await db.insertInto('payments').values({ id: 1n }).execute();
     await db.destroy();
     const reader = createWarehouseKysely<TestDb>({ path: join(dir, 'w.duckdb') });
@@ -548,10 +557,9 @@ describe('createWarehouseKysely', () => {
     } finally {
       await reader.destroy();
     }
-    db = new Kysely<TestDb>({ dialect: new DuckDbDialect({ path: join(dir, 'w.duckdb') }) });
   });
 
-  it('rejects the first query of a missing warehouse with a WarehouseError', async () => {
+  it('rejects the first query of a missing warehouse with a WarehouseError', async ({ dir }) => {
     const missing = createWarehouseKysely({ path: join(dir, 'none.duckdb') });
     try {
       const error = await sql`select 1`.execute(missing).catch((e: unknown) => e);

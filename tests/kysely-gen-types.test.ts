@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   generateWarehouseTypes,
   interfaceName,
@@ -15,35 +13,33 @@ import {
   describeTypesDrift,
   readDeclaredRelations,
 } from '../src/app/explore/kysely/warehouse-types-drift.js';
-import {
-  openWarehouse,
-  withWarehouse,
-  type Warehouse,
-} from '../src/base/warehouse/open-warehouse.js';
+import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { it as base } from './support/fixtures.js';
 
-let dir: string;
-let db: string;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-types-'));
-  db = join(dir, 'w.duckdb');
-  await withWarehouse(db, {}, async ({ connection }) => {
-    await connection.run(`create table silver_events (
-      message_id varchar not null, sequence_id bigint not null, amount decimal(18, 2), created_at timestamptz,
-      partition_date date, is_late boolean, ratio double, n integer, tags varchar[],
-      payload struct(kind varchar, "odd name" integer), attrs map(varchar, bigint), "select" varchar)`);
-    await connection.run(
-      'create view gold_daily_revenue as select partition_date as day, sum(amount) as total from silver_events group by all',
-    );
-  });
+/** Each test's folder, and in it `w.duckdb` holding a table and a view of many column types. */
+const it = base.extend<{ dir: string; db: string }>({
+  dir: async ({ tempDir }, use) => use(tempDir('dw-types-')),
+  db: async ({ dir }, use) => {
+    const db = join(dir, 'w.duckdb');
+    await withWarehouse(db, {}, async ({ connection }) => {
+      await connection.run(`create table silver_events (
+        message_id varchar not null, sequence_id bigint not null, amount decimal(18, 2), created_at timestamptz,
+        partition_date date, is_late boolean, ratio double, n integer, tags varchar[],
+        payload struct(kind varchar, "odd name" integer), attrs map(varchar, bigint), "select" varchar)`);
+      await connection.run(
+        'create view gold_daily_revenue as select partition_date as day, sum(amount) as total from silver_events group by all',
+      );
+    });
+    await use(db);
+  },
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const generate = (): Promise<string> =>
+const generate = (db: string): Promise<string> =>
   withWarehouse(db, { readOnly: true }, ({ connection }) => generateWarehouseTypes(connection));
 
 describe('generateWarehouseTypes', () => {
-  it('types every column as the dialect returns it, nullable unless NOT NULL', async () => {
-    const text = await generate();
+  it('types every column as the dialect returns it, nullable unless NOT NULL', async ({ db }) => {
+    const text = await generate(db);
     for (const line of [
       'export interface SilverEvents {',
       '  message_id: string;',
@@ -70,8 +66,8 @@ describe('generateWarehouseTypes', () => {
     );
   });
 
-  it('is deterministic', async () => {
-    expect(await generate()).toBe(await generate());
+  it('is deterministic', async ({ db }) => {
+    expect(await generate(db)).toBe(await generate(db));
   });
 
   it('names interfaces in PascalCase', () => {
@@ -81,42 +77,44 @@ describe('generateWarehouseTypes', () => {
 });
 
 describe('scripts/gen-types.ts (the CLI)', () => {
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gen-types.ts', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-
-  it('writes the types of --db to --out, says so, and exits 2 on a missing warehouse', async () => {
+  it('writes the types of --db to --out, says so, and exits 2 on a missing warehouse', async ({
+    dir,
+    db,
+    runScript,
+  }) => {
     const out = join(dir, 'out', 'types.ts');
-    const first = run(['--db', db, '--out', out]);
-    expect(first.status).toBe(0);
+    const first = await runScript('gen-types', ['--db', db, '--out', out]);
+    expect(first.code).toBe(0);
     expect(first.stderr + first.stdout).toContain(`Wrote ${out} (2 relations).`);
-    expect(readFileSync(out, 'utf8')).toBe(await generate());
-    const missing = run(['--db', join(dir, 'none.duckdb'), '--out', out]);
-    expect(missing.status).toBe(2);
+    expect(readFileSync(out, 'utf8')).toBe(await generate(db));
+    const missing = await runScript('gen-types', ['--db', join(dir, 'none.duckdb'), '--out', out]);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('none.duckdb does not exist');
     expect(missing.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000);
 });
 
 describe('writeWarehouseTypes and the staleness check', () => {
-  let warehouse: Warehouse | undefined;
-  afterEach(() => warehouse?.close());
-
-  it('writes the file, and leaves it untouched when the schema did not change', async () => {
+  it('writes the file, and leaves it untouched when the schema did not change', async ({
+    dir,
+    db,
+  }) => {
     const out = join(dir, 'types', 'warehouse-types.ts');
     expect(await writeWarehouseTypes(db, out)).toEqual({ changed: true, relations: 2 });
     const written = statSync(out).mtimeMs;
     expect(await writeWarehouseTypes(db, out)).toEqual({ changed: false, relations: 2 });
     expect(statSync(out).mtimeMs).toBe(written);
-    expect(readFileSync(out, 'utf8')).toBe(await generate());
+    expect(readFileSync(out, 'utf8')).toBe(await generate(db));
   });
 
-  it('tells the user to run gen-types when a relation changed its columns', async () => {
+  it('tells the user to run gen-types when a relation changed its columns', async ({
+    dir,
+    db,
+    openWarehouse,
+  }) => {
     const out = join(dir, 'warehouse-types.ts');
     await writeWarehouseTypes(db, out);
-    warehouse = await openWarehouse(db);
+    const warehouse = await openWarehouse(db);
     expect(await staleWarehouseTypesMessage(warehouse.connection, out)).toBeNull();
     await warehouse.connection.run('alter table silver_events add column currency varchar');
     const message = await staleWarehouseTypesMessage(warehouse.connection, out);
@@ -129,8 +127,8 @@ describe('writeWarehouseTypes and the staleness check', () => {
     );
   });
 
-  it('names each kind of drift: new, gone and retyped columns and relations', async () => {
-    const before = await generate();
+  it('names each kind of drift: new, gone and retyped columns and relations', async ({ db }) => {
+    const before = await generate(db);
     await withWarehouse(db, {}, async ({ connection }) => {
       await connection.run('alter table silver_events drop column ratio');
       await connection.run('alter table silver_events alter n type bigint');
@@ -138,7 +136,7 @@ describe('writeWarehouseTypes and the staleness check', () => {
       await connection.run('drop view gold_daily_revenue');
       await connection.run('create table audit_health (metric varchar)');
     });
-    const after = await generate();
+    const after = await generate(db);
     expect(describeTypesDrift(after, before)).toEqual([
       'relation audit_health is new',
       'silver_events: column n is now BIGINT (was INTEGER)',

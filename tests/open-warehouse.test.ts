@@ -1,28 +1,26 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
 import { holdWarehouse } from './support/warehouse-holder.js';
 import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { WarehouseError } from '../src/base/warehouse/warehouse-error.js';
 import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 import { quoteIdentifier, quoteLiteral } from '../src/base/warehouse/quote.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-open-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
 describe('openWarehouse', () => {
-  it('refuses to open a missing warehouse read-only, naming the file', async () => {
+  it('refuses to open a missing warehouse read-only, naming the file', async ({ tempDir }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'nope.duckdb');
     await expect(openWarehouse(path, { readOnly: true })).rejects.toThrow(
       /nope\.duckdb does not exist/,
     );
   });
 
-  it('reports a warehouse held by another process as busy, naming the process', async () => {
+  it('reports a warehouse held by another process as busy, naming the process', async ({
+    tempDir,
+  }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'w.duckdb');
     const holder = await holdWarehouse(path);
     try {
@@ -37,7 +35,8 @@ describe('openWarehouse', () => {
     }
   });
 
-  it('opens read-only so that writes fail', async () => {
+  it('opens read-only so that writes fail', async ({ tempDir }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'w.duckdb');
     const w = await openWarehouse(path);
     await w.connection.run('create table t as select 1 as a');
@@ -71,7 +70,10 @@ describe('quoting', () => {
 describe('openWarehouse: one instance per file in this process', () => {
   // DuckDB's lock keeps other processes out but lets a second instance in the same process open
   // the file without an error; two instances writing one file can corrupt it.
-  it('refuses a second open of a file that is open, as busy and naming the file, until it is closed', async () => {
+  it('refuses a second open of a file that is open, as busy and naming the file, until it is closed', async ({
+    tempDir,
+  }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'w.duckdb');
     const first = await openWarehouse(path);
     try {
@@ -96,7 +98,8 @@ describe('openWarehouse: one instance per file in this process', () => {
     }
   });
 
-  it('knows the same file under another spelling of its path', async () => {
+  it('knows the same file under another spelling of its path', async ({ tempDir }) => {
+    const dir = tempDir('dw-open-');
     const folder = join(dir, 'real');
     mkdirSync(folder);
     symlinkSync(folder, join(dir, 'link'));
@@ -116,7 +119,8 @@ describe('openWarehouse: one instance per file in this process', () => {
     }
   });
 
-  it('lets exactly one of two concurrent opens of one file through', async () => {
+  it('lets exactly one of two concurrent opens of one file through', async ({ tempDir }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'w.duckdb');
     const outcomes = await Promise.allSettled([openWarehouse(path), openWarehouse(path)]);
     const opened = outcomes.filter((o) => o.status === 'fulfilled');
@@ -127,7 +131,10 @@ describe('openWarehouse: one instance per file in this process', () => {
     (opened[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof openWarehouse>>>).value.close();
   });
 
-  it('tells a second opener for the same holder to wait for it, any other to close or share it', async () => {
+  it('tells a second opener for the same holder to wait for it, any other to close or share it', async ({
+    tempDir,
+  }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'w.duckdb');
     const first = await openWarehouse(path, { holder: 'build' });
     try {
@@ -148,7 +155,8 @@ describe('openWarehouse: one instance per file in this process', () => {
     (await openWarehouse(path, { holder: 'build' })).close();
   });
 
-  it('releases the file when the open fails, and never restricts :memory:', async () => {
+  it('releases the file when the open fails, and never restricts :memory:', async ({ tempDir }) => {
+    const dir = tempDir('dw-open-');
     const path = join(dir, 'not-a-database.duckdb');
     writeFileSync(
       path,

@@ -1,9 +1,7 @@
 // The harness of the pipeline semantics tests, tested on its own: landing, reading back and comparing
 // must be exact, or the model tests prove nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { materialiseReference } from './support/pipeline-fake.js';
 import { landArrivals, landingDifference, readLandedArrivals } from './support/pipeline-landing.js';
@@ -16,16 +14,14 @@ import {
   snapshotOfReference,
 } from './support/pipeline-read.js';
 import { referenceModel } from './support/pipeline-reference.js';
+import { it } from './support/fixtures.js';
 import { arrivalsOf, sampleStream } from './support/pipeline-streams.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-semantics-harness-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
 describe('pipeline semantics harness', () => {
-  it('lands arrivals in batches through the loader and reads back exactly the relations a correct pipeline holds', async () => {
+  it('lands arrivals in batches through the loader and reads back exactly the relations a correct pipeline holds', async ({
+    tempDir,
+  }) => {
+    const dir = tempDir('dw-semantics-harness-');
     const arrivals = arrivalsOf(sampleStream(3, 60));
     const warehouse = await openWarehouse(join(dir, 'w.duckdb'));
     try {
@@ -55,7 +51,10 @@ describe('pipeline semantics harness', () => {
     }
   });
 
-  it('refuses to land arrivals whose offsets do not continue the landed ones', async () => {
+  it('refuses to land arrivals whose offsets do not continue the landed ones', async ({
+    tempDir,
+  }) => {
+    const dir = tempDir('dw-semantics-harness-');
     const warehouse = await openWarehouse(join(dir, 'w.duckdb'));
     try {
       await landArrivals(warehouse, arrivalsOf(sampleStream(4, 5)));
@@ -67,7 +66,8 @@ describe('pipeline semantics harness', () => {
     }
   });
 
-  it('catches a payload hash that depends on key order or spacing', async () => {
+  it('catches a payload hash that depends on key order or spacing', async ({ tempDir }) => {
+    const dir = tempDir('dw-semantics-harness-');
     // sha256 of the payload text (the fake's choice) is NOT canonical: the check must notice.
     let seed = 1;
     let arrivals = arrivalsOf(sampleStream(seed, 30));
@@ -87,7 +87,8 @@ describe('pipeline semantics harness', () => {
     }
   });
 
-  it('dumps relations in a total order, independent of physical row order', async () => {
+  it('dumps relations in a total order, independent of physical row order', async ({ tempDir }) => {
+    const dir = tempDir('dw-semantics-harness-');
     const warehouse = await openWarehouse(join(dir, 'w.duckdb'));
     try {
       await warehouse.connection.run(

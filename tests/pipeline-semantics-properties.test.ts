@@ -1,14 +1,17 @@
-// Property-based check of the issue-4 pipeline against the independent reference model: over generated
+// Property-based check of the exactly-once pipeline against the independent reference model: over generated
 // chaotic streams, landed in one or several loads with a build after each, every relation the
 // warehouse holds equals, row by row, what the reference model computes.
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { buildPipeline, copyPipelineProject } from './support/pipeline-build.js';
-import { landArrivals, landingDifference, readLandedArrivals } from './support/pipeline-landing.js';
+import {
+  landArrivalsIn,
+  landingDifference,
+  readLandedArrivals,
+} from './support/pipeline-landing.js';
 import {
   failedReconciliations,
   payloadHashViolations,
@@ -18,14 +21,15 @@ import {
 } from './support/pipeline-read.js';
 import { canonicalJson, referenceModel, type Arrival } from './support/pipeline-reference.js';
 import { arrivalsOf, streamArbitrary } from './support/pipeline-streams.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
+const dirs = suiteTempDirs();
 let dir: string;
 let projectDir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-semantics-props-'));
+  dir = dirs.make('dw-semantics-props-');
   projectDir = copyPipelineProject(join(dir, 'project'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Splits `arrivals` at the given fractions (sorted, deduplicated, in (0, 1)). */
 function splitAt(arrivals: readonly Arrival[], cuts: readonly number[]): Arrival[][] {
@@ -61,12 +65,7 @@ async function landAndBuild(
   const dbPath = join(dir, `run-${++run}.duckdb`);
   try {
     for (const load of loads) {
-      const landing = await openWarehouse(dbPath);
-      try {
-        await landArrivals(landing, load, { malformedLines: malformed });
-      } finally {
-        landing.close();
-      }
+      await landArrivalsIn(dbPath, load, { malformedLines: malformed });
       await buildPipeline({ projectDir, dbPath, vars: { watermark_minutes: watermarkMinutes } });
     }
     const warehouse = await openWarehouse(dbPath, { readOnly: true });

@@ -3,11 +3,9 @@
 // killed at many points: spread over the measured duration of an uninterrupted build, and right
 // after each of its output lines (so after each model it reports); during the first build and during
 // an incremental build after a new load.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildInChild,
   buildPipeline,
@@ -15,15 +13,13 @@ import {
   spawnBuild,
 } from './support/pipeline-build.js';
 import type { ScriptResult } from './support/run-script.js';
-import { landArrivals } from './support/pipeline-landing.js';
-import {
-  dumpRelations,
-  failedReconciliations,
-  PIPELINE_RELATIONS,
-} from './support/pipeline-read.js';
+import { landArrivalsIn } from './support/pipeline-landing.js';
+import { dumpWarehouseFile, PIPELINE_RELATIONS } from './support/pipeline-read.js';
 import { type Arrival } from './support/pipeline-reference.js';
 import { arrivalsOf, sampleStream } from './support/pipeline-streams.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
+const dirs = suiteTempDirs();
 let dir: string;
 let projectDir: string;
 let later: Arrival[];
@@ -42,23 +38,15 @@ function copyWarehouse(from: string, to: string): string {
   return to;
 }
 
-async function land(dbPath: string, load: readonly Arrival[]): Promise<void> {
-  const warehouse = await openWarehouse(dbPath);
-  try {
-    await landArrivals(warehouse, load);
-  } finally {
-    warehouse.close();
-  }
-}
-
+/** The pipeline's relations in the warehouse file at `dbPath`, whose reconciliation checks must all pass. */
 async function dump(dbPath: string): Promise<Record<string, unknown[]>> {
-  const warehouse = await openWarehouse(dbPath, { readOnly: true });
-  try {
-    expect(await failedReconciliations(warehouse.connection)).toEqual([]);
-    return await dumpRelations(warehouse.connection, PIPELINE_RELATIONS);
-  } finally {
-    warehouse.close();
-  }
+  const relations = await dumpWarehouseFile(dbPath, PIPELINE_RELATIONS);
+  expect(
+    relations['audit_reconciliation']!.filter(
+      (row) => (row as Record<string, unknown>)['passed'] !== true,
+    ),
+  ).toEqual([]);
+  return relations;
 }
 
 interface Measured {
@@ -163,71 +151,77 @@ function spreadLines(measured: Measured, count: number): number[] {
   return Array.from({ length: count }, (_, i) => lines[Math.floor((i * lines.length) / count)]!);
 }
 
+/**
+ * Kills builds of copies of `start` at `count` delays spread over `measured` (see
+ * {@link killSoonEnough}); returns how many of the kills hit a running build.
+ */
+async function killSpread(
+  start: string,
+  name: string,
+  measured: Measured,
+  count: number,
+): Promise<number> {
+  let killed = 0;
+  for (const [i, afterMs] of spreadDelays(measured, count).entries()) {
+    const hit = await killSoonEnough(
+      start,
+      `${name}-${i}`,
+      afterMs,
+      measured.expected,
+      measured.durationMs,
+    );
+    if (hit) killed += 1;
+  }
+  return killed;
+}
+
+/** Kills a build of a copy of `start` right after each of `count` output lines spread over `measured`'s; each must rebuild to its tables. */
+async function killAfterLines(
+  start: string,
+  name: string,
+  measured: Measured,
+  count: number,
+): Promise<void> {
+  for (const afterLine of spreadLines(measured, count)) {
+    const result = await killAndRebuild(start, `${name}-${afterLine}`, { afterLine });
+    expect(result.dump, `killed after output line ${afterLine} of ${measured.lines}`).toEqual(
+      measured.expected,
+    );
+  }
+}
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-semantics-sigkill-'));
+  dir = dirs.make('dw-semantics-sigkill-');
   projectDir = copyPipelineProject(join(dir, 'project'));
   const arrivals = arrivalsOf(sampleStream(31, 1500, { transactions: 300 }));
   const cut = Math.floor(arrivals.length * 0.85);
   later = arrivals.slice(cut);
   totalArrivals = arrivals.length;
   landedPath = join(dir, 'landed.duckdb');
-  await land(landedPath, arrivals.slice(0, cut));
+  await landArrivalsIn(landedPath, arrivals.slice(0, cut));
   builtPlusLoadPath = copyWarehouse(landedPath, join(dir, 'built-plus-load.duckdb'));
   await buildInChild({ projectDir, dbPath: builtPlusLoadPath });
-  await land(builtPlusLoadPath, later);
+  await landArrivalsIn(builtPlusLoadPath, later);
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SIGKILL during a build', () => {
   it('rebuilds to the uninterrupted tables after kills spread over the first build', async () => {
     const measured = await measure(landedPath, 'first-clean');
-    let killed = 0;
-    for (const [i, afterMs] of spreadDelays(measured, 10).entries()) {
-      const hit = await killSoonEnough(
-        landedPath,
-        `first-kill-${i}`,
-        afterMs,
-        measured.expected,
-        measured.durationMs,
-      );
-      if (hit) killed += 1;
-    }
     // Most kill points must have hit a running build, or this test proves little.
-    expect(killed).toBeGreaterThanOrEqual(8);
-  }, 300_000);
+    expect(await killSpread(landedPath, 'first-kill', measured, 10)).toBeGreaterThanOrEqual(8);
+  }, 600_000);
 
   it('rebuilds to the uninterrupted tables after a kill right after each reported step', async () => {
     const measured = await measure(landedPath, 'first-clean-lines');
-    for (const afterLine of spreadLines(measured, 8)) {
-      const result = await killAndRebuild(landedPath, `first-line-${afterLine}`, { afterLine });
-      expect(result.dump, `killed after output line ${afterLine} of ${measured.lines}`).toEqual(
-        measured.expected,
-      );
-    }
-  }, 300_000);
+    await killAfterLines(landedPath, 'first-line', measured, 8);
+  }, 600_000);
 
   it('rebuilds to the uninterrupted tables after kills during an incremental build', async () => {
     const measured = await measure(builtPlusLoadPath, 'incremental-clean');
     expect(measured.expected['bronze_events']).toHaveLength(totalArrivals);
-    let killed = 0;
-    for (const [i, afterMs] of spreadDelays(measured, 5).entries()) {
-      const hit = await killSoonEnough(
-        builtPlusLoadPath,
-        `incremental-kill-${i}`,
-        afterMs,
-        measured.expected,
-        measured.durationMs,
-      );
-      if (hit) killed += 1;
-    }
-    expect(killed).toBeGreaterThanOrEqual(4);
-    for (const afterLine of spreadLines(measured, 4)) {
-      const result = await killAndRebuild(builtPlusLoadPath, `incremental-line-${afterLine}`, {
-        afterLine,
-      });
-      expect(result.dump, `killed after output line ${afterLine} of ${measured.lines}`).toEqual(
-        measured.expected,
-      );
-    }
-  }, 300_000);
+    expect(
+      await killSpread(builtPlusLoadPath, 'incremental-kill', measured, 5),
+    ).toBeGreaterThanOrEqual(4);
+    await killAfterLines(builtPlusLoadPath, 'incremental-line', measured, 4);
+  }, 600_000);
 });

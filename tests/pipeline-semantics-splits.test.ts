@@ -1,16 +1,14 @@
-// Issue 4, "exactly-once under failure": the same arrivals landed in one load, or split over several
+// Exactly-once under failure: the same arrivals landed in one load, or split over several
 // loads with a build after each, or landed in several loads and built once with --full-refresh, give
 // identical silver_events, silver_late_events, silver_transactions, gold_daily_revenue and audit_health;
 // and a re-run of a successful build changes nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { buildInChild, buildPipeline, copyPipelineProject } from './support/pipeline-build.js';
-import { landArrivals, readLandedArrivals } from './support/pipeline-landing.js';
+import { landArrivalsIn, readLandedArrivals } from './support/pipeline-landing.js';
 import {
-  dumpRelations,
+  dumpWarehouseFile,
   failedReconciliations,
   PIPELINE_RELATIONS,
   readPipeline,
@@ -19,43 +17,25 @@ import {
 } from './support/pipeline-read.js';
 import { referenceModel, type Arrival } from './support/pipeline-reference.js';
 import { arrivalsOf, sampleStream } from './support/pipeline-streams.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
 // Columns that describe the load a row came in, not the message: they legitimately differ when the
 // same arrivals are split into other batches. `_offset` is NOT excluded: arrival order is the same.
 const LOAD_COLUMNS = ['_batch_id', '_line', '_loaded_at'];
 const COMPARED = ['bronze_events', ...SPLIT_INVARIANT_RELATIONS];
 
+const dirs = suiteTempDirs();
 let dir: string;
 let projectDir: string;
 let arrivals: Arrival[];
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-semantics-splits-'));
+  dir = dirs.make('dw-semantics-splits-');
   projectDir = copyPipelineProject(join(dir, 'project'));
   arrivals = arrivalsOf(sampleStream(11, 400));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function land(dbPath: string, load: readonly Arrival[]): Promise<void> {
-  const warehouse = await openWarehouse(dbPath);
-  try {
-    await landArrivals(warehouse, load);
-  } finally {
-    warehouse.close();
-  }
-}
-
-async function dump(
-  dbPath: string,
-  relations: readonly string[],
-  exclude: readonly string[] = LOAD_COLUMNS,
-) {
-  const warehouse = await openWarehouse(dbPath, { readOnly: true });
-  try {
-    return await dumpRelations(warehouse.connection, relations, exclude);
-  } finally {
-    warehouse.close();
-  }
-}
+/** The compared relations of the warehouse file at `dbPath`, without the load's own columns. */
+const compared = (dbPath: string) => dumpWarehouseFile(dbPath, COMPARED, LOAD_COLUMNS);
 
 function parts(list: readonly Arrival[], sizes: readonly number[]): Arrival[][] {
   const out: Arrival[][] = [];
@@ -68,6 +48,14 @@ function parts(list: readonly Arrival[], sizes: readonly number[]): Arrival[][] 
   return out.filter((p) => p.length > 0);
 }
 
+/** Lands each of `loads` into the warehouse file at `dbPath`, building after each. */
+async function landAndBuildEach(dbPath: string, loads: readonly Arrival[][]): Promise<void> {
+  for (const load of loads) {
+    await landArrivalsIn(dbPath, load);
+    await buildPipeline({ projectDir, dbPath });
+  }
+}
+
 describe('split-load equivalence', () => {
   it('gives identical relations for one load, many loads with a build after each, and one --full-refresh', async () => {
     const generated = referenceModel(arrivals);
@@ -78,27 +66,21 @@ describe('split-load equivalence', () => {
 
     // Built by the CLI in a session time zone 14 hours ahead of UTC: days and dates must stay UTC.
     const single = join(dir, 'single.duckdb');
-    await land(single, arrivals);
+    await landArrivalsIn(single, arrivals);
     await buildInChild({ projectDir, dbPath: single, env: { TZ: 'Pacific/Kiritimati' } });
 
     // Uneven loads, including a one-message load, with a build after each.
     const split = join(dir, 'split.duckdb');
-    for (const load of parts(arrivals, [1, 97, 3, 250, 40])) {
-      await land(split, load);
-      await buildPipeline({ projectDir, dbPath: split });
-    }
+    await landAndBuildEach(split, parts(arrivals, [1, 97, 3, 250, 40]));
 
     // Several loads, one build, then a full refresh of the incrementally built warehouse.
     const refreshed = join(dir, 'refreshed.duckdb');
-    for (const load of parts(arrivals, [200, 200])) {
-      await land(refreshed, load);
-      await buildPipeline({ projectDir, dbPath: refreshed });
-    }
+    await landAndBuildEach(refreshed, parts(arrivals, [200, 200]));
     await buildPipeline({ projectDir, dbPath: refreshed, fullRefresh: true });
 
-    const expected = await dump(single, COMPARED);
-    expect(await dump(split, COMPARED)).toEqual(expected);
-    expect(await dump(refreshed, COMPARED)).toEqual(expected);
+    const expected = await compared(single);
+    expect(await compared(split)).toEqual(expected);
+    expect(await compared(refreshed)).toEqual(expected);
 
     const warehouse = await openWarehouse(split, { readOnly: true });
     try {
@@ -135,13 +117,9 @@ describe('a sequence id shared by two message ids', () => {
     expect(sequences.size).toBe(new Set(base.map((a) => `${a.partitionId}/${a.sequenceId}`)).size);
 
     const single = join(dir, 'shared-single.duckdb');
-    await land(single, withShared);
-    await buildPipeline({ projectDir, dbPath: single });
+    await landAndBuildEach(single, [withShared]);
     const split = join(dir, 'shared-split.duckdb');
-    for (const load of parts(withShared, [70, 90])) {
-      await land(split, load);
-      await buildPipeline({ projectDir, dbPath: split });
-    }
+    await landAndBuildEach(split, parts(withShared, [70, 90]));
 
     for (const dbPath of [single, split]) {
       const warehouse = await openWarehouse(dbPath, { readOnly: true });
@@ -154,27 +132,23 @@ describe('a sequence id shared by two message ids', () => {
         warehouse.close();
       }
     }
-    expect(await dump(split, COMPARED)).toEqual(await dump(single, COMPARED));
+    expect(await compared(split)).toEqual(await compared(single));
   }, 240_000);
 });
 
 describe('re-runs', () => {
   it('changes nothing when a successful build runs again, and --full-refresh rebuilds the same tables', async () => {
     const dbPath = join(dir, 'rerun.duckdb');
-    const [first, second] = parts(arrivals, [300]);
-    await land(dbPath, first!);
-    await buildPipeline({ projectDir, dbPath });
-    await land(dbPath, second!);
-    await buildPipeline({ projectDir, dbPath });
+    await landAndBuildEach(dbPath, parts(arrivals, [300]));
     // Nothing excluded: the same file, rebuilt, must hold the very same rows.
-    const built = await dump(dbPath, PIPELINE_RELATIONS, []);
+    const built = await dumpWarehouseFile(dbPath, PIPELINE_RELATIONS);
 
     await buildPipeline({ projectDir, dbPath });
-    expect(await dump(dbPath, PIPELINE_RELATIONS, [])).toEqual(built);
+    expect(await dumpWarehouseFile(dbPath, PIPELINE_RELATIONS)).toEqual(built);
     await buildPipeline({ projectDir, dbPath });
-    expect(await dump(dbPath, PIPELINE_RELATIONS, [])).toEqual(built);
+    expect(await dumpWarehouseFile(dbPath, PIPELINE_RELATIONS)).toEqual(built);
 
     await buildPipeline({ projectDir, dbPath, fullRefresh: true });
-    expect(await dump(dbPath, PIPELINE_RELATIONS, [])).toEqual(built);
+    expect(await dumpWarehouseFile(dbPath, PIPELINE_RELATIONS)).toEqual(built);
   }, 240_000);
 });

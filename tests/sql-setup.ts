@@ -1,14 +1,14 @@
 // Shared setup for the sql-* tests: a small warehouse file.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 /** A temp dir holding `w.duckdb` with a 100-row `bronze_events` table and a view. */
 export async function makeFixtureWarehouse(
   prefix: string,
 ): Promise<{ dir: string; db: string; cleanup: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dirs = tempDirs();
+  const dir = dirs.make(prefix);
   const db = join(dir, 'w.duckdb');
   await withWarehouse(db, {}, async ({ connection }) => {
     await connection.run(`
@@ -24,5 +24,5 @@ export async function makeFixtureWarehouse(
       'create view daily as select created_at::date as day, count(*) as n from bronze_events group by all',
     );
   });
-  return { dir, db, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, db, cleanup: () => dirs.removeAll() };
 }

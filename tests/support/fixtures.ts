@@ -32,9 +32,9 @@ export interface Fixtures {
   openWarehouse: (path?: string, options?: OpenWarehouseOptions) => Promise<Warehouse>;
   /** A runner project in a new temporary folder; see {@link projectIn}. */
   makeProject: (files: Record<string, string>) => TestProject;
-  /** Starts `scripts/<script>.ts` (see {@link startScript}); SIGKILLed after the test if still running. */
+  /** Starts a script (see {@link startScript}); SIGKILLed after the test if still running. */
   startScript: (script: string, args: readonly string[], options?: ScriptOptions) => RunningScript;
-  /** Runs `scripts/<script>.ts` to its end. */
+  /** Runs a script (see {@link startScript}) to its end. */
   runScript: (
     script: string,
     args: readonly string[],

@@ -5,13 +5,13 @@
  * the reference model must see (the loader stores payloads minified).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFile } from '../../src/app/landing/load-file.js';
-import type { Warehouse } from '../../src/base/warehouse/open-warehouse.js';
+import { withWarehouse, type Warehouse } from '../../src/base/warehouse/open-warehouse.js';
 import type { Arrival } from './pipeline-reference.js';
 import { jsonlLine } from './pipeline-streams.js';
+import { tempDirs } from './temp-dirs.js';
 
 /** Options of {@link landArrivals}. */
 export interface LandOptions {
@@ -31,7 +31,8 @@ export async function landArrivals(
   arrivals: readonly Arrival[],
   options: LandOptions = {},
 ): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'dw-semantics-load-'));
+  const dirs = tempDirs();
+  const dir = dirs.make('dw-semantics-load-');
   // One name for every batch: `_source` then names the stream, whatever the split into loads.
   const file = join(dir, 'stream.jsonl');
   fileCounter += 1;
@@ -60,8 +61,17 @@ export async function landArrivals(
     }
     return result.batchId;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dirs.removeAll();
   }
+}
+
+/** {@link landArrivals} into the warehouse file at `dbPath`, opened for the load and closed after it. */
+export function landArrivalsIn(
+  dbPath: string,
+  arrivals: readonly Arrival[],
+  options: LandOptions = {},
+): Promise<number> {
+  return withWarehouse(dbPath, {}, (warehouse) => landArrivals(warehouse, arrivals, options));
 }
 
 /** The landed messages of `raw_messages`, in arrival order, as the reference model's input. */

@@ -7,10 +7,11 @@
  * choice; the values are the contract.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { withWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { quoteIdentifier, quoteLiteral } from '../../src/base/warehouse/quote.js';
 import type { ReferenceResult } from './pipeline-reference.js';
 
-/** The relations of issue 4, in build order. */
+/** The relations of the exactly-once pipeline, in build order. */
 export const PIPELINE_RELATIONS = [
   'bronze_events',
   'silver_events',
@@ -22,7 +23,7 @@ export const PIPELINE_RELATIONS = [
   'audit_reconciliation',
 ] as const;
 
-/** The relations issue 4 requires identical however the arrivals were split into loads. */
+/** The relations that must be identical however the arrivals were split into loads. */
 export const SPLIT_INVARIANT_RELATIONS = [
   'silver_events',
   'silver_late_events',
@@ -302,4 +303,15 @@ export async function dumpRelations(
     );
   }
   return dump;
+}
+
+/** {@link dumpRelations} of the warehouse file at `dbPath`, opened read-only for the dump. */
+export function dumpWarehouseFile(
+  dbPath: string,
+  relations: readonly string[],
+  exclude: readonly string[] = [],
+): Promise<Record<string, unknown[]>> {
+  return withWarehouse(dbPath, { readOnly: true }, ({ connection }) =>
+    dumpRelations(connection, relations, exclude),
+  );
 }

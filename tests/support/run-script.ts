@@ -1,5 +1,5 @@
 /**
- * The one way tests run `scripts/<name>.ts`: as ONE node process (`node --import tsx`, no npx or
+ * The one way tests run `scripts/<name>.ts` (and the `bench/` CLIs): as ONE node process (`node --import tsx`, no npx or
  * tsx wrapper in between), so that a signal such as SIGKILL hits the process holding the warehouse.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,7 +34,8 @@ export interface ScriptOptions {
 }
 
 /**
- * Starts `scripts/<script>.ts` in the repository root with colours off, no WAREHOUSE_PATH from the
+ * Starts `scripts/<script>.ts` (or, when `script` holds a `/`, `<script>.ts` from the repository root,
+ * as `bench/run`) in the repository root with colours off, no WAREHOUSE_PATH from the
  * environment, one DuckDB thread (two test files run at once on two cores) and no stdin.
  */
 export function startScript(
@@ -46,7 +47,7 @@ export function startScript(
     process.execPath,
     '--import',
     'tsx',
-    join(REPO_ROOT, 'scripts', `${script}.ts`),
+    join(REPO_ROOT, script.includes('/') ? '' : 'scripts', `${script}.ts`),
     ...args,
   ];
   const argv = options.enforceFileModes
@@ -87,7 +88,7 @@ export function startScript(
   return { child, lines, done };
 }
 
-/** Runs `scripts/<script>.ts` to its end; see {@link startScript}. */
+/** Runs a script to its end; see {@link startScript}. */
 export function runScript(
   script: string,
   args: readonly string[],

@@ -8,6 +8,7 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import fg from 'fast-glob';
+import { build, type BuildResult } from '../../src/index.js';
 import { captureConsole } from './console-capture.js';
 import { REPO_ROOT } from './repo-root.js';
 import { startScript, type RunningScript, type ScriptResult } from './run-script.js';
@@ -71,25 +72,13 @@ export async function buildInChild(options: PipelineBuildOptions): Promise<Scrip
   return outcome;
 }
 
-/** The runner library's `build`, as far as these tests rely on it. */
-type BuildFunction = (options: {
-  projectDir: string;
-  dbPath: string;
-  fullRefresh?: boolean;
-  vars?: Record<string, unknown>;
-}) => Promise<unknown>;
-
 /**
  * Builds in this process through the runner library, with its console output captured (and shown
  * only when the build fails). Throws unless the build succeeded.
  */
 export async function buildPipeline(options: PipelineBuildOptions): Promise<string> {
-  const api = (await import('../../src/index.js')) as Record<string, unknown>;
-  const build = api['build'] as BuildFunction | undefined;
-  if (typeof build !== 'function')
-    throw new Error('src/index.ts exports no `build` (the runner library) yet');
   const captured = captureConsole();
-  let result: unknown;
+  let result: BuildResult;
   try {
     result = await build({
       projectDir: options.projectDir,
@@ -102,16 +91,7 @@ export async function buildPipeline(options: PipelineBuildOptions): Promise<stri
   } finally {
     captured.restore();
   }
-  const failure = buildFailure(result);
-  if (failure) throw new Error(`build failed: ${failure}\n${captured.all}`);
+  if (result.exitCode !== 0 || !result.success)
+    throw new Error(`build failed: exit code ${result.exitCode}\n${captured.all}`);
   return captured.all;
-}
-
-/** Reads a failure out of the runner's result, whatever its exact shape: an exit code, `ok`, `success`. */
-function buildFailure(result: unknown): string | undefined {
-  if (result === null || typeof result !== 'object') return undefined;
-  const r = result as Record<string, unknown>;
-  if (typeof r['exitCode'] === 'number' && r['exitCode'] !== 0) return `exit code ${r['exitCode']}`;
-  if (r['ok'] === false || r['success'] === false) return 'the result says it failed';
-  return undefined;
 }

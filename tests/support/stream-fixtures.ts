@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { openWarehouse } from '../../src/base/warehouse/open-warehouse.js';
-import { dumpRelations } from './pipeline-read.js';
+import { dumpWarehouseFile } from './pipeline-read.js';
 
 /** Publishes raw bodies, in order, to `stream` (created with subject `<stream>.in` if missing). */
 export async function publishBodies(
@@ -77,14 +77,9 @@ export async function landedSequences(
 }
 
 /** The relations that must not depend on how arrivals were cut into batches and builds, without the load's own columns. */
-export async function dumpBuilt(
+export function dumpBuilt(
   dbPath: string,
   relations: readonly string[],
 ): Promise<Record<string, unknown[]>> {
-  const warehouse = await openWarehouse(dbPath, { readOnly: true });
-  try {
-    return await dumpRelations(warehouse.connection, relations, ['_batch_id', '_loaded_at']);
-  } finally {
-    warehouse.close();
-  }
+  return dumpWarehouseFile(dbPath, relations, ['_batch_id', '_loaded_at']);
 }

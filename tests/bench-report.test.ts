@@ -39,7 +39,7 @@ describe('bench report pieces', () => {
     expect(() => median([])).toThrow(/empty/);
   });
 
-  it('formats like the issue table', () => {
+  it('formats seconds, bytes and rates as the lab table does', () => {
     expect(formatSeconds(0.0244)).toBe('0.024 s');
     expect(formatSeconds(31.456)).toBe('31.46 s');
     expect(formatBytes(1.15 * 1024 ** 2)).toBe('1.15 MB');

@@ -1,6 +1,7 @@
 /**
- * The one way tests run `scripts/<name>.ts` (and the `bench/` CLIs): as ONE node process (`node --import tsx`, no npx or
- * tsx wrapper in between), so that a signal such as SIGKILL hits the process holding the warehouse.
+ * The one way tests run `scripts/<name>.ts` and the `bench/` CLIs: as ONE node process (`node
+ * --import tsx`, no npx or tsx wrapper in between), so that a signal such as SIGKILL hits the
+ * process holding the warehouse.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -34,9 +35,9 @@ export interface ScriptOptions {
 }
 
 /**
- * Starts `scripts/<script>.ts` (or, when `script` holds a `/`, `<script>.ts` from the repository root,
- * as `bench/run`) in the repository root with colours off, no WAREHOUSE_PATH from the
- * environment, one DuckDB thread (two test files run at once on two cores) and no stdin.
+ * Starts `scripts/<script>.ts`, or `<script>.ts` when `script` holds a `/` (`bench/run`), in the
+ * repository root with colours off, no WAREHOUSE_PATH from the environment, one DuckDB thread (two
+ * test files run at once on two cores) and no stdin.
  */
 export function startScript(
   script: string,

@@ -81,7 +81,7 @@ async function differences(
 
 it(
   'a SIGKILLed simulation leaves all of it or nothing; the re-run lands it exactly once and sweeps its staging folder',
-  { timeout: 120_000 },
+  { timeout: 300_000 },
   async ({ tempDir, runScript, startScript }) => {
     const dir = tempDir();
     const tmp = join(dir, 'tmp');

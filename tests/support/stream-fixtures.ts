@@ -84,14 +84,22 @@ export async function landedSequences(
   };
 }
 
-/** The relations that must not depend on how arrivals were cut into batches and builds, without the load's own columns. */
+/**
+ * The relations that must not depend on how arrivals were cut into batches and builds, without the
+ * load's own columns (`_batch_id`, `_loaded_at`) and the columns named in `exclude`.
+ */
 export async function dumpBuilt(
   dbPath: string,
   relations: readonly string[],
+  exclude: readonly string[] = [],
 ): Promise<Record<string, unknown[]>> {
   const warehouse = await openWarehouse(dbPath, { readOnly: true });
   try {
-    return await dumpRelations(warehouse.connection, relations, ['_batch_id', '_loaded_at']);
+    return await dumpRelations(warehouse.connection, relations, [
+      '_batch_id',
+      '_loaded_at',
+      ...exclude,
+    ]);
   } finally {
     warehouse.close();
   }

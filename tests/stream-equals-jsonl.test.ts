@@ -2,20 +2,14 @@
 // JetStream stream and consumed in micro-batches with builds between them, or written as a JSONL
 // file by the simulator (same seed and options), landed with `npm run load` and built once.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { it } from './support/fixtures.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { natsServerPerFile } from './support/nats-server.js';
 import { buildArguments, copyPipelineProject } from './support/pipeline-build.js';
 import { SPLIT_INVARIANT_RELATIONS } from './support/pipeline-read.js';
 import { dumpBuilt, queryFile } from './support/stream-fixtures.js';
 
-let server: NatsServer;
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = natsServerPerFile();
 
 // A publish, a consumer with several builds, a simulation, a load and a build: minutes when busy.
 const TIMEOUT_MS = 400_000;
@@ -44,12 +38,21 @@ describe('stream ≡ JSONL', () => {
       const file = join(dir, 'arrivals.jsonl');
 
       const published = await runScript('publish', [
-        ...['--server', server.url, '--stream', 'SAME', ...SIMULATION],
+        ...['--server', server().url, '--stream', 'SAME', ...SIMULATION],
       ]);
       expect(published.stderr).not.toMatch(NO_STACK);
       expect(published.code).toBe(0);
       const consumed = await runScript('consume', [
-        ...['--server', server.url, '--stream', 'SAME', '--db', fromStream, '--until-idle', '0.5'],
+        ...[
+          '--server',
+          server().url,
+          '--stream',
+          'SAME',
+          '--db',
+          fromStream,
+          '--until-idle',
+          '0.5',
+        ],
         ...['--batch', '100', '--build-after', '300', '--project-dir', project],
       ]);
       expect(consumed.stderr).not.toMatch(NO_STACK);

@@ -2,24 +2,18 @@
 // consumer printed per micro-batch, the lag is the one of the last batch (0 once drained, the
 // backlog when the consumer stopped early), and a warehouse without stream tables has no section.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createWarehouseKysely } from '../src/app/explore/kysely/create-warehouse-kysely.js';
 import { loadStreamHealth, type StreamHealth } from '../src/app/explore/health/stream-health.js';
 import { runHealthCommand } from '../src/app/explore/health/run-health.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { it } from './support/fixtures.js';
 import { messageLine } from './support/landing-messages.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { natsServerPerFile } from './support/nats-server.js';
 import { copyPipelineProject } from './support/pipeline-build.js';
 import { publishBodies, queryFile } from './support/stream-fixtures.js';
 
-let server: NatsServer;
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = natsServerPerFile();
 
 // Several consumer runs and a build of the pipeline: minutes on a busy machine.
 const TIMEOUT_MS = 300_000;
@@ -66,11 +60,11 @@ describe('npm run health: per-stream figures', () => {
     async ({ tempDir, runScript }) => {
       const stream = 'HEALTHY';
       const bodies = [...lines(40, 'a'), 'not json', ...lines(30, 'b'), '{"message_id": 1}', '[]'];
-      await publishBodies(server.url, stream, bodies);
+      await publishBodies(server().url, stream, bodies);
       const project = copyPipelineProject(join(tempDir('dw-health-'), 'project'));
       const db = join(tempDir('dw-health-'), 'w.duckdb');
       const consumed = await runScript('consume', [
-        ...['--server', server.url, '--stream', stream, '--db', db, '--until-idle', '0.5'],
+        ...['--server', server().url, '--stream', stream, '--db', db, '--until-idle', '0.5'],
         ...['--batch', '15', '--build-after', '1000000', '--project-dir', project],
       ]);
       expect(consumed.code).toBe(0);
@@ -123,16 +117,16 @@ describe('npm run health: per-stream figures', () => {
     'keeps the lag of the last batch when the consumer stopped early, and counts again on a warehouse made before the batch table',
     async ({ tempDir, runScript }) => {
       const stream = 'BEHIND';
-      await publishBodies(server.url, stream, lines(60, 'c'));
+      await publishBodies(server().url, stream, lines(60, 'c'));
       const db = join(tempDir('dw-health-'), 'w.duckdb');
-      const args = ['--server', server.url, '--stream', stream, '--db', db, '--no-build'];
+      const args = ['--server', server().url, '--stream', stream, '--db', db, '--no-build'];
       // The consumer dies right after acknowledging its third batch (of up to 5): behind the stream.
       const stopped = await runScript('consume', [...args, '--batch', '5'], {
         env: { DW_CRASH_AT: 'acked:3' },
       });
       expect(stopped.signal).toBe('SIGKILL');
       // Published after the consumer stopped: the lag is the one it had, not the stream's today.
-      await publishBodies(server.url, stream, lines(10, 'd'));
+      await publishBodies(server().url, stream, lines(10, 'd'));
       const [behind] = await streamHealth(db);
       expect(behind).toMatchObject({ stream, batches: 3, rejected: 0 });
       const checkpoint = behind!.checkpoint;

@@ -149,6 +149,17 @@ describe('npm run health: per-stream figures', () => {
       const [after] = await streamHealth(db);
       expect(after).toMatchObject({ checkpoint: 70, landed: 70 - checkpoint, lag: 0 });
       expect(after!.batches).toBe(printedBatches(drained.stdout).length);
+
+      // Messages of a recorded batch landed over an hour before the last landing, ten days after
+      // their publish, are outside the last hour's latency.
+      await withWarehouse(db, {}, async ({ connection }) => {
+        await connection.run(`update raw_stream_deliveries
+          set published_at = published_at - interval 10 days, landed_at = landed_at - interval 2 hours
+          where stream_sequence between ${checkpoint + 1} and ${checkpoint + 3}`);
+      });
+      const [windowed] = await streamHealth(db);
+      expectOrderedLatency(windowed!.latencyLastHour);
+      expect(windowed!.latencyLastHour!.p99).toBeLessThan(86_400_000);
     },
     TIMEOUT_MS,
   );

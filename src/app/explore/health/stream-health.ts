@@ -79,19 +79,20 @@ export async function loadStreamHealth(
         select
             batches.stream, batches.consumer,
             epoch_ms(deliveries.landed_at) - epoch_ms(deliveries.published_at) as latency_ms,
-            batches._batch_id = per_consumer.last_batch_id as in_last_batch,
-            deliveries.landed_at >= per_consumer.last_landed_at - interval 1 hour as in_last_hour
+            batches._batch_id = per_consumer.last_batch_id as in_last_batch
         from batches
         inner join per_consumer using (stream, consumer)
         inner join raw_stream_deliveries as deliveries
             on deliveries._batch_id = batches._batch_id and deliveries.stream = batches.stream
+        -- Only the hour up to the last landing, which holds the last batch.
         where deliveries.published_at is not null
+            and deliveries.landed_at >= per_consumer.last_landed_at - interval 1 hour
     ),
     latency as (
         select
             stream, consumer,
             ${sql.raw(percentiles('last', 'in_last_batch'))},
-            ${sql.raw(percentiles('hour', 'in_last_hour'))}
+            ${sql.raw(percentiles('hour', 'true'))}
         from latencies
         group by stream, consumer
     )

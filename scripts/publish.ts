@@ -1,11 +1,12 @@
 // `npm run publish -- --stream NAME [--server URL] [--subject S] [--rate N] [--retry-duplicates P] [--msg-id] [simulation options]`
 import { Command } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
+import { progressBar } from '../src/base/console/progress-bar.js';
+import { formatPublishSummary } from '../src/app/streaming/format-publish-summary.js';
 import { publishSimulation } from '../src/app/streaming/publish-simulation.js';
 import { printLine } from '../src/base/console/console.js';
 import {
   addSimulationOptions,
-  progressBar,
   rate,
   simulationOptions,
   wholeNumber,
@@ -58,9 +59,7 @@ runCli(async () => {
       ...(bar.listener ? { onProgress: bar.listener } : {}),
     });
     bar.stop();
-    printLine(
-      `published ${summary.published.toLocaleString('en-US')} message(s) to ${o.stream} in ${summary.seconds.toFixed(1)} s (${summary.retried} retried copies, ${summary.deduplicated} dropped by the dedup window); stream sequences ${summary.firstSequence} to ${summary.lastSequence}`,
-    );
+    printLine(formatPublishSummary(o.stream, summary));
   } finally {
     bar.stop();
   }

@@ -1,6 +1,7 @@
 // `npm run simulate -- [--scale S | --messages N] [--seed N] [--partitions N] [chaos rates] [--start ISO] [--out FILE | --db PATH]`
 import { Command } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
+import { progressBar } from '../src/base/console/progress-bar.js';
 import { formatSimulationSummary } from '../src/app/landing/format-simulation-summary.js';
 import { landSimulation } from '../src/app/landing/land-simulation.js';
 import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
@@ -9,7 +10,6 @@ import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
 import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
 import {
   addSimulationOptions,
-  progressBar,
   simulationOptions,
   type SimulationFlags,
 } from './lib/simulation-flags.js';

@@ -47,6 +47,7 @@ export type {
   HealthMetric,
   ReconciliationCheck,
 } from './app/explore/health/health-report.js';
+export type { StreamHealth, LatencyPercentiles } from './app/explore/health/stream-health.js';
 export { formatHealthReport, healthReportJson } from './app/explore/health/format-health-report.js';
 export { runHealthCommand } from './app/explore/health/run-health.js';
 // Model runner (dbt-style): build/run/test/seed, compile, ls.

@@ -1,15 +1,12 @@
 // The simulation's flags, shared by `npm run simulate` and `npm run publish`: the same generator,
 // options and defaults, whichever way its stream leaves.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
-import type { ProgressListener } from '../../src/app/landing/progress-listener.js';
 import {
   DEFAULT_SIMULATION_OPTIONS,
   SIMULATION_SCALES,
   type SimulationOptions,
   type SimulationScale,
 } from '../../src/app/landing/simulation-options.js';
-import { isInteractive } from '../../src/base/console/console.js';
 
 export function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
@@ -103,25 +100,5 @@ export function simulationOptions(o: SimulationFlags): SimulationOptions {
     conflictRate: o.conflictRate,
     malformedRate: o.malformedRate,
     startMs: o.start ?? DEFAULT_SIMULATION_OPTIONS.startMs,
-  };
-}
-
-/** A progress bar on stderr when it is a terminal, labelled `label`. */
-export function progressBar(label: string): { listener?: ProgressListener; stop: () => void } {
-  if (!isInteractive()) return { stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% {value}/{total} messages`, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    listener: (done, total) => {
-      if (!started) bar.start(total, 0);
-      started = true;
-      bar.update(done);
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
   };
 }

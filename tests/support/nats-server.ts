@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A `nats-server` with JetStream of a test's own: loopback, free ports, a temporary store. */
 export interface NatsServer {
@@ -118,5 +119,23 @@ export async function startNatsServer(): Promise<NatsServer> {
       await stopped(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One server for the test file that calls this at its top level: started before its first test,
+ * stopped after its last. Returns the server's getter, valid inside the tests.
+ */
+export function natsServerPerFile(): () => NatsServer {
+  let server: NatsServer | undefined;
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('natsServerPerFile: the server is not started yet');
+    return server;
   };
 }

@@ -1,9 +1,13 @@
-import { connect } from '@nats-io/transport-node';
+import { connect, headers } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { PUBLISHED_AT_HEADER } from '../../src/app/streaming/jetstream-source.js';
 import { openWarehouse } from '../../src/base/warehouse/open-warehouse.js';
 import { dumpWarehouseFile } from './pipeline-read.js';
 
-/** Publishes raw bodies, in order, to `stream` (created with subject `<stream>.in` if missing). */
+/**
+ * Publishes raw bodies, in order, to `stream` (created with subject `<stream>.in` if missing),
+ * each with its publish time in the header `npm run publish` sets.
+ */
 export async function publishBodies(
   url: string,
   stream: string,
@@ -17,7 +21,11 @@ export async function publishBodies(
       .info(stream)
       .catch(() => manager.streams.add({ name: stream, subjects: [subject] }));
     const js = jetstream(connection);
-    for (const body of bodies) await js.publish(subject, body);
+    for (const body of bodies) {
+      const h = headers();
+      h.set(PUBLISHED_AT_HEADER, String(Date.now()));
+      await js.publish(subject, body, { headers: h });
+    }
   } finally {
     await connection.close();
   }
@@ -76,10 +84,14 @@ export async function landedSequences(
   };
 }
 
-/** The relations that must not depend on how arrivals were cut into batches and builds, without the load's own columns. */
+/**
+ * The relations that must not depend on how arrivals were cut into batches and builds, without the
+ * load's own columns (`_batch_id`, `_loaded_at`) and the columns named in `exclude`.
+ */
 export function dumpBuilt(
   dbPath: string,
   relations: readonly string[],
+  exclude: readonly string[] = [],
 ): Promise<Record<string, unknown[]>> {
-  return dumpWarehouseFile(dbPath, relations, ['_batch_id', '_loaded_at']);
+  return dumpWarehouseFile(dbPath, relations, ['_batch_id', '_loaded_at', ...exclude]);
 }

@@ -120,6 +120,7 @@ async function consumeFrom(
       continue;
     }
     crashPoint('fetched');
+    const streamLast = await source.lastPosition().catch(() => null);
     const landed = await landStreamBatch(
       warehouse.connection,
       {
@@ -129,6 +130,7 @@ async function consumeFrom(
         streamCreatedAt: source.createdAt,
       },
       batch.messages,
+      { skipped: batch.skipped, streamLastSequence: streamLast },
     );
     const committedAt = Date.now();
     crashPoint('committed');
@@ -143,7 +145,7 @@ async function consumeFrom(
       const report: BatchReport = {
         ...landed,
         skipped: batch.skipped,
-        lag: await lagAfter(source, landed.lastPosition),
+        lag: streamLast === null ? null : Math.max(0, streamLast - landed.lastPosition),
         latency: latencyPercentiles(batch.messages, committedAt),
       };
       printLine(formatBatchLine(report));
@@ -179,14 +181,6 @@ async function fetchOrWait(
       printWarning(`cannot read the stream (${error.message}); retrying until the broker is back`);
     }
     await sleep(RETRY_MS);
-    return null;
-  }
-}
-
-async function lagAfter(source: MessageSource, position: number): Promise<number | null> {
-  try {
-    return Math.max(0, (await source.lastPosition()) - position);
-  } catch {
     return null;
   }
 }

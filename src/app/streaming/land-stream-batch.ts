@@ -18,6 +18,14 @@ export interface StreamBatchTarget {
   readonly streamCreatedAt: Date;
 }
 
+/** What the consumer saw of the stream around a batch, kept with it for `npm run health`. */
+export interface StreamBatchObservation {
+  /** Deliveries at or below the checkpoint that came with the batch's fetch (skipped). */
+  readonly skipped: number;
+  /** The stream's last sequence as the batch lands; null when the broker did not say. */
+  readonly streamLastSequence: number | null;
+}
+
 /** What one landed batch holds. */
 export interface LandedStreamBatch {
   readonly batchId: number;
@@ -33,13 +41,14 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
  * Lands consecutive stream messages as one batch in one transaction: accepted messages into
  * `raw_messages`, bad ones into `raw_rejected` (the same contract and reasons as a JSONL file, the
  * stream sequence as `_line`), one `raw_stream_deliveries` row each, the `raw_loads` ledger row
- * (kind 'stream') and the checkpoint. Either all of it commits or none of it does; the caller
+ * (kind 'stream'), its `raw_stream_batches` row and the checkpoint. Either all of it commits or none of it does; the caller
  * acknowledges the messages only afterwards.
  */
 export async function landStreamBatch(
   connection: DuckDBConnection,
   target: StreamBatchTarget,
   messages: readonly SourceMessage[],
+  observed: StreamBatchObservation,
 ): Promise<LandedStreamBatch> {
   const first = messages[0];
   const last = messages[messages.length - 1];
@@ -67,6 +76,13 @@ export async function landStreamBatch(
       replayOf: null,
       startedAt,
       finishedAt,
+    });
+    await recordBatch(connection, target, observed, {
+      batchId,
+      ...counts,
+      firstPosition: first.position,
+      lastPosition: last.position,
+      startedAt,
     });
     await writeCheckpoint(
       connection,
@@ -151,4 +167,26 @@ async function insertMessages(
   const row = reader.getRows()[0] ?? [];
   await connection.run('drop table _stream_numbered');
   return { accepted: Number(row[0] ?? 0), rejected: Number(row[1] ?? 0) };
+}
+
+/** The batch's `raw_stream_batches` row; `landed_at` is its deliveries' `landed_at`. */
+async function recordBatch(
+  connection: DuckDBConnection,
+  target: StreamBatchTarget,
+  observed: StreamBatchObservation,
+  batch: LandedStreamBatch & { startedAt: Date },
+): Promise<void> {
+  const values = [
+    batch.batchId,
+    quoteLiteral(target.stream),
+    quoteLiteral(target.consumer),
+    batch.firstPosition,
+    batch.lastPosition,
+    batch.accepted,
+    batch.rejected,
+    observed.skipped,
+    observed.streamLastSequence ?? 'null',
+    timestampLiteral(batch.startedAt),
+  ];
+  await connection.run(`insert into raw_stream_batches values (${values.join(', ')})`);
 }

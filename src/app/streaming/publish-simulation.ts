@@ -31,7 +31,7 @@ export interface PublishOptions {
    */
   readonly msgId?: boolean;
   readonly simulation?: Partial<SimulationOptions>;
-  /** Called as messages are acknowledged. */
+  /** Called as the simulated messages are sent, out of `simulation.messages`. */
   readonly onProgress?: (published: number, total: number) => void;
 }
 
@@ -43,8 +43,11 @@ export interface PublishSummary {
   readonly retried: number;
   /** Publishes JetStream's dedup window dropped (`--msg-id`). */
   readonly deduplicated: number;
+  /** The stream sequences this run's publishes took (0 and 0 when none). */
   readonly firstSequence: number;
   readonly lastSequence: number;
+  /** What the stream holds after the run, earlier publishes included. */
+  readonly stream: { readonly firstSequence: number; readonly lastSequence: number };
   /** The simulator's ground truth of the lines published (before retried copies). */
   readonly truth: SimulationTruth;
   readonly seconds: number;
@@ -93,7 +96,9 @@ export async function publishSimulation(options: PublishOptions): Promise<Publis
   }
   try {
     await ensureStream(connection, options.stream, subject);
-    return await publishLines(connection, options, simulation, subject, started);
+    const summary = await publishLines(connection, options, simulation, subject, started);
+    const { state } = await (await jetstreamManager(connection)).streams.info(options.stream);
+    return { ...summary, stream: { firstSequence: state.first_seq, lastSequence: state.last_seq } };
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(
@@ -114,7 +119,7 @@ async function publishLines(
   simulation: SimulationOptions,
   subject: string,
   started: number,
-): Promise<PublishSummary> {
+): Promise<Omit<PublishSummary, 'stream'>> {
   const js = jetstream(connection);
   const retry = new Prng(simulation.seed ^ 0x2545f491);
   const stream = new SimulationStream(simulation, EMPTY_STREAM_STATE);
@@ -128,7 +133,6 @@ async function publishLines(
       if (counts.first === 0) counts.first = ack.seq;
       counts.last = ack.seq;
     }
-    if (counts.published % CHUNK === 0) options.onProgress?.(counts.published, simulation.messages);
   };
   const send = async (line: string, id: string): Promise<void> => {
     if (options.rate) {
@@ -167,9 +171,10 @@ async function publishLines(
         await send(line, id);
       }
     }
+    // Counted as the generator counts --messages: retried copies and malformed lines aside.
+    options.onProgress?.(stream.truth.messages, simulation.messages);
   }
   while (pending.length > 0) await settle();
-  options.onProgress?.(counts.published, simulation.messages);
   return {
     published: counts.published,
     retried: counts.retried,

@@ -48,6 +48,11 @@ export function printError(text: string): void {
   sink.err(`${colors.red('error:')} ${text}\n`);
 }
 
+/** Writes `text` on stderr as it is, without a newline: a progress bar's redraws and cursor moves. */
+export function writeProgress(text: string): void {
+  sink.err(text);
+}
+
 /** True when stderr is an interactive terminal (progress bars are drawn only then). */
 export function isInteractive(): boolean {
   return Boolean(process.stderr.isTTY) && !process.env['CI'];

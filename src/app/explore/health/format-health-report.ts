@@ -1,4 +1,5 @@
 import { colors } from '../../../base/console/console.js';
+import { formatStreamHealth, streamHealthJson } from './format-stream-health.js';
 import type { HealthReport, MetricNumber } from './health-report.js';
 
 /**
@@ -41,7 +42,8 @@ function table(header: string[], rows: string[][], rightAligned: boolean[]): str
 
 /**
  * The readable report printed by `npm run health`: the health metrics (value, threshold, ok or
- * WARN), the reconciliation checks (expected, actual, passed or FAILED) and a verdict line.
+ * WARN), the reconciliation checks (expected, actual, passed or FAILED), the streams consumed
+ * (when any) and a verdict line.
  */
 export function formatHealthReport(report: HealthReport): string {
   const status = (s: string): string =>
@@ -77,6 +79,7 @@ export function formatHealthReport(report: HealthReport): string {
       ? table(['check', 'expected', 'actual', 'result'], checkRows, [false, true, true, false])
       : ['  (no checks)']),
     '',
+    ...formatStreamHealth(report.streams),
     `${verdict}; ${warnings}.`,
   ].join('\n');
 }
@@ -99,5 +102,6 @@ export function healthReportJson(report: HealthReport): object {
       actual: jsonMetricNumber(c.actual),
       passed: c.passed,
     })),
+    streams: streamHealthJson(report.streams),
   };
 }

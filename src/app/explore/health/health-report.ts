@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { UserError } from '../../../base/errors/user-error.js';
 import type { WarehouseDatabase } from '../../../generated/warehouse-types.js';
+import { loadStreamHealth, type StreamHealth } from './stream-health.js';
 
 /** A number as the warehouse returned it: DOUBLE → number, BIGINT → bigint, DECIMAL → string. */
 export type MetricNumber = number | bigint | string | null;
@@ -30,6 +31,8 @@ export interface HealthReport {
   readonly warnings: number;
   /** Reconciliation checks that did not pass (any → exit code 1). */
   readonly failedChecks: number;
+  /** Per stream and consumer; empty when nothing was consumed from a stream. */
+  readonly streams: readonly StreamHealth[];
 }
 
 /** The relations the report reads. */
@@ -83,6 +86,7 @@ export async function loadHealthReport(db: Kysely<WarehouseDatabase>): Promise<H
     checks,
     warnings: metrics.filter((m) => m.status !== 'ok').length,
     failedChecks: checks.filter((c) => !c.passed).length,
+    streams: await loadStreamHealth(db),
   };
 }
 

@@ -39,6 +39,11 @@ interface EndpointFile {
   pid: number;
 }
 
+interface HealthJson {
+  metrics: { metric: string; value: unknown; threshold: unknown }[];
+  checks: { checkName: string; expected: unknown; actual: unknown }[];
+}
+
 function newStream(): string {
   return `Q${++streams}`;
 }
@@ -135,9 +140,9 @@ describe('npm run sql and npm run health while a consumer runs', () => {
     const health = await runScript('health', ['--db', db, '--json']);
     expect(health.stderr).not.toMatch(NO_STACK);
     expect(health.stderr).toMatch(/reading through its query endpoint/);
-    const report = JSON.parse(health.stdout) as { metrics: unknown[]; checks: unknown[] };
-    expect(report.metrics.length).toBeGreaterThan(0);
-    expect(report.checks.length).toBeGreaterThan(0);
+    const live = JSON.parse(health.stdout) as HealthJson;
+    expect(live.metrics.length).toBeGreaterThan(0);
+    expect(live.checks.length).toBeGreaterThan(0);
 
     const write = await runScript('sql', ['--db', db, '--write', 'select 1']);
     expect(write.code).toBe(2);
@@ -148,6 +153,21 @@ describe('npm run sql and npm run health while a consumer runs', () => {
     const exit = await consumer.done;
     expect(exit.code).toBe(0);
     expect(existsSync(`${db}.query.json`)).toBe(false);
+
+    // The same report read from the file: the same metrics and checks, and where both have a
+    // value (a build may have run in between), a value of the same JSON kind.
+    const fromFile = await runScript('health', ['--db', db, '--json']);
+    expect(fromFile.stderr).not.toMatch(/query endpoint/);
+    const file = JSON.parse(fromFile.stdout) as HealthJson;
+    expect(live.metrics.map((m) => m.metric)).toEqual(file.metrics.map((m) => m.metric));
+    expect(live.checks.map((c) => c.checkName)).toEqual(file.checks.map((c) => c.checkName));
+    const kinds = (values: unknown[]) => values.map((v) => (v === null ? null : typeof v));
+    const pairs = [
+      ...live.metrics.map((m, i) => [m.value, file.metrics[i]!.value]),
+      ...live.checks.map((c, i) => [c.actual, file.checks[i]!.actual]),
+    ].filter(([a, b]) => a !== null && b !== null);
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(kinds(pairs.map(([a]) => a))).toEqual(kinds(pairs.map(([, b]) => b)));
   }, 240_000);
 });
 

@@ -53,7 +53,9 @@ export async function runBounded(
     try {
       return await readAll(prepared, bounds);
     } finally {
-      await connection.run('rollback');
+      // A rollback that fails (the statement's own failure ended the transaction) must not hide
+      // why the statement failed.
+      await connection.run('rollback').catch(() => undefined);
     }
   } catch (cause) {
     if (timedOut) {

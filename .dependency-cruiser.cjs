@@ -18,6 +18,7 @@ const LAYERS = [
   'src/engine/artifacts',
   'src/engine/runner',
   'src/app/landing',
+  'src/app/endpoint',
   'src/app/streaming',
   'src/app/explore/sql',
   'src/app/explore/kysely',

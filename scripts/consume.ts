@@ -1,4 +1,4 @@
-// `npm run consume -- --stream NAME [--server URL] [--durable NAME] [--db PATH] [--batch N] [--until-idle S] [--build-every S | --build-after N | --no-build]`
+// `npm run consume -- --stream NAME [--server URL] [--durable NAME] [--db PATH] [--batch N] [--until-idle S] [--build-every S | --build-after N | --no-build] [--query-port N | --no-query] [--query-timeout S] [--query-max-rows N]`
 import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
 import { consumeStream } from '../src/app/streaming/consume-stream.js';
@@ -19,10 +19,17 @@ function wholePositive(value: string): number {
   return n;
 }
 
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('expected a port number from 1 to 65535.');
+  return n;
+}
+
 const DEFAULT_BUILD_EVERY = 5;
 
-runCli(async () => {
-  const program = new Command('consume')
+function consumeProgram(): Command {
+  return new Command('consume')
     .description(
       'Land a NATS JetStream stream into the warehouse exactly once per stream sequence, building the models between batches.',
     )
@@ -48,7 +55,24 @@ runCli(async () => {
     .option('--build-after <n>', 'build after this many landed messages', wholePositive)
     .option('--no-build', 'only land; never build')
     .option('--project-dir <dir>', 'the project to build (default: the current folder)')
+    .option(
+      '--query-port <port>',
+      'serve read-only SQL on this 127.0.0.1 port (default: a free one)',
+      port,
+    )
+    .option('--query-timeout <seconds>', 'stop a served statement after this long', positive, 60)
+    .option(
+      '--query-max-rows <n>',
+      'refuse a served result over this many rows',
+      wholePositive,
+      100000,
+    )
+    .option('--no-query', 'serve no queries while consuming')
     .exitOverride();
+}
+
+runCli(async () => {
+  const program = consumeProgram();
   program.parse();
   const o = program.opts<{
     stream: string;
@@ -61,6 +85,10 @@ runCli(async () => {
     buildAfter?: number;
     build: boolean;
     projectDir?: string;
+    query: boolean;
+    queryPort?: number;
+    queryTimeout: number;
+    queryMaxRows: number;
   }>();
   if (!o.build && (o.buildEvery !== undefined || o.buildAfter !== undefined))
     throw new UserError('--no-build cannot be combined with --build-every or --build-after');
@@ -76,6 +104,15 @@ runCli(async () => {
     dbPath: resolveDbPath(projectDir, o.db),
     batch: o.batch,
     signal: stop.signal,
+    ...(o.query
+      ? {
+          query: {
+            timeoutMs: o.queryTimeout * 1000,
+            maxRows: o.queryMaxRows,
+            ...(o.queryPort !== undefined ? { port: o.queryPort } : {}),
+          },
+        }
+      : {}),
     ...(o.untilIdle !== undefined ? { untilIdleSeconds: o.untilIdle } : {}),
     ...(o.build
       ? {

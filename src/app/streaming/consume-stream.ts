@@ -1,5 +1,6 @@
 import { printLine, printWarning } from '../../base/console/console.js';
 import { openWarehouse, type Warehouse } from '../../base/warehouse/open-warehouse.js';
+import { serveQueries, type ServeQueriesOptions } from '../endpoint/serve-queries.js';
 import { ensureLandingTables } from '../landing/landing-schema.js';
 import { JetStreamSource, SourceUnavailableError } from './jetstream-source.js';
 import { crashPoint } from './crash-point.js';
@@ -32,6 +33,11 @@ export interface ConsumeStreamOptions {
   readonly signal?: AbortSignal;
   /** Print one line per batch (default `true`). */
   readonly print?: boolean;
+  /**
+   * Serve read-only queries on the warehouse while consuming (see `serveQueries`); none when
+   * undefined.
+   */
+  readonly query?: ServeQueriesOptions;
 }
 
 /** What a consumer run did. */
@@ -61,23 +67,36 @@ export async function consumeStream(options: ConsumeStreamOptions): Promise<Cons
   try {
     await ensureLandingTables(warehouse.connection);
     await ensureStreamTables(warehouse.connection);
-    const checkpoint = await readCheckpoint(warehouse.connection, options.stream, durable);
-    const after = checkpoint?.lastSequence ?? 0;
-    const source = await JetStreamSource.open({
-      server: options.server,
-      stream: options.stream,
-      durable,
-      after,
-      ...(checkpoint ? { expectCreatedAt: checkpoint.streamCreatedAt } : {}),
-    });
+    const endpoint = options.query ? await serveQueries(warehouse, options.query) : null;
     try {
-      const builds = options.build ? new MicroBatchBuilds(options.build, warehouse) : null;
-      return await consumeFrom(warehouse, source, builds, { ...options, durable }, after);
+      return await consumeWithSource(warehouse, { ...options, durable });
     } finally {
-      await source.close();
+      await endpoint?.close();
     }
   } finally {
     warehouse.close();
+  }
+}
+
+async function consumeWithSource(
+  warehouse: Warehouse,
+  options: ConsumeStreamOptions & { durable: string },
+): Promise<ConsumeSummary> {
+  const { durable } = options;
+  const checkpoint = await readCheckpoint(warehouse.connection, options.stream, durable);
+  const after = checkpoint?.lastSequence ?? 0;
+  const source = await JetStreamSource.open({
+    server: options.server,
+    stream: options.stream,
+    durable,
+    after,
+    ...(checkpoint ? { expectCreatedAt: checkpoint.streamCreatedAt } : {}),
+  });
+  try {
+    const builds = options.build ? new MicroBatchBuilds(options.build, warehouse) : null;
+    return await consumeFrom(warehouse, source, builds, options, after);
+  } finally {
+    await source.close();
   }
 }
 

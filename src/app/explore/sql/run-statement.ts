@@ -61,3 +61,24 @@ export async function runStatement(
     throw toSqlError(cause);
   }
 }
+
+/** Where a SQL session's statements run: the warehouse file, or a live consumer's endpoint. */
+export interface StatementRunner {
+  /** Runs one statement, keeping at most `maxRows` rows (`null`: all); fails with `SqlError`. */
+  run(sql: string, maxRows: number | null): Promise<StatementResult>;
+  /** Asks the running statement to stop. */
+  interrupt(): void;
+}
+
+/** Statements on a DuckDB connection (see {@link runStatement}). */
+export class DuckDbStatements implements StatementRunner {
+  constructor(readonly connection: DuckDBConnection) {}
+
+  run(sql: string, maxRows: number | null): Promise<StatementResult> {
+    return runStatement(this.connection, sql, maxRows);
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+}

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { printError, printInfo, printLine } from '../../../base/console/console.js';
 import { quoteLiteral } from '../../../base/warehouse/quote.js';
 import {
@@ -9,7 +9,7 @@ import {
   type OutputFormat,
 } from './format-result.js';
 import { SqlError } from '../../../base/warehouse/sql-error.js';
-import { runStatement } from './run-statement.js';
+import { DuckDbStatements, type StatementRunner } from './run-statement.js';
 import { splitStatements } from './split-statements.js';
 
 /** Rows shown by the `table` and `markdown` formats unless `--max-rows` says otherwise. */
@@ -36,7 +36,7 @@ export interface SqlSessionOptions {
 export type CommandOutcome = 'continue' | 'quit';
 
 /**
- * A SQL session over an open warehouse connection: runs scripts statement by statement and
+ * A SQL session over an open warehouse connection (or another {@link StatementRunner}): runs scripts statement by statement and
  * handles the prompt's dot-commands (`.tables`, `.schema NAME`, `.mode FORMAT`, `.maxrows N`,
  * `.help`, `.quit`/`.exit`). Results go to `write`; summaries (row count, time, cut note) go to
  * stdout under a table and to stderr for the machine formats so their output stays parseable.
@@ -45,12 +45,13 @@ export class SqlSession {
   #format: OutputFormat;
   #maxRows: number | null | undefined;
   readonly #write: (text: string) => void;
-  readonly #connection: DuckDBConnection;
+  readonly #statements: StatementRunner;
   readonly #readOnly: boolean;
   readonly #limitHint: string;
 
-  constructor(connection: DuckDBConnection, options: SqlSessionOptions = {}) {
-    this.#connection = connection;
+  constructor(statements: DuckDBConnection | StatementRunner, options: SqlSessionOptions = {}) {
+    this.#statements =
+      statements instanceof DuckDBConnection ? new DuckDbStatements(statements) : statements;
     this.#format = options.format ?? 'table';
     this.#maxRows = options.maxRows;
     this.#write = options.write ?? ((text) => printRawLines(text));
@@ -76,7 +77,7 @@ export class SqlSession {
     const statements = splitStatements(script);
     for (const [index, statement] of statements.entries()) {
       try {
-        const result = await runStatement(this.#connection, statement.text, this.maxRows);
+        const result = await this.#statements.run(statement.text, this.maxRows);
         if (result.kind === 'rows') this.#write(formatRows(result, this.#format));
         const human = this.#format === 'table' || this.#format === 'markdown';
         if (human) {
@@ -98,7 +99,7 @@ export class SqlSession {
 
   /** Asks DuckDB to stop the running statement (it then fails with "INTERRUPT Error"). */
   interrupt(): void {
-    this.#connection.interrupt();
+    this.#statements.interrupt();
   }
 
   /** Runs a dot-command typed at the prompt (the line starts with `.`). */
@@ -145,13 +146,13 @@ export class SqlSession {
   async #schema(name: string | undefined): Promise<void> {
     // Names are matched like DuckDB matches identifiers: without regard to case.
     const filter = name ? `and lower(table_name) = lower(${quoteLiteral(name)})` : '';
-    const result = await runStatement(
-      this.#connection,
+    const result = await this.#statements.run(
       `select sql from (
          select table_name, sql from duckdb_tables() where schema_name = 'main' and not internal
          union all
          select view_name, sql from duckdb_views() where schema_name = 'main' and not internal
        ) where true ${filter} order by table_name`,
+      null,
     );
     if (result.rows.length === 0) {
       printError(

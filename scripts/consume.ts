@@ -82,7 +82,7 @@ runCli(async () => {
     .option('--no-build', 'only land; never build')
     .option(
       '--complete-build-every <seconds>',
-      `between batches, build Bronze to Gold only; run the data tests and audits at most this often (default ${DEFAULT_COMPLETE_EVERY})`,
+      `between batches, build Bronze and Silver only; build Gold, the audits and the data tests at most this often (default ${DEFAULT_COMPLETE_EVERY})`,
       positive,
     )
     .option('--project-dir <dir>', 'the project to build (default: the current folder)')

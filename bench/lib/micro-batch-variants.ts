@@ -36,7 +36,7 @@ export const MICRO_BATCH_VARIANTS: readonly VariantKind[] = [
   consumerVariant(
     'micro-batch',
     false,
-    "the consumer's micro-batch build: Bronze to Gold models only, the parsed project kept",
+    "the consumer's micro-batch build: Bronze and Silver models only, the parsed project kept",
   ),
 ];
 

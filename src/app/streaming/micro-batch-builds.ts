@@ -27,12 +27,14 @@ export interface BuildTrigger {
 export const DEFAULT_COMPLETE_EVERY = 60;
 
 /**
- * What a micro-batch build runs: the models from Bronze to Gold, without their data tests and
- * without the audit models. A complete build runs the rest, and the tests that check only new rows
- * (`new_rows_by`) then check every row landed since their last check, so deferring them skips no row.
+ * What a micro-batch build runs: the Bronze and Silver models, which read only the rows landed
+ * since their last build, without their data tests. A complete build runs the rest: the Gold and
+ * audit tables (rebuilt whole, so their cost grows with history) and the data tests; the tests that
+ * check only new rows (`new_rows_by`) then check every row added since their last check, so
+ * deferring them skips no row.
  */
 const MICRO_BATCH_SELECTION: Pick<CachedBuildOptions, 'select' | 'indirectSelection'> = {
-  select: ['tag:bronze', 'tag:silver', 'tag:gold'],
+  select: ['tag:bronze', 'tag:silver'],
   indirectSelection: 'empty',
 };
 
@@ -58,8 +60,8 @@ export function microBatchBuildOptions(
  * writer, between batches). Fetching pauses meanwhile: the broker buffers. A failed build is reported and
  * tried again at the next trigger while landing goes on.
  *
- * A micro-batch build brings Bronze, Silver and Gold up to date and leaves the data tests and the
- * audit models to a complete build, which runs first in a run, at most `completeEverySeconds`
+ * A micro-batch build brings Bronze and Silver up to date and leaves Gold, the audit models and
+ * the data tests to a complete build, which runs first in a run, at most `completeEverySeconds`
  * after the last one when checks are owed, and after the stream was idle for `idleSeconds`, so
  * that `--until-idle` ends on one. The parsed project is kept between builds while its files are
  * unchanged.

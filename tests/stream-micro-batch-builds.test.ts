@@ -27,6 +27,13 @@ async function counts(warehouse: Warehouse): Promise<{ silver: number; gold: num
   return reader.getRowObjectsJson()[0] as { silver: number; gold: number };
 }
 
+/** The warehouse with one landed row. */
+async function withOneRow(opening: Promise<Warehouse>): Promise<Warehouse> {
+  const warehouse = await opening;
+  await warehouse.connection.run('create table landed (x int); insert into landed values (1)');
+  return warehouse;
+}
+
 async function land(warehouse: Warehouse, builds: MicroBatchBuilds): Promise<void> {
   await warehouse.connection.run('insert into landed values (1)');
   builds.landed(1);
@@ -39,8 +46,7 @@ describe('MicroBatchBuilds', () => {
     output,
   }) => {
     const project = makeProject(FILES);
-    const warehouse = await openWarehouse();
-    await warehouse.connection.run('create table landed (x int); insert into landed values (1)');
+    const warehouse = await withOneRow(openWarehouse());
     const trigger: BuildTrigger = {
       projectDir: project.dir,
       afterMessages: 1,
@@ -75,8 +81,7 @@ describe('MicroBatchBuilds', () => {
     output,
   }) => {
     const project = makeProject(FILES);
-    const warehouse = await openWarehouse();
-    await warehouse.connection.run('create table landed (x int); insert into landed values (1)');
+    const warehouse = await withOneRow(openWarehouse());
     const builds = new MicroBatchBuilds(
       { projectDir: project.dir, afterMessages: 1, completeEverySeconds: 0.2 },
       warehouse,

@@ -1,7 +1,11 @@
-// `npm run consume -- --stream NAME [--server URL] [--durable NAME] [--db PATH] [--batch N] [--until-idle S] [--build-every S | --build-after N | --no-build] [--query-port N | --no-query] [--query-timeout S] [--query-max-rows N]`
+// `npm run consume -- --stream NAME [--server URL] [--durable NAME] [--db PATH] [--batch N] [--until-idle S] [--build-every S | --build-after N | --no-build] [--complete-build-every S] [--query-port N | --no-query] [--query-timeout S] [--query-max-rows N]`
 import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
 import { consumeStream } from '../src/app/streaming/consume-stream.js';
+import {
+  DEFAULT_COMPLETE_EVERY,
+  type BuildTrigger,
+} from '../src/app/streaming/micro-batch-builds.js';
 import { printLine } from '../src/base/console/console.js';
 import { UserError } from '../src/base/errors/user-error.js';
 import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
@@ -27,6 +31,35 @@ function port(value: string): number {
 }
 
 const DEFAULT_BUILD_EVERY = 5;
+
+/** The build flags as given. */
+interface BuildFlags {
+  readonly untilIdle?: number;
+  readonly buildEvery?: number;
+  readonly buildAfter?: number;
+  readonly completeBuildEvery?: number;
+  readonly build: boolean;
+}
+
+/** When to build (undefined: never), from the flags; refuses flags that contradict each other. */
+function buildTrigger(o: BuildFlags, projectDir: string): BuildTrigger | undefined {
+  const given = [o.buildEvery, o.buildAfter, o.completeBuildEvery].some((v) => v !== undefined);
+  if (!o.build && given)
+    throw new UserError(
+      '--no-build cannot be combined with --build-every, --build-after or --complete-build-every',
+    );
+  if (o.buildEvery !== undefined && o.buildAfter !== undefined)
+    throw new UserError('give --build-every or --build-after, not both');
+  if (!o.build) return undefined;
+  return {
+    projectDir,
+    ...(o.buildAfter !== undefined
+      ? { afterMessages: o.buildAfter }
+      : { everySeconds: o.buildEvery ?? DEFAULT_BUILD_EVERY }),
+    ...(o.completeBuildEvery !== undefined ? { completeEverySeconds: o.completeBuildEvery } : {}),
+    ...(o.untilIdle !== undefined ? { idleSeconds: o.untilIdle } : {}),
+  };
+}
 
 function consumeProgram(): Command {
   return new Command('consume')
@@ -54,6 +87,11 @@ function consumeProgram(): Command {
     )
     .option('--build-after <n>', 'build after this many landed messages', wholePositive)
     .option('--no-build', 'only land; never build')
+    .option(
+      '--complete-build-every <seconds>',
+      `between batches, build Bronze and Silver only; build Gold, the audits and the data tests at most this often (default ${DEFAULT_COMPLETE_EVERY})`,
+      positive,
+    )
     .option('--project-dir <dir>', 'the project to build (default: the current folder)')
     .option(
       '--query-port <port>',
@@ -83,6 +121,7 @@ runCli(async () => {
     untilIdle?: number;
     buildEvery?: number;
     buildAfter?: number;
+    completeBuildEvery?: number;
     build: boolean;
     projectDir?: string;
     query: boolean;
@@ -90,11 +129,8 @@ runCli(async () => {
     queryTimeout: number;
     queryMaxRows: number;
   }>();
-  if (!o.build && (o.buildEvery !== undefined || o.buildAfter !== undefined))
-    throw new UserError('--no-build cannot be combined with --build-every or --build-after');
-  if (o.buildEvery !== undefined && o.buildAfter !== undefined)
-    throw new UserError('give --build-every or --build-after, not both');
   const projectDir = o.projectDir ?? process.cwd();
+  const build = buildTrigger(o, projectDir);
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   const summary = await consumeStream({
@@ -114,14 +150,7 @@ runCli(async () => {
         }
       : {}),
     ...(o.untilIdle !== undefined ? { untilIdleSeconds: o.untilIdle } : {}),
-    ...(o.build
-      ? {
-          build:
-            o.buildAfter !== undefined
-              ? { projectDir, afterMessages: o.buildAfter }
-              : { projectDir, everySeconds: o.buildEvery ?? DEFAULT_BUILD_EVERY },
-        }
-      : {}),
+    ...(build ? { build } : {}),
   });
   printLine(
     `consumed ${o.stream}: ${summary.batches} batch(es), ${summary.landed} landed, ${summary.rejected} rejected, ${summary.skipped} redelivery(ies) skipped; checkpoint at sequence ${summary.lastSequence}`,

@@ -12,6 +12,7 @@ import { resolveDbPath } from '../../base/warehouse/resolve-db-path.js';
 import { executeNode, skippedResult } from './execute-node.js';
 import { ExecutionPlan } from './execution-plan.js';
 import { prepareProject } from './prepare-project.js';
+import type { CachedBuildOptions } from './project-cache.js';
 import { runProjectHooks } from './run-hooks.js';
 import { printRunSummary } from './run-summary.js';
 import type { BuildOptions, BuildResult, RunnerCommand } from './runner-options.js';
@@ -32,11 +33,13 @@ const TYPES: Record<RunnerCommand, ReadonlySet<ResourceType>> = {
  */
 export async function runProject(
   command: RunnerCommand,
-  options: BuildOptions,
+  options: CachedBuildOptions,
 ): Promise<BuildResult> {
   const started = performance.now();
   const print = options.print ?? true;
-  const { parsed, selected, warnings } = prepareProject(options, TYPES[command]);
+  const { parsed, selected, warnings } = options.projectCache
+    ? options.projectCache.prepare(options, TYPES[command])
+    : prepareProject(options, TYPES[command]);
   const targetDir = join(parsed.project.dir, 'target');
   // A second build of the same file in this process is refused as "in use by another build".
   const warehouse =
@@ -128,7 +131,7 @@ async function runPlan(
 }
 
 /** `dbt build`: seeds, models and their tests in dependency order. See {@link runProject}. */
-export function build(options: BuildOptions): Promise<BuildResult> {
+export function build(options: CachedBuildOptions): Promise<BuildResult> {
   return runProject('build', options);
 }
 

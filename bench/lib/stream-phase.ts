@@ -137,7 +137,7 @@ function startConsumer(
     const bytes = readRss(consumer.pid);
     if (bytes !== null) rss.push({ at: Date.now(), bytes });
   };
-  sample();
+  // No sample at the spawn itself: node has not loaded yet.
   const sampler = setInterval(sample, RSS_EVERY_MS);
   void consumer.done.finally(() => clearInterval(sampler));
   return { consumer, rss };

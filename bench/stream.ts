@@ -1,13 +1,13 @@
 // npm run bench:stream -- [--rate N] [--seconds S] [--drain N] [--steps R1,R2,...|none] [--step-seconds S]
 //                         [--batch N] [--drain-batch N] [--build-every S] [--retry-duplicates P] [--seed S]
-//                         [--threads N] [--results-dir DIR]
+//                         [--max-tail S] [--threads N] [--results-dir DIR]
 // Broker, publisher and consumer on this machine: a nats-server in a temporary folder, `npm run publish`
 // at a fixed rate while `npm run consume` lands and builds micro-batches; then a backlog drained with
 // --no-build; then a step search for the highest rate with p99 ≤ 5 s. Writes bench/results/stream.json
 // and stream.svg, and prints PASS/MISS per target (a miss is a result, not a failure).
 // Quick run: --seconds 30 --rate 2000 --drain 100000 --steps 5000,10000 --step-seconds 20
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
@@ -71,6 +71,7 @@ interface StreamFlags {
   drainBatch: number;
   buildEvery: number;
   retryDuplicates: number;
+  maxTail: number;
   seed: number;
   threads?: number;
   resultsDir: string;
@@ -95,6 +96,12 @@ function streamCommand(): Command {
     .option('--drain-batch <n>', 'consumer batch size while draining', wholePositive, 2000)
     .option('--build-every <s>', 'consumer micro-batch build interval', positive, 1)
     .option('--retry-duplicates <p>', "publisher's retried copies", share, 0.01)
+    .option(
+      '--max-tail <s>',
+      'longest wait for the consumer to catch up once publishing ended',
+      positive,
+      120,
+    )
     .option('--seed <s>', 'simulator seed', whole, 42)
     .option('--threads <n>', "consumer's DuckDB threads (default: DuckDB's)", wholePositive)
     .option(
@@ -125,7 +132,7 @@ async function measure(
   o: StreamFlags,
   context: StreamBenchContext,
   interrupted: { value: boolean },
-): Promise<Omit<StreamBenchResult, 'mode' | 'date' | 'machine' | 'settings' | 'targets'>> {
+): Promise<Pick<StreamBenchResult, 'sustained' | 'drain' | 'steps' | 'highestRate'>> {
   const check = (): void => {
     if (interrupted.value) throw new UserError('bench:stream interrupted', 1);
   };
@@ -145,6 +152,7 @@ async function main(): Promise<number> {
   program.parse();
   const o = program.opts<StreamFlags>();
   const machine = await machineInfo();
+  const loadAtStart = loadavg()[0]!;
   const workDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
   const broker = await startNatsBroker();
   const interrupted = { value: false };
@@ -164,6 +172,7 @@ async function main(): Promise<number> {
         drainBatch: o.drainBatch,
         buildEvery: o.buildEvery,
         retryDuplicates: o.retryDuplicates,
+        maxTailSeconds: o.maxTail,
         ...(o.threads !== undefined ? { threads: o.threads } : {}),
       },
       interrupted,
@@ -179,6 +188,7 @@ async function main(): Promise<number> {
     mode: full ? 'full' : 'quick',
     date: new Date().toISOString(),
     machine,
+    loadAverage: { start: loadAtStart, end: loadavg()[0]! },
     settings: {
       rate: o.rate,
       seconds: o.seconds,
@@ -188,6 +198,7 @@ async function main(): Promise<number> {
       batch: o.batch,
       buildEvery: o.buildEvery,
       retryDuplicates: o.retryDuplicates,
+      maxTailSeconds: o.maxTail,
       seed: o.seed,
       threads: o.threads ?? null,
     },

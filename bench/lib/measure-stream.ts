@@ -19,6 +19,8 @@ export interface StreamBenchContext {
   readonly drainBatch: number;
   readonly buildEvery: number;
   readonly retryDuplicates: number;
+  /** Longest wait for a building consumer once publishing ended. */
+  readonly maxTailSeconds: number;
   /** DuckDB threads of the consumer (`DUCKDB_THREADS`); DuckDB's default when undefined. */
   readonly threads?: number;
 }
@@ -90,6 +92,7 @@ export async function measureSustained(
       '--until-idle',
       String(UNTIL_IDLE_SECONDS),
     ],
+    maxTailSeconds: context.maxTailSeconds,
     ...(env ? { env } : {}),
     onLine: statusPrinter(stream),
   });
@@ -112,7 +115,8 @@ export async function measureSustained(
     distinctSequences: latency.distinctSequences,
     landed: run.batches.reduce((sum, b) => sum + b.landed, 0),
     rejected: run.batches.reduce((sum, b) => sum + b.rejected, 0),
-    unbuilt: latency.unbuilt,
+    // A consumer stopped while behind leaves messages unlanded as well as landed and unbuilt.
+    unbuilt: run.publish.published - (latency.deliveries - latency.unbuilt),
     throughputPerSecond: visibleSeconds ? latency.deliveries / visibleSeconds : 0,
     latencyMs: {
       landed: latency.landed,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { printInfo } from '../../src/base/console/console.js';
 import type { NatsBroker } from '../../scripts/lib/nats-broker.js';
 import {
   startRepoScript,
@@ -30,6 +31,8 @@ export interface PhaseOptions {
   readonly consume: 'during' | 'after';
   /** The consumer's flags besides `--server`, `--stream` and `--db`. */
   readonly consumerArgs: readonly string[];
+  /** Longest wait for the consumer once publishing ended; unbounded when undefined. */
+  readonly maxTailSeconds?: number;
   /** Environment for both scripts (e.g. `DUCKDB_THREADS`). */
   readonly env?: Readonly<Record<string, string>>;
   /** Every output line of both scripts, as it arrives. */
@@ -86,6 +89,32 @@ async function finished(name: string, script: RepoScript): Promise<void> {
       .join('\n');
     throw new Error(`${name} exited with ${output.exitCode ?? output.signal}:\n${tail}`);
   }
+}
+
+/**
+ * Waits for the consumer to land and build what is left once publishing ended, at most
+ * `maxTailSeconds`: a consumer far behind is stopped (SIGTERM: it finishes its batch and build)
+ * rather than waited for, and what it did not build counts as unbuilt.
+ */
+async function tail(
+  options: PhaseOptions,
+  consumer: RepoScript,
+  consumed: Promise<void>,
+): Promise<void> {
+  if (options.maxTailSeconds === undefined) return consumed;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), options.maxTailSeconds! * 1000);
+  });
+  const timedOut = await Promise.race([consumed.then(() => false), late]);
+  clearTimeout(timer);
+  if (timedOut) {
+    printInfo(
+      `  ${options.stream}: the consumer is still behind ${options.maxTailSeconds} s after publishing ended; stopping it`,
+    );
+    consumer.signal('SIGTERM');
+  }
+  return consumed;
 }
 
 /** Waits until the consumer has bound its durable to the stream: it is ready to fetch. */
@@ -171,7 +200,10 @@ export async function runPhase(options: PhaseOptions): Promise<PhaseRun> {
       readyAt = Date.now();
       publisher = startRepoScript('publish', publishArgs(options), scriptOptions('publish'));
     }
-    await Promise.all([finished('publish', publisher), finished('consume', started.consumer)]);
+    const consumed = finished('consume', started.consumer);
+    await Promise.race([finished('publish', publisher), consumed]);
+    await finished('publish', publisher);
+    await tail(options, started.consumer, consumed);
   } catch (error) {
     publisher?.signal('SIGTERM');
     started?.consumer.signal('SIGTERM');

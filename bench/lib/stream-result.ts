@@ -15,7 +15,7 @@ export interface SustainedResult {
   /** Rows landed in `raw_messages` and rejected, summed over the consumer's batch lines. */
   readonly landed: number;
   readonly rejected: number;
-  /** Messages no finished build covered (0 after a clean `--until-idle`). */
+  /** Published messages no finished build covered: 0 unless the consumer was stopped behind (`--max-tail`). */
   readonly unbuilt: number;
   /** Messages from the first publish to the last one visible in `silver_transactions`, per second. */
   readonly throughputPerSecond: number;
@@ -80,6 +80,8 @@ export interface StreamBenchResult {
   /** ISO timestamp of the end of the run. */
   readonly date: string;
   readonly machine: MachineInfo;
+  /** The 1-minute load average at the start and the end: how busy the machine was besides this run. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   readonly settings: {
     readonly rate: number;
     readonly seconds: number;
@@ -89,6 +91,7 @@ export interface StreamBenchResult {
     readonly batch: number;
     readonly buildEvery: number;
     readonly retryDuplicates: number;
+    readonly maxTailSeconds: number;
     readonly seed: number;
     readonly threads: number | null;
   };

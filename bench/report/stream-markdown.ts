@@ -45,7 +45,7 @@ export function renderStreamSummary(result: StreamBenchResult): string {
     `Measured on ${describeMachine(result.machine)} (${result.machine.cpuModel}, ${result.machine.platform}), ` +
       `${result.date.slice(0, 16).replace('T', ' ')} UTC: **${result.mode} run**, ${perSecond(settings.rate)} for ${settings.seconds} s, ` +
       `a build every ${settings.buildEvery} s, batches of ${formatCount(settings.batch)}, ${settings.retryDuplicates * 100}% retried publishes, seed ${settings.seed}. ` +
-      'Broker, publisher and consumer share the machine.',
+      `Broker, publisher and consumer share the machine; its 1-minute load average was ${result.loadAverage.start.toFixed(1)} at the start and ${result.loadAverage.end.toFixed(1)} at the end.`,
     '',
     '![stream latency and memory](bench/results/stream.svg)',
     '',

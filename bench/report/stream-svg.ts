@@ -22,6 +22,8 @@ interface Panel {
   readonly title: string;
   readonly xLabel: string;
   readonly series: readonly Series[];
+  /** The x axis's upper bound, to share it between panels (default: from the points). */
+  readonly xMax?: number;
   /** A horizontal reference line (a target). */
   readonly limit?: { readonly y: number; readonly label: string };
 }
@@ -35,14 +37,14 @@ function niceMax(value: number): number {
 
 /** An axis tick: whole numbers with separators, or two decimals on a small axis. */
 function tick(value: number, axisMax: number): string {
-  return axisMax < 10 ? value.toFixed(2) : formatCount(value);
+  return axisMax <= 10 ? value.toFixed(2) : formatCount(value);
 }
 
 function renderPanel(panel: Panel, top: number): string[] {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = PANEL_HEIGHT - 50;
   const all = panel.series.flatMap((s) => s.points);
-  const xMax = niceMax(Math.max(...all.map((p) => p.x), 0));
+  const xMax = niceMax(panel.xMax ?? Math.max(...all.map((p) => p.x), 0));
   const yMax = niceMax(Math.max(...all.map((p) => p.y), panel.limit?.y ?? 0));
   const x = (v: number): string => (MARGIN.left + (v / xMax) * plotW).toFixed(1);
   const y = (v: number): string => (top + plotH - (v / yMax) * plotH).toFixed(1);
@@ -94,10 +96,14 @@ function renderPanel(panel: Panel, top: number): string[] {
  */
 export function renderStreamSvg(result: StreamBenchResult): string {
   const s = result.sustained;
+  // Latency and memory share the time axis; samples before the first publish are left out.
+  const rss = s.rss.filter((r) => r.t >= 0);
+  const xMax = Math.max(...s.timeline.map((w) => w.t), ...rss.map((r) => r.t), 0);
   const panels: Panel[] = [
     {
       title: 'Latency publish → silver_transactions (ms)',
       xLabel: 'seconds since the first publish',
+      xMax,
       series: [
         { label: 'p50', colour: '#60a5fa', points: s.timeline.map((w) => ({ x: w.t, y: w.p50 })) },
         { label: 'p99', colour: '#1e3a8a', points: s.timeline.map((w) => ({ x: w.t, y: w.p99 })) },
@@ -107,11 +113,12 @@ export function renderStreamSvg(result: StreamBenchResult): string {
     {
       title: 'Consumer RSS (MB)',
       xLabel: 'seconds since the first publish',
+      xMax,
       series: [
         {
           label: 'VmRSS',
           colour: '#059669',
-          points: s.rss.map((r) => ({ x: Math.max(0, r.t), y: r.bytes / 1024 ** 2 })),
+          points: rss.map((r) => ({ x: r.t, y: r.bytes / 1024 ** 2 })),
         },
       ],
     },

@@ -153,8 +153,8 @@ async function main(): Promise<number> {
   const o = program.opts<StreamFlags>();
   const machine = await machineInfo();
   const loadAtStart = loadavg()[0]!;
-  const workDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
   const broker = await startNatsBroker();
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
   const interrupted = { value: false };
   const release = onInterrupt(broker, interrupted);
   printInfo(

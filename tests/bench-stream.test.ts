@@ -2,7 +2,7 @@
 // the shape of stream.json and the consistency of its counts, never a timing. Also the consumer
 // line parser against the consumer's own line format, and the README table written from the JSON.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { parseConsumerLog } from '../bench/lib/consumer-log.js';
@@ -17,10 +17,11 @@ import { tempDirs } from './support/temp-dirs.js';
 function run(
   file: string,
   args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '' },
+    env: { ...process.env, NO_COLOR: '1', WAREHOUSE_PATH: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -65,6 +66,30 @@ describe('parseConsumerLog', () => {
       { at: 2, newMessages: 1500, seconds: 0.52, covers: 1500, historyRows: 1499 },
       { at: 6, newMessages: 1600, seconds: 1.25, covers: 3100, historyRows: 3099 },
     ]);
+  });
+});
+
+describe('npm run bench:stream refusals', () => {
+  it('refuses a malformed step list before starting anything', async () => {
+    const done = await run('bench/stream.ts', ['--steps', '5k,10000']);
+    expect(done.code).toBe(2);
+    expect(done.stderr).toContain("option '--steps <rates>' argument '5k,10000' is invalid");
+    expect(done.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a nats-server it cannot start, without a stack, and leaves no temporary folder', async ({
+    tempDir,
+  }) => {
+    const tmp = tempDir('bench-stream-tmp-');
+    const done = await run('bench/stream.ts', ['--seconds', '1'], {
+      NATS_SERVER: join(tmp, 'no-such-nats-server'),
+      TMPDIR: tmp,
+    });
+    expect(done.code).toBe(1);
+    expect(done.stderr).toContain(`could not start ${join(tmp, 'no-such-nats-server')}`);
+    expect(done.stderr).not.toMatch(/\n\s+at /);
+    // tsx keeps its compile cache there (tsx-0); nothing of the benchmark's own is left.
+    expect(readdirSync(tmp).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
   });
 });
 

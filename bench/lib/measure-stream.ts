@@ -117,7 +117,9 @@ export async function measureSustained(
     rejected: run.batches.reduce((sum, b) => sum + b.rejected, 0),
     // A consumer stopped while behind leaves messages unlanded as well as landed and unbuilt.
     unbuilt: run.publish.published - (latency.deliveries - latency.unbuilt),
-    throughputPerSecond: visibleSeconds ? latency.deliveries / visibleSeconds : 0,
+    throughputPerSecond: visibleSeconds
+      ? (latency.deliveries - latency.unbuilt) / visibleSeconds
+      : 0,
     latencyMs: {
       landed: latency.landed,
       silverEvents: latency.silverEvents,

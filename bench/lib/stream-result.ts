@@ -17,7 +17,7 @@ export interface SustainedResult {
   readonly rejected: number;
   /** Published messages no finished build covered: 0 unless the consumer was stopped behind (`--max-tail`). */
   readonly unbuilt: number;
-  /** Messages from the first publish to the last one visible in `silver_transactions`, per second. */
+  /** Messages built, per second from the first publish to the last one visible in `silver_transactions`. */
   readonly throughputPerSecond: number;
   /** Milliseconds from publish to: the batch's commit, and the end of the build that made it visible. */
   readonly latencyMs: {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { $, type ProcessPromise } from 'zx';
+import { UserError } from '../../src/base/errors/user-error.js';
 
 /** A `nats-server` with JetStream in a temporary folder of its own, on free loopback ports. */
 export interface NatsBroker {
@@ -87,9 +88,14 @@ export async function startNatsBroker(): Promise<NatsBroker> {
   try {
     ports = await waitReady(server, dir);
   } catch (error) {
-    await server.kill('SIGKILL').catch(() => undefined);
+    // zx refuses (synchronously) to kill a process that has exited already.
+    if (server.stage === 'running') await server.kill('SIGKILL').catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not start ${BINARY}: ${String(error)}`, { cause: error });
+    throw new UserError(
+      `could not start ${BINARY} (${error instanceof Error ? error.message : String(error)}): install nats-server, or name it with NATS_SERVER`,
+      1,
+      { cause: error },
+    );
   }
   let stopped = false;
   return {

@@ -55,7 +55,7 @@ describe('parseConsumerLog', () => {
       line(3, batch(2, 1501, 3000, 1500)),
       line(4, batch(3, 3001, 3100, 100)),
       { at: 5, stream: 'stderr', text: 'building 1,600 new message(s)...' },
-      line(6, 'build  1,600 new message(s)  1.25 s'),
+      line(6, 'build  1,600 new message(s)  1.25 s  bronze and silver only'),
     ]);
     expect(parsed.batches.map((b) => [b.first, b.last, b.landed, b.rejected])).toEqual([
       [1, 1500, 1499, 1],

@@ -23,7 +23,7 @@ export interface BuildLine {
 }
 
 const BATCH = /^batch \d+\s+seq (\d+)-(\d+)\s+landed ([\d,]+)\s+rejected ([\d,]+)/;
-const BUILD = /^build\s+([\d,]+) new message\(s\)\s+([\d.]+) s$/;
+const BUILD = /^build\s+([\d,]+) new message\(s\)\s+([\d.]+) s(?:\s|$)/;
 const whole = (text: string): number => Number(text.replaceAll(',', ''));
 
 /**

@@ -32,3 +32,12 @@ export function formatRate(rowsPerSecond: number): string {
 export function formatRatio(ratio: number | null): string {
   return ratio === null || !Number.isFinite(ratio) ? 'n/a' : `${ratio.toFixed(2)}×`;
 }
+
+/** Text made safe for an SVG element or attribute. */
+export function escapeXml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}

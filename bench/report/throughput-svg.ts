@@ -4,7 +4,7 @@ import { STRATEGY_NAMES } from '../lib/bench-task.js';
 import type { BenchResult } from '../lib/bench-result.js';
 import { describeMachine } from '../lib/machine-info.js';
 import { SCALE_NAMES, SCALES } from '../lib/scales.js';
-import { formatCount } from './format.js';
+import { escapeXml, formatCount } from './format.js';
 
 const WIDTH = 900;
 const HEIGHT = 420;
@@ -84,12 +84,4 @@ export function renderThroughputSvg(results: readonly BenchResult[]): string {
   });
   parts.push('</svg>', '');
   return parts.join('\n');
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
 }

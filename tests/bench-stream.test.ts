@@ -5,12 +5,14 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { parseConsumerLog } from '../bench/lib/consumer-log.js';
+import { parseConsumerLog, parsePublishSummary } from '../bench/lib/consumer-log.js';
 import type { StreamBenchResult } from '../bench/lib/stream-result.js';
 import { REPO_ROOT } from '../bench/lib/run-bench.js';
 import { STREAM_END, STREAM_START } from '../bench/report/stream-markdown.js';
 import { GENERATED_END, GENERATED_START } from '../bench/report/bench-markdown.js';
 import { formatBatchLine } from '../src/app/streaming/batch-report.js';
+import { formatPublishSummary } from '../src/app/streaming/format-publish-summary.js';
+import type { PublishSummary } from '../src/app/streaming/publish-simulation.js';
 import { it } from './support/fixtures.js';
 import { tempDirs } from './support/temp-dirs.js';
 
@@ -66,6 +68,25 @@ describe('parseConsumerLog', () => {
       { at: 2, newMessages: 1500, seconds: 0.52, covers: 1500, historyRows: 1499 },
       { at: 6, newMessages: 1600, seconds: 1.25, covers: 3100, historyRows: 3099 },
     ]);
+  });
+
+  it("reads the publisher's summary line: this run's count, seconds and sequences", () => {
+    const summary = {
+      published: 12_345,
+      retried: 45,
+      deduplicated: 0,
+      firstSequence: 1_001,
+      lastSequence: 13_345,
+      stream: { firstSequence: 1, lastSequence: 13_345 },
+      seconds: 2.5,
+    } as PublishSummary;
+    expect(parsePublishSummary([line(1, formatPublishSummary('EVENTS', summary))])).toEqual({
+      published: 12_345,
+      seconds: 2.5,
+      firstSequence: 1_001,
+      lastSequence: 13_345,
+    });
+    expect(parsePublishSummary([line(1, 'publishing 12,345 message(s)...')])).toBeNull();
   });
 });
 

@@ -68,13 +68,13 @@ export function parseConsumerLog(lines: readonly TimedLine[]): {
   return { batches, builds };
 }
 
-/** The publisher's summary: `published N message(s) to S in T s (...); stream sequences A to B`. */
+/** The publisher's summary line (`formatPublishSummary`): the count, seconds and the sequences this run took. */
 export function parsePublishSummary(
   lines: readonly TimedLine[],
 ): { published: number; seconds: number; firstSequence: number; lastSequence: number } | null {
   for (const line of lines) {
     const found =
-      /^published ([\d,]+) message\(s\) to \S+ in ([\d.]+) s .*stream sequences (\d+) to (\d+)$/.exec(
+      /^published ([\d,]+) message\(s\) to \S+ in ([\d.]+) s.*?: sequences ([\d,]+) to ([\d,]+);/.exec(
         line.text,
       );
     if (found) {

@@ -5,17 +5,9 @@
 // match the schema (and the check fails when a model changes its columns); `npm run health`
 // reports the build as healthy.
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runHealthCommand } from '../src/app/explore/health/run-health.js';
 import { build } from '../src/index.js';
 import { WAREHOUSE_TYPES_FILE } from '../src/app/explore/kysely/generate-warehouse-types.js';
@@ -27,14 +19,16 @@ import { openWarehouse, withWarehouse } from '../src/base/warehouse/open-warehou
 import { captureConsole, type CapturedConsole } from './support/console-capture.js';
 import { buildPipeline, copyPipelineProject } from './support/pipeline-build.js';
 import { REPO_ROOT } from './support/repo-root.js';
+import { suiteTempDirs } from './support/temp-dirs.js';
 
 type Row = Record<string, unknown>;
 
+const dirs = suiteTempDirs();
 let dir: string;
 let db: string;
 let console_: CapturedConsole;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dw-sql-real-'));
+  dir = dirs.make('dw-sql-real-');
   db = join(dir, 'w.duckdb');
   const warehouse = await openWarehouse(db);
   try {
@@ -44,7 +38,6 @@ beforeAll(async () => {
   }
   await buildPipeline({ projectDir: copyPipelineProject(join(dir, 'project')), dbPath: db });
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => {
   console_ = captureConsole();
 });

@@ -2,11 +2,11 @@
 // messages go to raw_rejected with their sequence, gaps and a re-made stream are refused, and the
 // broker or the consumer dying (SIGKILL) loses nothing and doubles nothing.
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { messageLine } from './support/landing-messages.js';
 import { runScript, startScript } from './support/run-script.js';
 import { tempDirs } from './support/temp-dirs.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { natsServerPerFile } from './support/nats-server.js';
 import { copyPipelineProject } from './support/pipeline-build.js';
 import { SPLIT_INVARIANT_RELATIONS } from './support/pipeline-read.js';
 import {
@@ -18,15 +18,9 @@ import {
   recreateStream,
 } from './support/stream-fixtures.js';
 
-let server: NatsServer;
 let streams = 0;
 
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = natsServerPerFile();
 const dirs = tempDirs();
 afterEach(() => dirs.removeAll());
 const landingTempDir = (): string => dirs.make('dw-stream-');
@@ -39,7 +33,17 @@ function newStream(): string {
 }
 
 function consumeArgs(stream: string, db: string, extra: readonly string[] = []): string[] {
-  return ['--server', server.url, '--stream', stream, '--db', db, '--until-idle', '0.5', ...extra];
+  return [
+    '--server',
+    server().url,
+    '--stream',
+    stream,
+    '--db',
+    db,
+    '--until-idle',
+    '0.5',
+    ...extra,
+  ];
 }
 
 describe('npm run consume: exactly once per stream sequence', () => {
@@ -51,7 +55,7 @@ describe('npm run consume: exactly once per stream sequence', () => {
       'payload.amount': 12.5,
     });
     await publishBodies(
-      server.url,
+      server().url,
       stream,
       Array.from({ length: 10 }, () => line),
     );
@@ -82,7 +86,7 @@ describe('npm run consume: exactly once per stream sequence', () => {
 
   it('puts bad messages in raw_rejected once each, with the reason and the stream sequence, and lands every good one', async () => {
     const stream = newStream();
-    await publishBodies(server.url, stream, [
+    await publishBodies(server().url, stream, [
       messageLine({ message_id: 'good-1' }),
       'not json',
       messageLine({ message_id: '' }),
@@ -121,14 +125,14 @@ describe('npm run consume: exactly once per stream sequence', () => {
   it('carries on after the checkpoint on the next start, landing only what is new', async () => {
     const stream = newStream();
     await publishBodies(
-      server.url,
+      server().url,
       stream,
       [1, 2, 3].map((i) => messageLine({ message_id: `a${i}` })),
     );
     const db = join(landingTempDir(), 'w.duckdb');
     expect((await runScript('consume', [...consumeArgs(stream, db), '--no-build'])).code).toBe(0);
     await publishBodies(
-      server.url,
+      server().url,
       stream,
       [4, 5].map((i) => messageLine({ message_id: `a${i}` })),
     );
@@ -140,11 +144,11 @@ describe('npm run consume: exactly once per stream sequence', () => {
   it('refuses a gap in the stream sequences, naming it, and lands nothing past it', async () => {
     const stream = newStream();
     await publishBodies(
-      server.url,
+      server().url,
       stream,
       [1, 2, 3, 4].map((i) => messageLine({ message_id: `g${i}` })),
     );
-    await deleteStreamMessage(server.url, stream, 3);
+    await deleteStreamMessage(server().url, stream, 3);
     const db = join(landingTempDir(), 'w.duckdb');
     const result = await runScript('consume', [...consumeArgs(stream, db), '--no-build']);
     expect(result.code).toBe(1);
@@ -155,11 +159,11 @@ describe('npm run consume: exactly once per stream sequence', () => {
 
   it('refuses a stream that was deleted and made again under the same name', async () => {
     const stream = newStream();
-    await publishBodies(server.url, stream, [messageLine({ message_id: 'r1' })]);
+    await publishBodies(server().url, stream, [messageLine({ message_id: 'r1' })]);
     const db = join(landingTempDir(), 'w.duckdb');
     expect((await runScript('consume', [...consumeArgs(stream, db), '--no-build'])).code).toBe(0);
-    await recreateStream(server.url, stream);
-    await publishBodies(server.url, stream, [messageLine({ message_id: 'r2' })]);
+    await recreateStream(server().url, stream);
+    await publishBodies(server().url, stream, [messageLine({ message_id: 'r2' })]);
     const result = await runScript('consume', [...consumeArgs(stream, db), '--no-build']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/was made again and its sequences start over/);
@@ -200,7 +204,7 @@ describe('npm run consume: killed and restarted', () => {
   async function publishSample(stream: string): Promise<void> {
     const result = await runScript('publish', [
       '--server',
-      server.url,
+      server().url,
       '--stream',
       stream,
       '--subject',
@@ -306,7 +310,7 @@ describe('npm run consume: killed and restarted', () => {
       const { child, done } = startScript('consume', args);
       let restarted: Promise<void> | undefined;
       child.stdout!.on('data', (chunk: Buffer) => {
-        if (!restarted && /^batch 3 /m.test(chunk.toString())) restarted = server.restart();
+        if (!restarted && /^batch 3 /m.test(chunk.toString())) restarted = server().restart();
       });
       const result = await done;
       await restarted;

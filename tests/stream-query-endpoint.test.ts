@@ -8,23 +8,17 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { it } from './support/fixtures.js';
 import { messageLine } from './support/landing-messages.js';
-import { startNatsServer, type NatsServer } from './support/nats-server.js';
+import { natsServerPerFile } from './support/nats-server.js';
 import { copyPipelineProject } from './support/pipeline-build.js';
 import type { RunningScript } from './support/run-script.js';
 import { publishBodies } from './support/stream-fixtures.js';
 
-let server: NatsServer;
 let streams = 0;
 
-beforeAll(async () => {
-  server = await startNatsServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = natsServerPerFile();
 
 const NO_STACK = /\n\s+at /;
 const SLOW_QUERY = 'select count(*) from range(100000000) a, range(100000) b';
@@ -106,12 +100,12 @@ describe('npm run sql and npm run health while a consumer runs', () => {
   }) => {
     const stream = newStream();
     const batch = 20;
-    await publishBodies(server.url, stream, messages(1, 6 * batch));
+    await publishBodies(server().url, stream, messages(1, 6 * batch));
     const dir = tempDir('dw-endpoint-');
     const project = copyPipelineProject(join(dir, 'project'));
     const db = join(dir, 'w.duckdb');
     const consumer = startScript('consume', [
-      ...['--server', server.url, '--stream', stream, '--db', db, '--batch', String(batch)],
+      ...['--server', server().url, '--stream', stream, '--db', db, '--batch', String(batch)],
       ...['--build-after', String(2 * batch), '--project-dir', project],
     ]);
     await endpointOf(consumer, db);
@@ -185,7 +179,7 @@ describe('the query endpoint through pg', () => {
     startScript,
   }) => {
     const stream = newStream();
-    await publishBodies(server.url, stream, messages(1, 20));
+    await publishBodies(server().url, stream, messages(1, 20));
     const dir = tempDir('dw-endpoint-');
     const db = join(dir, 'w.duckdb');
     // A stale endpoint file of a process that is gone, readable by anyone: replaced.
@@ -196,7 +190,7 @@ describe('the query endpoint through pg', () => {
       { mode: 0o644 },
     );
     const consumer = startScript('consume', [
-      ...['--server', server.url, '--stream', stream, '--db', db, '--no-build'],
+      ...['--server', server().url, '--stream', stream, '--db', db, '--no-build'],
       ...['--query-timeout', '1', '--query-max-rows', '50'],
     ]);
     const info = await endpointOf(consumer, db);
@@ -273,13 +267,13 @@ describe('the query endpoint through pg', () => {
     startScript,
   }) => {
     const stream = newStream();
-    await publishBodies(server.url, stream, messages(1, 5));
+    await publishBodies(server().url, stream, messages(1, 5));
     const db = join(tempDir('dw-endpoint-'), 'w.duckdb');
     const consumer = startScript(
       'consume',
       [
         '--server',
-        server.url,
+        server().url,
         '--stream',
         stream,
         '--db',
@@ -304,7 +298,7 @@ describe('the query endpoint through pg', () => {
         slowDone = true;
       });
       slow.catch(() => undefined);
-      await publishBodies(server.url, stream, messages(6, 5));
+      await publishBodies(server().url, stream, messages(6, 5));
       await until('5 more messages landed', async () =>
         (await landedCount(reader)) === 10 ? true : undefined,
       );
@@ -319,10 +313,10 @@ describe('the query endpoint through pg', () => {
 describe('npm run consume --no-query', () => {
   it('serves no endpoint and writes no endpoint file', async ({ tempDir, runScript }) => {
     const stream = newStream();
-    await publishBodies(server.url, stream, messages(1, 3));
+    await publishBodies(server().url, stream, messages(1, 3));
     const db = join(tempDir('dw-endpoint-'), 'w.duckdb');
     const result = await runScript('consume', [
-      ...['--server', server.url, '--stream', stream, '--db', db],
+      ...['--server', server().url, '--stream', stream, '--db', db],
       ...['--no-build', '--no-query', '--until-idle', '0.5'],
     ]);
     expect(result.code).toBe(0);

@@ -1,5 +1,5 @@
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import { JetStreamApiError, jetstream, jetstreamManager, type PubAck } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { UserError } from '../../base/errors/user-error.js';
 import { Prng } from '../landing/prng.js';
 import { resolveSimulationOptions } from '../landing/resolve-simulation-options.js';
@@ -7,7 +7,7 @@ import type { SimulationOptions } from '../landing/simulation-options.js';
 import { SimulationStream } from '../landing/simulation-stream.js';
 import type { SimulationTruth } from '../landing/simulation-truth.js';
 import { EMPTY_STREAM_STATE } from '../landing/stream-state.js';
-import { PUBLISHED_AT_HEADER } from './jetstream-source.js';
+import { PipelinedPublisher } from './pipelined-publisher.js';
 
 /** Where and how `npm run publish` sends the simulated stream. */
 export interface PublishOptions {
@@ -54,7 +54,9 @@ export interface PublishSummary {
 }
 
 /** Publishes awaiting their acknowledgement at most; order is kept by the one connection. */
-const IN_FLIGHT = 512;
+const IN_FLIGHT = 4096;
+/** As long as `jetstream().publish()` waits for an acknowledgement by default. */
+const ACK_TIMEOUT_MS = 5000;
 const CHUNK = 4096;
 
 async function ensureStream(
@@ -120,37 +122,30 @@ async function publishLines(
   subject: string,
   started: number,
 ): Promise<Omit<PublishSummary, 'stream'>> {
-  const js = jetstream(connection);
   const retry = new Prng(simulation.seed ^ 0x2545f491);
   const stream = new SimulationStream(simulation, EMPTY_STREAM_STATE);
-  const pending: Promise<PubAck>[] = [];
   const counts = { published: 0, retried: 0, deduplicated: 0, first: 0, last: 0, sent: 0 };
-  const settle = async (): Promise<void> => {
-    const ack = await pending.shift()!;
-    if (ack.duplicate) counts.deduplicated++;
-    else {
-      counts.published++;
-      if (counts.first === 0) counts.first = ack.seq;
-      counts.last = ack.seq;
-    }
-  };
+  const publisher = new PipelinedPublisher(
+    connection,
+    subject,
+    { inFlight: IN_FLIGHT, ackTimeoutMs: ACK_TIMEOUT_MS },
+    (ack) => {
+      if (ack.duplicate) counts.deduplicated++;
+      else {
+        counts.published++;
+        if (counts.first === 0 || ack.seq < counts.first) counts.first = ack.seq;
+        counts.last = Math.max(counts.last, ack.seq);
+      }
+    },
+  );
   const send = async (line: string, id: string): Promise<void> => {
     if (options.rate) {
       const due = started + (counts.sent / options.rate) * 1000;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    const h = headers();
-    h.set(PUBLISHED_AT_HEADER, String(Date.now()));
-    const ack = js.publish(subject, line, {
-      headers: h,
-      ...(options.msgId ? { msgID: id } : {}),
-    });
-    // Awaited in order by settle(); this only keeps a failure behind it from going unhandled.
-    ack.catch(() => undefined);
-    pending.push(ack);
     counts.sent++;
-    while (pending.length >= IN_FLIGHT) await settle();
+    await publisher.publish(line, options.msgId ? id : undefined);
   };
   let ordinal = 0;
   while (!stream.done) {
@@ -174,7 +169,7 @@ async function publishLines(
     // Counted as the generator counts --messages: retried copies and malformed lines aside.
     options.onProgress?.(stream.truth.messages, simulation.messages);
   }
-  while (pending.length > 0) await settle();
+  await publisher.flush();
   return {
     published: counts.published,
     retried: counts.retried,

@@ -92,8 +92,8 @@ function streamCommand(): Command {
       [5000, 10_000, 15_000, 20_000, 25_000, 30_000],
     )
     .option('--step-seconds <s>', 'how long each step publishes', positive, 60)
-    .option('--batch <n>', 'consumer batch size while building', wholePositive, 2000)
-    .option('--drain-batch <n>', 'consumer batch size while draining', wholePositive, 2000)
+    .option('--batch <n>', 'consumer batch size while building', wholePositive, 10_000)
+    .option('--drain-batch <n>', 'consumer batch size while draining', wholePositive, 10_000)
     .option('--build-every <s>', 'consumer micro-batch build interval', positive, 1)
     .option('--retry-duplicates <p>', "publisher's retried copies", share, 0.01)
     .option(

@@ -74,7 +74,12 @@ function consumeProgram(): Command {
       'warehouse',
     )
     .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
-    .option('--batch <n>', 'messages per batch (one transaction each)', wholePositive, 1000)
+    .option(
+      '--batch <n>',
+      'messages per batch at most (one transaction each)',
+      wholePositive,
+      10_000,
+    )
     .option(
       '--until-idle <seconds>',
       'stop once the stream is drained and idle this long',

@@ -2,6 +2,7 @@ import { printLine, printWarning } from '../../base/console/console.js';
 import { openWarehouse, type Warehouse } from '../../base/warehouse/open-warehouse.js';
 import { serveQueries, type ServeQueriesOptions } from '../endpoint/serve-queries.js';
 import { ensureLandingTables } from '../landing/landing-schema.js';
+import type { NextBatch } from '../landing/ledger.js';
 import { JetStreamSource, SourceUnavailableError } from './jetstream-source.js';
 import { crashPoint } from './crash-point.js';
 import { landStreamBatch } from './land-stream-batch.js';
@@ -22,7 +23,10 @@ export interface ConsumeStreamOptions {
   readonly stream: string;
   /** The durable consumer, and the name of the warehouse's checkpoint. Default `warehouse`. */
   readonly durable?: string;
-  /** Messages per batch (one transaction each). Default 1,000. */
+  /**
+   * Messages per batch at most (one transaction each); a fetch takes what is waiting up to this.
+   * Default 10,000.
+   */
   readonly batch?: number;
   /**
    * Stop once the stream is drained and nothing new arrived for this many seconds. Without it the
@@ -50,7 +54,7 @@ export interface ConsumeSummary {
   readonly lastSequence: number;
 }
 
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 10_000;
 const DEFAULT_DURABLE = 'warehouse';
 const RETRY_MS = 250;
 
@@ -126,6 +130,8 @@ async function consumeFrom(
     lastArrival: Date.now(),
     unavailableSince: null,
   };
+  // The consumer is the warehouse's only writer while it runs: each batch says where the next starts.
+  let cursor: NextBatch | undefined;
   const idleMs = options.untilIdleSeconds === undefined ? null : options.untilIdleSeconds * 1000;
   const waitMs = idleMs === null ? 1000 : Math.min(1000, Math.max(idleMs, 1));
   while (!options.signal?.aborted) {
@@ -150,7 +156,9 @@ async function consumeFrom(
       },
       batch.messages,
       { skipped: batch.skipped, streamLastSequence: streamLast },
+      cursor,
     );
+    cursor = landed.next;
     const committedAt = Date.now();
     crashPoint('committed');
     await source.acknowledge(landed.lastPosition);

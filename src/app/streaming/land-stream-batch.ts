@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction } from '../../base/warehouse/in-transaction.js';
 import { quoteLiteral } from '../../base/warehouse/quote.js';
-import { nextBatch, recordLoad, timestampLiteral } from '../landing/ledger.js';
+import { nextBatch, recordLoad, timestampLiteral, type NextBatch } from '../landing/ledger.js';
 import { validateLinesSql } from '../landing/message-contract.js';
 import { crashPoint } from './crash-point.js';
 import type { SourceMessage } from './message-source.js';
@@ -33,6 +33,11 @@ export interface LandedStreamBatch {
   readonly rejected: number;
   readonly firstPosition: number;
   readonly lastPosition: number;
+  /**
+   * The batch id and first `_offset` of the batch after this one, for a caller that is the
+   * warehouse's only writer and so need not look them up again.
+   */
+  readonly next: NextBatch;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -49,17 +54,15 @@ export async function landStreamBatch(
   target: StreamBatchTarget,
   messages: readonly SourceMessage[],
   observed: StreamBatchObservation,
+  cursor?: NextBatch,
 ): Promise<LandedStreamBatch> {
   const first = messages[0];
   const last = messages[messages.length - 1];
   if (!first || !last) throw new Error('landStreamBatch needs at least one message');
   const startedAt = new Date();
   return inTransaction(connection, async () => {
-    const { batchId, firstOffset } = await nextBatch(connection);
+    const { batchId, firstOffset } = cursor ?? (await nextBatch(connection));
     const digest = await stageMessages(connection, messages);
-    await connection.run(
-      `create or replace temp table _stream_checked as ${validateLinesSql('(select line_no, raw from _stream_lines)')}`,
-    );
     const counts = await insertMessages(connection, target, { batchId, firstOffset, startedAt });
     crashPoint('staged');
     const finishedAt = new Date();
@@ -90,8 +93,13 @@ export async function landStreamBatch(
       { streamCreatedAt: target.streamCreatedAt, lastSequence: last.position },
     );
     await connection.run('drop table _stream_lines');
-    await connection.run('drop table _stream_checked');
-    return { batchId, ...counts, firstPosition: first.position, lastPosition: last.position };
+    return {
+      batchId,
+      ...counts,
+      firstPosition: first.position,
+      lastPosition: last.position,
+      next: { batchId: batchId + 1, firstOffset: firstOffset + counts.accepted },
+    };
   });
 }
 
@@ -129,6 +137,7 @@ async function insertMessages(
   const source = quoteLiteral(target.source);
   await connection.run(`
     create or replace temp table _stream_numbered as
+    with checked as (${validateLinesSql('(select line_no, raw from _stream_lines)')})
     select
         checked.*,
         lines.delivery_count,
@@ -137,9 +146,9 @@ async function insertMessages(
             then ${batch.firstOffset - 1} + row_number() over (
                 partition by checked.reason is null order by checked.line_no)
         end as _offset
-    from _stream_checked as checked
+    from checked
     inner join _stream_lines as lines using (line_no)`);
-  await connection.run(`
+  const accepted = await connection.run(`
     insert into raw_messages
     select
         _offset, message_id, sequence_id, partition_id, created_at, transaction_id, event_type,
@@ -148,7 +157,7 @@ async function insertMessages(
     from _stream_numbered
     where reason is null
     order by line_no`);
-  await connection.run(`
+  const rejected = await connection.run(`
     insert into raw_rejected
     select ${batch.batchId}, ${source}, line_no, raw, reason, ${loadedAt}
     from _stream_numbered
@@ -161,12 +170,8 @@ async function insertMessages(
         published_at, ${loadedAt}
     from _stream_numbered
     order by line_no`);
-  const reader = await connection.runAndReadAll(`
-    select count(*) filter (where reason is null), count(*) filter (where reason is not null)
-    from _stream_numbered`);
-  const row = reader.getRows()[0] ?? [];
   await connection.run('drop table _stream_numbered');
-  return { accepted: Number(row[0] ?? 0), rejected: Number(row[1] ?? 0) };
+  return { accepted: accepted.rowsChanged, rejected: rejected.rowsChanged };
 }
 
 /** The batch's `raw_stream_batches` row; `landed_at` is its deliveries' `landed_at`. */
@@ -174,7 +179,7 @@ async function recordBatch(
   connection: DuckDBConnection,
   target: StreamBatchTarget,
   observed: StreamBatchObservation,
-  batch: LandedStreamBatch & { startedAt: Date },
+  batch: Omit<LandedStreamBatch, 'next'> & { startedAt: Date },
 ): Promise<void> {
   const values = [
     batch.batchId,

@@ -64,13 +64,13 @@ function progress(consumer: RepoScript): { last: number; builtUpTo: number; buil
   return { last, builtUpTo, builds };
 }
 
-/** Waits until the consumer built everything published so far, after two builds at least. */
+/** Waits until the consumer built everything published so far. */
 async function caughtUp(consumer: RepoScript, broker: NatsBroker): Promise<void> {
   const deadline = Date.now() + CAUGHT_UP_MS;
   for (;;) {
     const { messages } = await broker.streamState(STREAM);
     const seen = progress(consumer);
-    if (seen.builds >= 2 && messages > 0 && seen.builtUpTo >= messages) return;
+    if (seen.builds >= 1 && messages > 0 && seen.builtUpTo >= messages) return;
     const exited = await Promise.race([
       consumer.done.then(() => true),
       sleep(250).then(() => false),

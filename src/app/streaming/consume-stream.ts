@@ -134,8 +134,13 @@ async function consumeFrom(
   let cursor: NextBatch | undefined;
   const idleMs = options.untilIdleSeconds === undefined ? null : options.untilIdleSeconds * 1000;
   const waitMs = idleMs === null ? 1000 : Math.min(1000, Math.max(idleMs, 1));
+  const max = options.batch ?? DEFAULT_BATCH;
+  // The next batch is fetched while one lands, so that the broker's deliveries and DuckDB's work
+  // overlap; at most this one batch is held unacknowledged beyond the one landing.
+  let ahead: Promise<SourceBatch | null> | null = null;
   while (!options.signal?.aborted) {
-    const batch = await fetchOrWait(source, options.batch ?? DEFAULT_BATCH, waitMs, state);
+    const batch = await (ahead ?? fetchOrWait(source, max, waitMs, state));
+    ahead = null;
     if (batch === null) continue;
     state.skipped += batch.skipped;
     if (batch.messages.length === 0) {
@@ -146,6 +151,9 @@ async function consumeFrom(
     }
     crashPoint('fetched');
     const streamLast = await source.lastPosition().catch(() => null);
+    ahead = fetchOrWait(source, max, waitMs, state);
+    // Kept from going unhandled should landing fail first; awaited on the next turn.
+    ahead.catch(() => undefined);
     const landed = await landStreamBatch(
       warehouse.connection,
       {

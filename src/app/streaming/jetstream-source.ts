@@ -48,8 +48,11 @@ export class JetStreamSource implements MessageSource {
   readonly name: string;
   private expected: number;
   private consumer: Consumer | undefined;
-  /** The delivery that acknowledges everything landed or skipped so far. */
-  private lastAckable: JsMsg | undefined;
+  /**
+   * The last delivery of each fetch not yet acknowledged, oldest first: with the next batch
+   * fetched while one lands, acknowledging a batch must not acknowledge the one fetched after it.
+   */
+  private ackable: JsMsg[] = [];
   /** A gap met after the messages of a batch: reported on the next fetch, once they are landed. */
   private gap: UserError | undefined;
 
@@ -130,13 +133,14 @@ export class JetStreamSource implements MessageSource {
       max_ack_pending: -1,
     });
     this.consumer = await jetstream(this.connection).consumers.get(stream, durable);
-    this.lastAckable = undefined;
+    this.ackable = [];
   }
 
   async fetch(max: number, waitMs: number): Promise<SourceBatch> {
     if (this.gap) throw this.gap;
     const messages: SourceMessage[] = [];
     let skipped = 0;
+    let lastDelivery: JsMsg | undefined;
     try {
       const consumer = this.consumer ?? (await this.placeAgain());
       // Ask for what is waiting, so that a fetch returns at once rather than wait out its expiry
@@ -150,7 +154,7 @@ export class JetStreamSource implements MessageSource {
         const position = delivery.seq;
         if (position < this.expected) {
           skipped++;
-          this.lastAckable = delivery;
+          lastDelivery = delivery;
           continue;
         }
         if (position > this.expected) {
@@ -159,7 +163,7 @@ export class JetStreamSource implements MessageSource {
           batch.stop();
           break;
         }
-        this.lastAckable = delivery;
+        lastDelivery = delivery;
         messages.push(toSourceMessage(delivery));
         this.expected = position + 1;
       }
@@ -169,6 +173,8 @@ export class JetStreamSource implements MessageSource {
       this.consumer = undefined;
       if (messages.length === 0)
         throw new SourceUnavailableError(describe(error), { cause: error });
+    } finally {
+      if (lastDelivery) this.ackable.push(lastDelivery);
     }
     return { messages, skipped };
   }
@@ -195,8 +201,9 @@ export class JetStreamSource implements MessageSource {
   }
 
   async acknowledge(position: number): Promise<void> {
-    const delivery = this.lastAckable;
-    if (!delivery || delivery.seq > position) return;
+    let delivery: JsMsg | undefined;
+    while (this.ackable[0] && this.ackable[0].seq <= position) delivery = this.ackable.shift();
+    if (!delivery) return;
     // An acknowledgement that does not arrive is harmless: the checkpoint already covers the
     // batch, and its redelivery is skipped.
     await delivery.ackAck().catch(() => false);

@@ -111,6 +111,11 @@ function consumeProgram(): Command {
       100000,
     )
     .option('--no-query', 'serve no queries while consuming')
+    .option('--threads <n>', 'DuckDB threads (default: all cores)', wholePositive)
+    .option(
+      '--memory-limit <size>',
+      "DuckDB memory limit, e.g. '1GB' (default: DuckDB's, 80% of RAM): bounds the consumer's memory",
+    )
     .exitOverride();
 }
 
@@ -133,6 +138,8 @@ runCli(async () => {
     queryPort?: number;
     queryTimeout: number;
     queryMaxRows: number;
+    threads?: number;
+    memoryLimit?: string;
   }>();
   const projectDir = o.projectDir ?? process.cwd();
   const build = buildTrigger(o, projectDir);
@@ -145,6 +152,10 @@ runCli(async () => {
     dbPath: resolveDbPath(projectDir, o.db),
     batch: o.batch,
     signal: stop.signal,
+    settings: {
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      ...(o.memoryLimit !== undefined ? { memoryLimit: o.memoryLimit } : {}),
+    },
     ...(o.query
       ? {
           query: {

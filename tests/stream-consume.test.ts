@@ -193,6 +193,33 @@ describe('npm run consume: exactly once per stream sequence', () => {
     expect(unreachable.stderr).toMatch(/cannot reach the NATS server nats:\/\/127\.0\.0\.1:1/);
     expect(unreachable.stderr).not.toMatch(NO_STACK);
   });
+
+  it('holds the warehouse with the --threads and --memory-limit given, and names a memory limit DuckDB refuses', async () => {
+    const stream = newStream();
+    await publishBodies(
+      server().url,
+      stream,
+      Array.from({ length: 30 }, (_, i) => messageLine({ message_id: `m-${i}` })),
+    );
+    const db = join(landingTempDir(), 'w.duckdb');
+    const refused = await runScript('consume', [
+      ...consumeArgs(stream, db),
+      ...['--no-build', '--memory-limit', 'lots'],
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/DuckDB refused the settings memory_limit = 'lots'/);
+    expect(refused.stderr).not.toMatch(NO_STACK);
+
+    // A batch smaller than the stream, so that batches are fetched while earlier ones land.
+    const done = await runScript('consume', [
+      ...consumeArgs(stream, db),
+      ...['--no-build', '--batch', '7', '--threads', '1', '--memory-limit', '300MB'],
+    ]);
+    expect(done.stderr).not.toMatch(NO_STACK);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/5 batch\(es\), 30 landed/);
+    expect(await landedSequences(db, stream)).toEqual({ distinct: 30, total: 30, min: 1, max: 30 });
+  });
 });
 
 // Each of these runs the consumer, with its builds, a dozen times or more: minutes on a busy machine.

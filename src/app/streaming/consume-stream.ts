@@ -1,5 +1,9 @@
 import { printLine, printWarning } from '../../base/console/console.js';
-import { openWarehouse, type Warehouse } from '../../base/warehouse/open-warehouse.js';
+import {
+  openWarehouse,
+  type Warehouse,
+  type WarehouseSettings,
+} from '../../base/warehouse/open-warehouse.js';
 import { serveQueries, type ServeQueriesOptions } from '../endpoint/serve-queries.js';
 import { ensureLandingTables } from '../landing/landing-schema.js';
 import type { NextBatch } from '../landing/ledger.js';
@@ -16,6 +20,8 @@ import { ensureStreamTables } from './stream-tables.js';
 export interface ConsumeStreamOptions {
   /** The warehouse file; the consumer holds it open, and builds on it, until it returns. */
   readonly dbPath: string;
+  /** DuckDB's threads and memory limit for the warehouse the consumer holds. */
+  readonly settings?: WarehouseSettings;
   /** Builds between batches; none when undefined. With `untilIdleSeconds`, a last one at the end. */
   readonly build?: BuildTrigger;
   /** `nats://host:port`. */
@@ -67,7 +73,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function consumeStream(options: ConsumeStreamOptions): Promise<ConsumeSummary> {
   const durable = options.durable ?? DEFAULT_DURABLE;
-  const warehouse = await openWarehouse(options.dbPath);
+  const warehouse = await openWarehouse(options.dbPath, options.settings ?? {});
   try {
     await ensureLandingTables(warehouse.connection);
     await ensureStreamTables(warehouse.connection);

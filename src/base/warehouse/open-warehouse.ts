@@ -83,7 +83,7 @@ export async function openWarehouse(
     instance = await DuckDBInstance.create(path, config);
   } catch (cause) {
     if (key !== null) openInThisProcess.delete(key);
-    throw translateOpenError(path, cause);
+    throw translateOpenError(path, cause, config);
   }
   let connection: DuckDBConnection;
   try {
@@ -150,8 +150,22 @@ function alreadyOpenError(
   );
 }
 
-function translateOpenError(path: string, cause: unknown): WarehouseError {
+function translateOpenError(
+  path: string,
+  cause: unknown,
+  config: Record<string, string>,
+): WarehouseError {
   const message = cause instanceof Error ? cause.message : String(cause);
+  const settings = Object.entries(config).filter(([name]) => name !== 'access_mode');
+  if (/Failed to set config/i.test(message) && settings.length > 0) {
+    // DuckDB names neither the setting nor the value it refused.
+    const given = settings.map(([name, value]) => `${name} = '${value}'`).join(', ');
+    return new WarehouseError(
+      `Could not open warehouse ${path}: DuckDB refused the settings ${given} (memory_limit takes a size such as 1GB or 512MB, threads a whole number ≥ 1; from --memory-limit / DUCKDB_MEMORY_LIMIT and --threads / DUCKDB_THREADS)`,
+      'other',
+      { cause },
+    );
+  }
   const lock =
     /Could not set lock on file .*Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?\./.exec(
       message,

@@ -160,7 +160,7 @@ models:
     });
     const result = await project.build();
     const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
-    expect(byName['unique_combination_of_columns_events__id__Kind__true']).toMatchObject({
+    expect(byName['dbt_utils_unique_combination_of_columns_events__id__Kind__true']).toMatchObject({
       status: 'fail',
       failures: 2,
     });

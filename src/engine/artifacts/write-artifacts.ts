@@ -40,7 +40,7 @@ export function writeManifest(parsed: ParsedProject, targetDir: string): void {
     },
     nodes,
     sources,
-    macros: manifestMacros(parsed, projectName),
+    macros: manifestMacros(parsed),
     parent_map: parentMap,
     child_map: childMap,
   };
@@ -123,13 +123,14 @@ function manifestNode(node: GraphNode, projectName: string): Record<string, unkn
 }
 
 /** The manifest's `macros`: the project's and the built-in ones (package `dbt`). */
-function manifestMacros(parsed: ParsedProject, projectName: string): Record<string, unknown> {
+function manifestMacros(parsed: ParsedProject): Record<string, unknown> {
   const macros: Record<string, unknown> = {};
-  for (const macro of parsed.macros.macros.values()) {
-    const id = `macro.${macro.file === 'builtin' ? 'dbt' : projectName}.${macro.name}`;
+  for (const macro of parsed.macros.allMacros()) {
+    const id = `macro.${macro.packageName}.${macro.name}`;
     macros[id] = {
       unique_id: id,
       name: macro.name,
+      package_name: macro.packageName,
       original_file_path: macro.file,
       line: macro.line,
     };

@@ -1,9 +1,15 @@
 import nunjucks from 'nunjucks';
+import type { DispatchOrder } from '../project/project-file.js';
 import type { ProjectIssue } from '../project/project-issue.js';
-import type { ProjectSourceFile } from '../project/load-project.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
-import { rewriteTestBlocks } from './template-environment.js';
-import { describeTemplateError } from './template-error.js';
+import { rewriteTestBlocks, splitArgs } from './template-environment.js';
+import { CompilerError, describeTemplateError } from './template-error.js';
+
+/** dbt's namespace for its own macros (here: the runner's built-in generic tests). */
+export const INTERNAL_NAMESPACE = 'dbt';
+
+/** The adapter's dispatch prefixes, most specific first, as dbt searches them. */
+const DISPATCH_PREFIXES = ['duckdb', 'default'] as const;
 
 /** Where one macro is defined. */
 export interface MacroDefinition {
@@ -11,82 +17,296 @@ export interface MacroDefinition {
   /** `builtin` for the runner's own generic tests. */
   readonly file: string;
   readonly line: number;
+  /** The namespace it belongs to: the root project's name, a package's, or `dbt`. */
+  readonly packageName: string;
+}
+
+/** Macro files of one namespace (the root project or an installed package). */
+export interface MacroSource {
+  readonly name: string;
+  readonly files: readonly { readonly path: string; readonly text: string }[];
+}
+
+/** One namespace compiled: its template, its macros, and those of its files that did not compile. */
+interface Namespace {
+  readonly name: string;
+  readonly template: nunjucks.Template;
+  readonly macros: Map<string, MacroDefinition>;
+  /** Macros of files that did not compile, with the reason: calling one raises it. */
+  readonly broken: Map<string, string>;
+}
+
+/** A generic test's macro: the expression that calls it and where it is defined. */
+export interface FoundMacro {
+  readonly call: string;
+  readonly definition: MacroDefinition;
+}
+
+const MACRO_PATTERN = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\(/g;
+
+function definedMacros(text: string, file: string, packageName: string): MacroDefinition[] {
+  const found: MacroDefinition[] = [];
+  for (let match = MACRO_PATTERN.exec(text); match; match = MACRO_PATTERN.exec(text)) {
+    const line = text.slice(0, match.index).split('\n').length;
+    found.push({ name: match[1]!, file, line, packageName });
+  }
+  MACRO_PATTERN.lastIndex = 0;
+  return found;
 }
 
 /**
- * All macros of a project compiled into one template, so that they can call each other and see
- * the calling node's context (`this`, `ref`, `config` …).
+ * The macros of a project and of its installed packages, each namespace compiled into one
+ * template so that its macros call each other and see the calling node's context (`this`, `ref`,
+ * `config` …). Namespaces follow dbt: the root project's macros (over the built-in ones) are
+ * global; a package's are called through its name (`dbt_utils.star(...)`) and, inside the package,
+ * by their bare names; `adapter.dispatch` searches the `dispatch:` order of `dbt_project.yml` (by
+ * default the root project, then the named package) for `duckdb__<name>`, then `default__<name>`.
  */
 export class MacroLibrary {
-  private readonly template: nunjucks.Template;
+  /** The root project's macros over the built-in ones: the names every template calls bare. */
   readonly macros: ReadonlyMap<string, MacroDefinition>;
+  /** Package files that did not compile; their macros raise the reason when called. */
+  readonly warnings: readonly string[];
+  private readonly root: Namespace;
+  private readonly internal: Namespace;
+  private readonly packages: readonly Namespace[];
 
   constructor(
     env: nunjucks.Environment,
-    files: readonly ProjectSourceFile[],
+    private readonly rootName: string,
+    rootFiles: MacroSource['files'],
+    packages: readonly MacroSource[],
+    private readonly dispatchOrders: readonly DispatchOrder[],
     issues: ProjectIssue[],
   ) {
-    const parts: string[] = [];
-    const macros = new Map<string, MacroDefinition>();
-    const add = (file: string, source: string): void => {
-      const text = rewriteTestBlocks(source);
-      parts.push(text);
-      const pattern = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\(/g;
-      for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-        const at = text.slice(0, match.index).split('\n').length;
-        macros.set(match[1]!, { name: match[1]!, file, line: at });
+    const warnings: string[] = [];
+    const builtin = [{ path: 'builtin', text: BUILTIN_MACROS }];
+    this.internal = compileNamespace(env, INTERNAL_NAMESPACE, builtin, issues, warnings, false);
+    this.root = compileNamespace(
+      env,
+      rootName,
+      [...builtin, ...rootFiles],
+      issues,
+      warnings,
+      false,
+    );
+    this.packages = packages.map((pkg) =>
+      compileNamespace(env, pkg.name, pkg.files, issues, warnings, true),
+    );
+    this.macros = this.root.macros;
+    this.warnings = warnings;
+    const known = new Set([rootName, INTERNAL_NAMESPACE, ...packages.map((p) => p.name)]);
+    for (const order of dispatchOrders) {
+      const unknown = order.searchOrder.filter((name) => !known.has(name));
+      if (unknown.length > 0)
+        issues.push({
+          file: 'dbt_project.yml',
+          message: `dispatch: the search_order of ${order.macroNamespace} names ${unknown.join(', ')}, which is neither the project nor an installed package`,
+        });
+    }
+  }
+
+  /** Every macro definition of every namespace (for `manifest.json`). */
+  allMacros(): MacroDefinition[] {
+    const all = [...this.internal.macros.values()];
+    for (const macro of this.root.macros.values()) if (macro.file !== 'builtin') all.push(macro);
+    for (const pkg of this.packages) all.push(...pkg.macros.values());
+    return all;
+  }
+
+  /** Installed package names, in load order. */
+  packageNames(): string[] {
+    return this.packages.map((pkg) => pkg.name);
+  }
+
+  /**
+   * The macro `name` as a generic test finds it: in `namespace` when given (a package, the
+   * project's name or `dbt`), else the root project's (and built-in) macros, then the packages.
+   */
+  find(name: string, namespace?: string): FoundMacro | undefined {
+    if (namespace === undefined) {
+      const own = this.root.macros.get(name);
+      if (own) return { call: name, definition: own };
+      for (const pkg of this.packages) {
+        const found = pkg.macros.get(name);
+        if (found) return { call: `${pkg.name}.${name}`, definition: found };
       }
+      return undefined;
+    }
+    const space = this.namespace(namespace);
+    // The built-in copy of dbt_utils' unique_combination_of_columns serves projects that call it
+    // without installing dbt_utils; an installed dbt_utils always wins.
+    if (!space && namespace === 'dbt_utils') {
+      const builtin = this.internal.macros.get(name);
+      return builtin ? { call: `${INTERNAL_NAMESPACE}.${name}`, definition: builtin } : undefined;
+    }
+    const found = space?.macros.get(name);
+    if (!space || !found) return undefined;
+    return { call: space === this.root ? name : `${space.name}.${name}`, definition: found };
+  }
+
+  /** Names of macros in `namespace` (or in every namespace) starting with `prefix`, for suggestions. */
+  namesStartingWith(prefix: string, namespace?: string): string[] {
+    const spaces =
+      namespace === undefined ? [this.root, ...this.packages] : [this.namespace(namespace)];
+    return spaces.flatMap((space) =>
+      space ? [...space.macros.keys()].filter((name) => name.startsWith(prefix)) : [],
+    );
+  }
+
+  private namespace(name: string): Namespace | undefined {
+    if (name === this.rootName) return this.root;
+    if (name === INTERNAL_NAMESPACE) return this.internal;
+    return this.packages.find((pkg) => pkg.name === name);
+  }
+
+  /**
+   * The macros bound to a render context (they see its `this`, `ref`, `config` …): the root
+   * project's by bare name, every namespace as an object of its macros, and `adapter.dispatch`.
+   */
+  bind(context: Record<string, unknown>): Record<string, unknown> {
+    // Namespace objects are created first and filled after, so that macros of any namespace can
+    // call those of any other, whatever the order in which they are bound.
+    const spaces: Record<string, Record<string, unknown>> = {
+      [INTERNAL_NAMESPACE]: {},
+      [this.rootName]: {},
     };
-    add('builtin', BUILTIN_MACROS);
-    for (const file of files) {
-      try {
-        new nunjucks.Template(rewriteTestBlocks(file.text), env, file.path, true);
-        add(file.path, file.text);
-      } catch (error) {
-        const problem = describeTemplateError(error, 'compile');
+    for (const pkg of this.packages) spaces[pkg.name] = {};
+    const adapter = {
+      ...(context['adapter'] as Record<string, unknown> | undefined),
+      dispatch: (...args: unknown[]): unknown => this.dispatch(spaces, args),
+    };
+    const shared = { ...context, ...spaces, adapter };
+    Object.assign(spaces[INTERNAL_NAMESPACE]!, exported(this.internal, shared));
+    const rootBound = exported(this.root, shared, false);
+    for (const [name, macro] of Object.entries(rootBound)) {
+      if (this.root.macros.get(name)?.file !== 'builtin') spaces[this.rootName]![name] = macro;
+    }
+    // A package's macros see their own package first, then the root project's macros.
+    const visible = { ...shared, ...rootBound };
+    for (const pkg of this.packages) Object.assign(spaces[pkg.name]!, exported(pkg, visible));
+    return { ...spaces, adapter, ...rootBound };
+  }
+
+  private dispatch(spaces: Record<string, Record<string, unknown>>, args: unknown[]): unknown {
+    const { positional, kwargs } = splitArgs(args);
+    const name = String(positional[0] ?? kwargs['macro_name'] ?? '');
+    const rawNamespace = positional[1] ?? kwargs['macro_namespace'];
+    const namespace =
+      rawNamespace === undefined || rawNamespace === null ? undefined : String(rawNamespace);
+    const configured = this.dispatchOrders.find((order) => order.macroNamespace === namespace);
+    const order = configured
+      ? configured.searchOrder
+      : namespace === undefined
+        ? [this.rootName, ...this.packageNames(), INTERNAL_NAMESPACE]
+        : [this.rootName, namespace];
+    for (const packageName of order) {
+      const space = spaces[packageName];
+      if (!space) continue;
+      for (const prefix of DISPATCH_PREFIXES) {
+        const macro = space[`${prefix}__${name}`];
+        if (typeof macro === 'function') return macro;
+      }
+    }
+    const call = `adapter.dispatch('${name}'${namespace === undefined ? '' : `, '${namespace}'`})`;
+    if (namespace !== undefined && !spaces[namespace] && !configured)
+      throw new CompilerError(
+        `${call}: no package named ${namespace} is installed (run "npm run dbt -- deps")`,
+      );
+    throw new CompilerError(
+      `${call}: no macro ${DISPATCH_PREFIXES.map((p) => `${p}__${name}`).join(' or ')} in ${order.join(', ')}`,
+    );
+  }
+}
+
+function compileNamespace(
+  env: nunjucks.Environment,
+  name: string,
+  files: MacroSource['files'],
+  issues: ProjectIssue[],
+  warnings: string[],
+  lenient: boolean,
+): Namespace {
+  const parts: string[] = [];
+  const macros = new Map<string, MacroDefinition>();
+  const broken = new Map<string, string>();
+  for (const file of files) {
+    const text = rewriteTestBlocks(file.text);
+    const defined = definedMacros(text, file.path, name);
+    try {
+      if (file.path !== 'builtin') new nunjucks.Template(text, env, file.path, true);
+      parts.push(text);
+      for (const macro of defined) macros.set(macro.name, macro);
+    } catch (error) {
+      const problem = describeTemplateError(error, 'compile');
+      const where = `${file.path}${problem.line ? `:${problem.line}` : ''}`;
+      if (!lenient) {
         issues.push({
           file: file.path,
           ...(problem.line ? { line: problem.line } : {}),
           message: problem.message,
         });
-      }
-    }
-    this.macros = macros;
-    this.template = new nunjucks.Template(parts.join('\n'), env, 'macros', true);
-  }
-
-  /** The macros bound to a render context (they see its `this`, `ref`, `config` …). */
-  bind(context: Record<string, unknown>): Record<string, unknown> {
-    let exported: Record<string, unknown> = {};
-    let failure: unknown;
-    const template = this.template as unknown as {
-      getExported(context: object, callback: (error: unknown, result: unknown) => void): void;
-    };
-    template.getExported(context, (error: unknown, result: unknown) => {
-      if (error) failure = error;
-      else exported = result as Record<string, unknown>;
-    });
-    if (failure) throw failure;
-    // An error raised inside a macro is reported at the caller's line; say which macro it came from.
-    const bound: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(exported)) {
-      const definition = this.macros.get(name);
-      if (typeof value !== 'function' || !definition || definition.file === 'builtin') {
-        bound[name] = value;
         continue;
       }
-      const macro = value as (...args: unknown[]) => unknown;
-      bound[name] = function (this: unknown, ...args: unknown[]): unknown {
-        try {
-          return macro.apply(this, args);
-        } catch (error) {
-          if (error instanceof Error && !error.message.includes(' (in macro ')) {
-            error.message += ` (in macro ${name}, ${definition.file}:${definition.line})`;
-          }
-          throw error;
-        }
-      };
+      // A package file the template engine cannot read must not stop projects that never call
+      // its macros; one that does call them gets the reason.
+      warnings.push(
+        `${where}: this package file does not compile (${problem.message}); calling its macros (${defined.map((m) => m.name).join(', ') || 'none'}) fails`,
+      );
+      for (const macro of defined) {
+        macros.set(macro.name, macro);
+        broken.set(
+          macro.name,
+          `${name}.${macro.name} (${where}) does not compile: ${problem.message}`,
+        );
+      }
     }
-    return bound;
   }
+  const template = new nunjucks.Template(parts.join('\n'), env, `macros of ${name}`, true);
+  return { name, template, macros, broken };
+}
+
+/** A namespace's macros bound to `context`, each naming itself in the errors raised inside it. */
+function exported(
+  space: Namespace,
+  context: Record<string, unknown>,
+  qualify = true,
+): Record<string, unknown> {
+  let result: Record<string, unknown> = {};
+  let failure: unknown;
+  const template = space.template as unknown as {
+    getExported(context: object, callback: (error: unknown, result: unknown) => void): void;
+  };
+  template.getExported(context, (error: unknown, value: unknown) => {
+    if (error) failure = error;
+    else result = value as Record<string, unknown>;
+  });
+  if (failure) throw failure;
+  const bound: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(result)) {
+    const definition = space.macros.get(name);
+    if (typeof value !== 'function' || !definition || definition.file === 'builtin') {
+      bound[name] = value;
+      continue;
+    }
+    const macro = value as (...args: unknown[]) => unknown;
+    const label = qualify ? `${space.name}.${name}` : name;
+    bound[name] = function (this: unknown, ...args: unknown[]): unknown {
+      try {
+        return macro.apply(this, args);
+      } catch (error) {
+        // An error raised inside a macro is reported at the caller's line; say which macro it came from.
+        if (error instanceof Error && !error.message.includes(' (in macro ')) {
+          error.message += ` (in macro ${label}, ${definition.file}:${definition.line})`;
+        }
+        throw error;
+      }
+    };
+  }
+  for (const [name, reason] of space.broken) {
+    bound[name] = (): never => {
+      throw new CompilerError(reason);
+    };
+  }
+  return bound;
 }

@@ -55,9 +55,8 @@ function addGenericTest(
 ): void {
   const report = (message: string): void =>
     void session.issues.push({ file: declaration.file, line: declaration.line, message });
-  const macroName = `test_${declaration.testName}`;
-  if (!session.macros.macros.has(macroName))
-    return report(unknownTestMessage(session, declaration, target));
+  const found = session.macros.find(`test_${declaration.testName}`, declaration.namespace);
+  if (!found) return report(unknownTestMessage(session, declaration, target));
   const argNames = Object.keys(declaration.args);
   const badArg = argNames.find((name) => !/^[A-Za-z_]\w*$/.test(name));
   if (badArg) return report(`test argument "${badArg}" is not a valid name`);
@@ -65,7 +64,7 @@ function addGenericTest(
     declaration.customName ?? genericTestName(declaration, target),
   );
   const call =
-    `{{ ${macroName}(model=__test_model` +
+    `{{ ${found.call}(model=__test_model` +
     (declaration.columnName !== undefined ? ', column_name=__test_column' : '') +
     argNames.map((arg) => `, ${arg}=__test_arg_${arg}`).join('') +
     ') }}';
@@ -117,9 +116,16 @@ function unknownTestMessage(
   declaration: TestDeclaration,
   target: RelationNode,
 ): string {
-  const { testName } = declaration;
-  const testMacros = [...session.macros.macros.keys()].filter((m) => m.startsWith('test_'));
-  return `unknown test "${testName}" on ${target.name}: no {% test ${testName}(...) %} in macros/ or tests/generic/.${didYouMean(
+  const { testName, namespace } = declaration;
+  const fullName = namespace === undefined ? testName : `${namespace}.${testName}`;
+  const where =
+    namespace === undefined
+      ? 'macros/, tests/generic/ or an installed package'
+      : namespace === session.projectName || session.macros.packageNames().includes(namespace)
+        ? `package ${namespace}`
+        : `package ${namespace}, which is not installed (installed: ${session.macros.packageNames().join(', ') || 'none'}; run "npm run dbt -- deps")`;
+  const testMacros = session.macros.namesStartingWith('test_', namespace);
+  return `unknown test "${fullName}" on ${target.name}: no {% test ${testName}(...) %} in ${where}.${didYouMean(
     `test_${testName}`,
     testMacros,
   )}`.replace(/"test_/g, '"');
@@ -127,7 +133,13 @@ function unknownTestMessage(
 
 /** dbt's naming: `not_null_orders_order_id`, `accepted_values_orders_status__a__b`. */
 function genericTestName(declaration: TestDeclaration, target: RelationNode): string {
-  const base = [declaration.testName, target.name, declaration.columnName]
+  const base = [
+    declaration.namespace === undefined
+      ? declaration.testName
+      : `${declaration.namespace}_${declaration.testName}`,
+    target.name,
+    declaration.columnName,
+  ]
     .filter(Boolean)
     .join('_');
   const argText = Object.values(declaration.args)

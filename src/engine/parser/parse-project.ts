@@ -22,6 +22,8 @@ export interface ParseOptions {
 export interface ParsedProject extends RenderScope {
   /** Every problem found; the runner refuses to run when there is any. */
   readonly issues: readonly ProjectIssue[];
+  /** Things worth a look that do not stop a run (package macro files that do not compile). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -44,5 +46,16 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   parseSingularTests(session, dependencies);
   checkHooks(session);
   const { env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues } = session;
-  return { project, env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues };
+  return {
+    project,
+    env,
+    macros,
+    nodes,
+    vars,
+    fullRefresh,
+    runStartedAt,
+    invocationId,
+    issues,
+    warnings: macros.warnings,
+  };
 }

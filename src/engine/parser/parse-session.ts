@@ -41,7 +41,14 @@ export class ParseSession {
     readonly fullRefresh: boolean,
   ) {
     this.issues = [...project.issues];
-    this.macros = new MacroLibrary(this.env, project.macroFiles, this.issues);
+    this.macros = new MacroLibrary(
+      this.env,
+      project.file.name,
+      project.macroFiles,
+      project.packages.map((pkg) => ({ name: pkg.name, files: pkg.macroFiles })),
+      project.file.dispatch,
+      this.issues,
+    );
     this.vars = projectVars(project, vars);
     this.projectName = project.file.name;
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { folderSegments, resolveFolderConfig } from './folder-config.js';
+import { loadInstalledPackages, type InstalledPackage } from './installed-packages.js';
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
 import { parsePropertiesFile, type Properties } from './properties.js';
@@ -40,6 +41,8 @@ export interface Project {
   /** Singular data tests (`tests/**\/*.sql`, without `tests/generic` and `tests/fixtures`). */
   readonly singularTests: readonly ProjectSourceFile[];
   readonly properties: Properties;
+  /** The packages installed under `dbt_packages/` (or `packages-install-path`), by name order. */
+  readonly packages: readonly InstalledPackage[];
   /** Problems found while reading (YAML errors, duplicates); reported with compile errors. */
   readonly issues: readonly ProjectIssue[];
   /** Things worth a look that do not stop a run (config paths in `dbt_project.yml` that match nothing). */
@@ -180,6 +183,7 @@ export function loadProject(projectDir: string): Project {
   const singularTests = findSingularTests(dir, file);
   const propertyFiles = findPropertyFiles(dir, file);
   const { properties, issues } = readProperties(dir, propertyFiles);
+  const installed = loadInstalledPackages(dir, file);
   return Object.freeze({
     dir,
     file,
@@ -188,7 +192,11 @@ export function loadProject(projectDir: string): Project {
     macroFiles: findMacroFiles(dir, file),
     singularTests,
     properties,
-    issues,
-    warnings: unusedConfigWarnings(file, models.fqns, seeds.fqns, propertyFiles, singularTests),
+    packages: installed.packages,
+    issues: [...installed.issues, ...issues],
+    warnings: [
+      ...installed.warnings,
+      ...unusedConfigWarnings(file, models.fqns, seeds.fqns, propertyFiles, singularTests),
+    ],
   });
 }

@@ -30,6 +30,16 @@ export interface ProjectFile {
   readonly onRunStartLines: readonly (number | undefined)[];
   /** The line in `dbt_project.yml` of each `on-run-end` hook (`undefined` when unknown). */
   readonly onRunEndLines: readonly (number | undefined)[];
+  /** Where `dbt deps` installs packages (`packages-install-path`). Default `dbt_packages`. */
+  readonly packagesInstallPath: string;
+  /** `dispatch:`: the packages `adapter.dispatch` searches, per macro namespace, in order. */
+  readonly dispatch: readonly DispatchOrder[];
+}
+
+/** One entry of `dispatch:` in `dbt_project.yml`. */
+export interface DispatchOrder {
+  readonly macroNamespace: string;
+  readonly searchOrder: readonly string[];
 }
 
 export const PROJECT_FILE = 'dbt_project.yml';
@@ -57,8 +67,11 @@ function hookLines(node: unknown, lineCounter: LineCounter): (number | undefined
   return [lineOf(node)];
 }
 
-/** Reads `dbt_project.yml` in `projectDir`; a missing or invalid file is a UserError (exit 2). */
-export function readProjectFile(projectDir: string): ProjectFile {
+/**
+ * Reads `dbt_project.yml` in `projectDir`; a missing or invalid file is a UserError (exit 2).
+ * `label` names the file in messages (a package's is `dbt_packages/<name>/dbt_project.yml`).
+ */
+export function readProjectFile(projectDir: string, label = PROJECT_FILE): ProjectFile {
   const path = join(projectDir, PROJECT_FILE);
   if (!existsSync(path)) {
     throw new UserError(
@@ -72,7 +85,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
     const first = document.errors[0]!;
     const line = first.linePos?.[0].line;
     throw new UserError(
-      `${PROJECT_FILE}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
+      `${label}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
       2,
     );
   }
@@ -80,7 +93,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
   const name = raw['name'];
   if (typeof name !== 'string' || !/^[A-Za-z_][\w]*$/.test(name)) {
     throw new UserError(
-      `${PROJECT_FILE}: "name" must be an identifier like my_project (got ${JSON.stringify(name)}).`,
+      `${label}: "name" must be an identifier like my_project (got ${JSON.stringify(name)}).`,
       2,
     );
   }
@@ -89,7 +102,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
     const node = document.get(key, true) as YamlNode | undefined;
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
     return new UserError(
-      `${PROJECT_FILE}${line ? `:${line}` : ''}: "${key}" must be ${expected} (got ${JSON.stringify(raw[key])}).`,
+      `${label}${line ? `:${line}` : ''}: "${key}" must be ${expected} (got ${JSON.stringify(raw[key])}).`,
       2,
     );
   };
@@ -117,6 +130,9 @@ export function readProjectFile(projectDir: string): ProjectFile {
     if (value !== undefined && value !== null && !items.every((item) => typeof item === 'string'))
       throw wrong(key, 'a string or a list of strings');
   }
+  const dispatch = readDispatch(raw['dispatch'], () => wrong('dispatch', DISPATCH_SHAPE));
+  const installPath = raw['packages-install-path'] ?? 'dbt_packages';
+  if (typeof installPath !== 'string') throw wrong('packages-install-path', 'a folder name');
   return Object.freeze({
     name,
     modelPaths: asStringList(raw['model-paths'] ?? raw['source-paths'], ['models']),
@@ -131,5 +147,25 @@ export function readProjectFile(projectDir: string): ProjectFile {
     onRunEnd: asStringList(raw['on-run-end'], []),
     onRunStartLines: hookLines(document.get('on-run-start', true), lineCounter),
     onRunEndLines: hookLines(document.get('on-run-end', true), lineCounter),
+    packagesInstallPath: installPath,
+    dispatch,
+  });
+}
+
+const DISPATCH_SHAPE = 'a list of {macro_namespace: name, search_order: [package, ...]}';
+
+function readDispatch(value: unknown, wrong: () => UserError): DispatchOrder[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw wrong();
+  return value.map((entry) => {
+    const namespace = (entry as Record<string, unknown> | null)?.['macro_namespace'];
+    const order = (entry as Record<string, unknown> | null)?.['search_order'];
+    if (
+      typeof namespace !== 'string' ||
+      !Array.isArray(order) ||
+      !order.every((item) => typeof item === 'string')
+    )
+      throw wrong();
+    return { macroNamespace: namespace, searchOrder: order as string[] };
   });
 }

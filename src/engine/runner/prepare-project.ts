@@ -39,5 +39,9 @@ export function prepareProject(
       return types.has(node.resourceType) && node.materialized !== 'ephemeral';
     }),
   );
-  return { parsed, selected: runnable, warnings: [...project.warnings, ...warnings] };
+  return {
+    parsed,
+    selected: runnable,
+    warnings: [...project.warnings, ...parsed.warnings, ...warnings],
+  };
 }

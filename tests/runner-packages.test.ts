@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
+import { compileProject } from '../src/engine/runner/compile-project.js';
+import { projectYml, statuses, type TestProject } from './support/runner-project.js';
+
+function compiled(project: TestProject, name: string): string {
+  const nodes = compileProject({ projectDir: project.dir, write: false });
+  return nodes.find((n) => n.name === name)!.sql.trim();
+}
+
+/** A package as `dbt deps` leaves it: `dbt_packages/<folder>/dbt_project.yml` and its files. */
+function installed(
+  folder: string,
+  name: string,
+  files: Record<string, string>,
+  extra = '',
+): Record<string, string> {
+  const out: Record<string, string> = {
+    [`dbt_packages/${folder}/dbt_project.yml`]: `name: ${name}\nversion: '1.0.0'\n${extra}`,
+  };
+  for (const [path, text] of Object.entries(files)) out[`dbt_packages/${folder}/${path}`] = text;
+  return out;
+}
+
+const UTILS = installed('utils', 'utils', {
+  'macros/keys.sql': `{% macro surrogate_key(columns) -%}
+md5({% for column in columns %}coalesce(cast({{ column }} as varchar), '_null_'){% if not loop.last %} || '-' || {% endif %}{% endfor %})
+{%- endmacro %}
+
+{% macro both_keys(a, b) -%}
+{{ surrogate_key([a, b]) }} as key_ab, {{ local_suffix() }} as suffix
+{%- endmacro %}
+`,
+  'macros/shout.sql': `{% macro shout(text) -%}
+{{ return(adapter.dispatch('shout', 'utils')(text)) }}
+{%- endmacro %}
+
+{% macro default__shout(text) -%}
+upper('{{ text }}')
+{%- endmacro %}
+`,
+  'macros/generic/positive.sql': `{% test is_positive(model, column_name) %}
+select * from {{ model }} where {{ column_name }} <= 0
+{% endtest %}
+`,
+});
+
+describe('installed packages (dbt_packages/)', () => {
+  it("calls a package's macros through its name; inside the package they call each other and the root project's by bare name", ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'packages.yml': 'packages:\n  - local: ../utils\n',
+      'macros/suffix.sql': "{% macro local_suffix() %}'root'{% endmacro %}\n",
+      'models/m.sql': "select {{ utils.both_keys('a', 'b') }} from (select 1 as a, 2 as b)\n",
+    });
+    expect(compiled(project, 'm')).toBe(
+      "select md5(coalesce(cast(a as varchar), '_null_') || '-' || coalesce(cast(b as varchar), '_null_')) as key_ab, 'root' as suffix from (select 1 as a, 2 as b)",
+    );
+  });
+
+  it("does not make a package's macros global: a bare call from the root project fails, naming the model", ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'models/m.sql': "select {{ surrogate_key(['a']) }} as k\n",
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /models\/m\.sql:1: .*surrogate_key/,
+    );
+  });
+
+  it("adapter.dispatch: the package's default__ implementation, overridden by the root project's, and by a shim package named in dispatch:", ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'models/m.sql': "select {{ utils.shout('hi') }} as s\n",
+    });
+    expect(compiled(project, 'm')).toBe("select upper('hi') as s");
+
+    project.write({
+      'macros/shout.sql': "{% macro duckdb__shout(text) %}'root {{ text }}'{% endmacro %}\n",
+    });
+    expect(compiled(project, 'm')).toBe("select 'root hi' as s");
+
+    project.write({
+      ...installed('shim', 'shim', {
+        'macros/shout.sql': "{% macro default__shout(text) %}'shim {{ text }}'{% endmacro %}\n",
+      }),
+      'dbt_project.yml': projectYml(
+        'dispatch:\n  - macro_namespace: utils\n    search_order: [shim, utils]\n',
+      ),
+    });
+    expect(compiled(project, 'm')).toBe("select 'shim hi' as s");
+  });
+
+  it('adapter.dispatch without an implementation names the macro, the candidates and the packages searched', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'models/m.sql': "select {{ adapter.dispatch('nothing', 'utils')() }} as s\n",
+      'models/n.sql': "select {{ adapter.dispatch('x', 'absent')() }} as s\n",
+    });
+    let message = '';
+    try {
+      compileProject({ projectDir: project.dir, write: false });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      "models/m.sql:1: adapter.dispatch('nothing', 'utils'): no macro duckdb__nothing or default__nothing in demo, utils",
+    );
+    expect(message).toContain(
+      "models/n.sql:1: adapter.dispatch('x', 'absent'): no package named absent is installed",
+    );
+  });
+
+  it('refuses a dispatch: search_order naming a package that is not installed', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'dbt_project.yml': projectYml(
+        'dispatch:\n  - macro_namespace: utils\n    search_order: [spark_utils, utils]\n',
+      ),
+      'models/m.sql': 'select 1 as x\n',
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /dbt_project\.yml: dispatch: the search_order of utils names spark_utils/,
+    );
+  });
+
+  it("runs a package's generic test under its namespace and dbt's name; a root test of the same name does not stand in for it", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      // A root test of the same name that would pass everything.
+      'tests/generic/is_positive.sql':
+        '{% test is_positive(model, column_name) %}\nselect 1 where false\n{% endtest %}\n',
+      'models/m.sql': 'select * from (values (1), (0), (-2)) as t(n)\n',
+      'models/m.yml': `version: 2
+models:
+  - name: m
+    columns:
+      - name: n
+        data_tests:
+          - utils.is_positive
+          - is_positive
+`,
+    });
+    const result = await project.build();
+    expect(statuses(result)).toMatchObject({
+      m: 'success',
+      utils_is_positive_m_n: 'fail',
+      is_positive_m_n: 'pass',
+    });
+    expect(result.results.find((r) => r.name === 'utils_is_positive_m_n')!.failures).toBe(2);
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.macros['macro.utils.test_is_positive']).toMatchObject({
+      package_name: 'utils',
+      original_file_path: 'dbt_packages/utils/macros/generic/positive.sql',
+    });
+    expect(manifest.macros['macro.demo.test_is_positive']).toBeDefined();
+  });
+
+  it('an unqualified test name finds a package test when the root project has none', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'models/m.sql': 'select * from (values (1), (-2)) as t(n)\n',
+      'models/m.yml':
+        'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: n\n        data_tests: [is_positive]\n',
+    });
+    const result = await project.build();
+    expect(result.results.find((r) => r.name === 'is_positive_m_n')).toMatchObject({
+      status: 'fail',
+      failures: 1,
+    });
+  });
+
+  it('names the package of an unknown namespaced test, and says when that package is not installed', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...UTILS,
+      'models/m.sql': 'select 1 as n\n',
+      'models/m.yml': `version: 2
+models:
+  - name: m
+    columns:
+      - name: n
+        data_tests: [utils.is_positiv, dbt_expectations.expect_column_to_exist]
+`,
+    });
+    let message = '';
+    try {
+      compileProject({ projectDir: project.dir, write: false });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'unknown test "utils.is_positiv" on m: no {% test is_positiv(...) %} in package utils. Did you mean "is_positive"?',
+    );
+    expect(message).toContain(
+      'unknown test "dbt_expectations.expect_column_to_exist" on m: no {% test expect_column_to_exist(...) %} in package dbt_expectations, which is not installed (installed: utils;',
+    );
+  });
+
+  it('refuses to run when packages are declared but not installed, and says to run deps', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'packages.yml':
+        'packages:\n  - package: dbt-labs/dbt_utils\n    version: [">=1.0.0", "<2.0.0"]\n  - local: ../mine\n',
+      'models/m.sql': 'select 1 as x\n',
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /packages\.yml: 2 package\(s\) are declared, but only 0 installed in dbt_packages\/: run "npm run dbt -- deps"/,
+    );
+  });
+
+  it('names the file and line of a malformed packages.yml entry', ({ makeProject }) => {
+    const project = makeProject({
+      'packages.yml': 'packages:\n  - local: ../a\n  - revision: main\n',
+      'models/m.sql': 'select 1 as x\n',
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /packages\.yml:3: each package needs exactly one of local:, git: or package: \(got none\)/,
+    );
+  });
+
+  it('a package file that does not compile is a warning; calling one of its macros fails with its file and reason', ({
+    makeProject,
+  }) => {
+    const broken = installed('broken', 'broken', {
+      'macros/ok.sql': "{% macro fine() %}'fine'{% endmacro %}\n",
+      'macros/bad.sql': "{% macro bad() %}\n{{ 'x' ~ }}\n{% endmacro %}\n",
+    });
+    const project = makeProject({ ...broken, 'models/m.sql': 'select {{ broken.fine() }} as f\n' });
+    expect(compiled(project, 'm')).toBe("select 'fine' as f");
+    project.write({ 'models/m.sql': 'select {{ broken.bad() }} as f\n' });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /models\/m\.sql:1: broken\.bad \(dbt_packages\/broken\/macros\/bad\.sql:2\) does not compile/,
+    );
+  });
+});

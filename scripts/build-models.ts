@@ -8,6 +8,7 @@ import { runCli } from '../src/app/cli/run-cli.js';
 import { defaultSimulationHook } from '../src/app/landing/default-simulation-hook.js';
 import { printLine } from '../src/base/console/console.js';
 import { compileProject, listNodes } from '../src/engine/runner/compile-project.js';
+import { installPackages, type LockedPackage } from '../src/engine/runner/install-packages.js';
 import { parseVars } from '../src/engine/runner/parse-vars.js';
 import { runProject } from '../src/engine/runner/run-project.js';
 import type { BuildOptions, RunnerCommand } from '../src/engine/runner/runner-options.js';
@@ -69,6 +70,13 @@ function addFlags(command: Command): Command {
     .exitOverride();
 }
 
+function describeLocked(pkg: LockedPackage): string {
+  if ('local' in pkg) return `${pkg.name} (local ${pkg.local})`;
+  if ('git' in pkg)
+    return `${pkg.name} (git ${pkg.git} at ${pkg.revision.slice(0, 12)}${pkg.subdirectory ? `, ${pkg.subdirectory}` : ''})`;
+  return `${pkg.name} (${pkg.package} ${pkg.version})`;
+}
+
 runCli(async () => {
   let exitCode = 0;
   const program = new Command('build-models')
@@ -105,6 +113,26 @@ runCli(async () => {
   addFlags(program.command('ls').description('list the selected nodes')).action((flags: Flags) => {
     for (const node of listNodes(toOptions(flags))) printLine(node.uniqueId);
   });
+  program
+    .command('deps')
+    .description(
+      'install the packages of packages.yml into dbt_packages/ and pin them in package-lock.yml',
+    )
+    .option('--project-dir <dir>', 'directory holding dbt_project.yml (default: current directory)')
+    .option('--upgrade', 'resolve versions and revisions again instead of those of the lock file')
+    .exitOverride()
+    .action(async (flags: { projectDir?: string; upgrade?: boolean }) => {
+      const result = await installPackages({
+        projectDir: flags.projectDir ?? process.cwd(),
+        upgrade: flags.upgrade ?? false,
+        onInstalled: (pkg) => printLine(`Installed ${describeLocked(pkg)}`),
+      });
+      printLine(
+        result.packages.length === 0
+          ? 'No packages declared in packages.yml or dependencies.yml.'
+          : `Installed ${result.packages.length} package(s) into ${result.installPath}/${result.fromLock ? ' (versions from package-lock.yml)' : '; pinned in package-lock.yml'}.`,
+      );
+    });
   await program.parseAsync();
   return exitCode;
 });

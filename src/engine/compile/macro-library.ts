@@ -2,7 +2,8 @@ import nunjucks from 'nunjucks';
 import type { DispatchOrder } from '../project/project-file.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
-import { rewriteTestBlocks, splitArgs } from './template-environment.js';
+import { splitArgs } from './template-arguments.js';
+import { rewriteTestBlocks } from './template-environment.js';
 import { CompilerError, describeTemplateError } from './template-error.js';
 
 /** dbt's namespace for its own macros (here: the runner's built-in generic tests). */

@@ -1,7 +1,8 @@
 import { printInfo, printWarning } from '../../base/console/console.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import { Relation } from '../../base/warehouse/relation.js';
-import { macroReturn, splitArgs } from './template-environment.js';
+import { splitArgs } from './template-arguments.js';
+import { macroReturn } from './template-environment.js';
 import { CompilerError } from './template-error.js';
 
 /** What a render context reports back and asks for; the parse pass records, the execute pass resolves. */

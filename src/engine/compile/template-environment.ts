@@ -1,4 +1,6 @@
 import nunjucks from 'nunjucks';
+import { installJinjaSyntax, withExtraArguments } from './jinja-syntax.js';
+import { addJinjaFilters } from './jinja-filters.js';
 import { CompilerError } from './template-error.js';
 
 type MacroFunction = (...args: unknown[]) => unknown;
@@ -15,20 +17,26 @@ let installed = false;
 function installOnce(): void {
   if (installed) return;
   installed = true;
+  // First, so that jinja-compat's slice parsing wraps the patched aggregate parser.
+  installJinjaSyntax();
   nunjucks.installJinjaCompat();
   const runtime = nunjucks.runtime as unknown as { makeMacro: MakeMacro };
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = (argNames, kwargNames, func) =>
-    makeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
-      const slot = { set: false, value: undefined as unknown };
-      returnSlots.push(slot);
-      try {
-        const output = func.apply(this, args);
-        return slot.set ? slot.value : output;
-      } finally {
-        returnSlots.pop();
-      }
-    });
+    withExtraArguments(
+      argNames,
+      kwargNames,
+      makeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
+        const slot = { set: false, value: undefined as unknown };
+        returnSlots.push(slot);
+        try {
+          const output = func.apply(this, args);
+          return slot.set ? slot.value : output;
+        } finally {
+          returnSlots.pop();
+        }
+      }),
+    );
 }
 
 /** dbt's `return(value)`: only meaningful inside a macro. */
@@ -76,6 +84,7 @@ export function createTemplateEnvironment(): nunjucks.Environment {
     (value: unknown) => value === true || value === 'True' || value === 'true',
   );
   env.addFilter('as_number', (value: unknown) => Number(value));
+  addJinjaFilters(env);
   return env;
 }
 
@@ -87,18 +96,4 @@ export function rewriteTestBlocks(source: string): string {
   return source
     .replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(')
     .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
-}
-
-/** Splits nunjucks' keyword-argument object off a call's arguments. */
-export function splitArgs(args: unknown[]): {
-  positional: unknown[];
-  kwargs: Record<string, unknown>;
-} {
-  const last = args.at(-1) as Record<string, unknown> | undefined;
-  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
-    const kwargs = { ...last };
-    delete kwargs['__keywords'];
-    return { positional: args.slice(0, -1), kwargs };
-  }
-  return { positional: args, kwargs: {} };
 }

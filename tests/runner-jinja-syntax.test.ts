@@ -1,0 +1,140 @@
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
+import { compileProject } from '../src/engine/runner/compile-project.js';
+import type { TestProject } from './support/runner-project.js';
+
+function compiled(project: TestProject, name = 'm'): string {
+  const nodes = compileProject({ projectDir: project.dir, write: false });
+  return nodes.find((n) => n.name === name)!.sql.trim();
+}
+
+function compileError(project: TestProject): string {
+  try {
+    compileProject({ projectDir: project.dir, write: false });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the project not to compile');
+}
+
+/** A project whose model `m` is `sql`, with `macros` in macros/m.sql. */
+function withModel(
+  makeProject: (files: Record<string, string>) => TestProject,
+  sql: string,
+  macros = '',
+): TestProject {
+  return makeProject({ 'models/m.sql': sql, ...(macros ? { 'macros/m.sql': macros } : {}) });
+}
+
+describe('Jinja2 syntax dbt packages use', () => {
+  it('trailing commas in lists, dicts, tuples, calls and macro signatures', ({ makeProject }) => {
+    const project = withModel(
+      makeProject,
+      "{{ pair(1, 2,) }} {{ [1, 2,] | join('-') }} {{ {'a': 1,} | tojson }} {{ (3,) | join }}",
+      '{% macro pair(a, b,) %}{{ a }}+{{ b }}{% endmacro %}',
+    );
+    expect(compiled(project)).toBe('1+2 1-2 {"a":1} 3');
+  });
+
+  it('dict keys that are expressions or variables, as in Jinja; literal keys unchanged', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set col = {'column': 'id', 'dtype': 'int'} -%}
+{%- set k = 'name' -%}
+{{ {col.column: col.dtype} | tojson }} {{ {k: 1, 'k': 2} | tojson }} {{ {(k ~ '_2'): 3} | tojson }}`,
+    );
+    expect(compiled(project)).toBe('{"id":"int"} {"name":1,"k":2} {"name_2":3}');
+  });
+
+  it('*args and **kwargs at call sites; varargs and kwargs inside macros', ({ makeProject }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set items = ['a', 'b', 'c'] -%}
+{%- set options = {'sep': '|', 'extra': 'x'} -%}
+{{ show(*items, **options) }} / {{ show(1) }} / {{ show(1, 2, flag=true) }}`,
+      `{% macro show(first) -%}
+{{ first }}:{{ varargs | join(',') }}:{{ kwargs | dictsort | map('join', '=') | join(' ') }}
+{%- endmacro %}`,
+    );
+    expect(compiled(project)).toBe('a:b,c:extra=x sep=| / 1:: / 1:2:flag=true');
+  });
+
+  it('a backslash before a line break continues a string; multi-line strings take .format()', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set text = "one \\
+two" -%}
+{%- set sql = "select {}
+from {table}" -%}
+{{ text }} | {{ sql.format('x', table='t') | replace('\\n', ' ') }}`,
+    );
+    expect(compiled(project)).toBe('one two | select x from t');
+  });
+
+  it('namespace() with {% set ns.attr = … %} carries a value out of a loop', ({ makeProject }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set ns = namespace(total=0, seen=[]) -%}
+{%- for i in [1, 2, 3] -%}{%- set ns.total = ns.total + i -%}{%- do ns.seen.append(i) -%}{%- endfor -%}
+{{ ns.total }} {{ ns.seen | join(',') }}`,
+    );
+    expect(compiled(project)).toBe('6 1,2,3');
+  });
+
+  it('setting an attribute on a value that has none names the line', ({ makeProject }) => {
+    const project = withModel(makeProject, 'select 1\n{% set s = none %}\n{% set s.x = 1 %}\n');
+    expect(compileError(project)).toMatch(/models\/m\.sql:3: .*cannot set attribute x/);
+  });
+
+  it('Python string methods: lower, upper, strip, startswith, endswith, replace (every match), split, format, title', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set s = '  Ab_ab_AB  ' -%}
+{{ s.strip().lower() }} {{ s.strip().upper() }} {{ s.strip().startswith('Ab') }} {{ s.strip().endswith(('x', 'AB')) }} {{ s.replace('b', 'c') | trim }} {{ s.strip().split('_') | join('/') }} {{ 'xxhixx'.strip('x') }} {{ '{} {name}'.format(1, name='n') }} {{ 'hello world'.title() }}`,
+    );
+    expect(compiled(project)).toBe(
+      'ab_ab_ab AB_AB_AB true true Ac_ac_AB Ab/ab/AB hi 1 n Hello World',
+    );
+  });
+
+  it('loop variables, {% do %}, {% call %} with caller(), {% set %}…{% endset %} and list.extend', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set cols = ['a', 'b'] -%}
+{%- do cols.extend(['c']) -%}
+{%- set block -%}x{{ 1 + 1 }}{%- endset -%}
+{% for c in cols %}{{ loop.index }}{{ c }}{% if not loop.last %},{% endif %}{% endfor %} {{ block }} {% call wrap('[') %}inside{% endcall %}`,
+      '{% macro wrap(open) %}{{ open }}{{ caller() }}]{% endmacro %}',
+    );
+    expect(compiled(project)).toBe('1a,2b,3c x2 [inside]');
+  });
+
+  it("filters: map (attribute= and a filter's name), unique, selectattr and rejectattr with a test, zip", ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set cols = [{'name': 'ID', 'type': 'int'}, {'name': 'id', 'type': 'int'}, {'name': 'x', 'type': 'text'}] -%}
+{{ cols | map(attribute='name') | join(',') }} {{ cols | map(attribute='name') | map('lower') | unique | join(',') }} {{ cols | selectattr('type', 'equalto', 'int') | map(attribute='name') | join(',') }} {{ cols | rejectattr('name', 'in', ['x']) | list | length }} {{ cols | selectattr('name', '==', 'x') | list | length }} {% for a, b in zip([1, 2], ['p', 'q']) %}{{ a }}{{ b }}{% endfor %}`,
+    );
+    expect(compiled(project)).toBe('ID,id,x id,x ID,id 2 1 1p2q');
+  });
+
+  it('a test name that does not exist in selectattr is an error naming the line', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      "select 1\n{{ [1] | selectattr('x', 'no_such_test') | list }}\n",
+    );
+    expect(compileError(project)).toMatch(/models\/m\.sql:2: .*no test named 'no_such_test'/);
+  });
+});

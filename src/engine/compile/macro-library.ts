@@ -2,11 +2,12 @@ import nunjucks from 'nunjucks';
 import type { DispatchOrder } from '../project/project-file.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
+import { CROSS_DATABASE_MACROS } from './cross-database-macros.js';
 import { splitArgs } from './template-arguments.js';
 import { rewriteTestBlocks } from './template-environment.js';
 import { CompilerError, describeTemplateError } from './template-error.js';
 
-/** dbt's namespace for its own macros (here: the runner's built-in generic tests). */
+/** dbt's namespace for its own macros: the built-in generic tests and cross-database macros. */
 export const INTERNAL_NAMESPACE = 'dbt';
 
 /** The adapter's dispatch prefixes, most specific first, as dbt searches them. */
@@ -81,7 +82,10 @@ export class MacroLibrary {
     issues: ProjectIssue[],
   ) {
     const warnings: string[] = [];
-    const builtin = [{ path: 'builtin', text: BUILTIN_MACROS }];
+    const builtin = [
+      { path: 'builtin', text: BUILTIN_MACROS },
+      { path: 'builtin', text: CROSS_DATABASE_MACROS },
+    ];
     this.internal = compileNamespace(env, INTERNAL_NAMESPACE, builtin, issues, warnings, false);
     this.root = compileNamespace(
       env,
@@ -164,29 +168,49 @@ export class MacroLibrary {
   /**
    * The macros bound to a render context (they see its `this`, `ref`, `config` …): the root
    * project's by bare name, every namespace as an object of its macros, and `adapter.dispatch`.
+   *
+   * Each namespace's macros are made once and keep one scope, into which every bind writes the
+   * render context's names: making every macro anew for every render (nunjucks' getExported) cost
+   * more than the renders themselves once dbt's own macros were in. Renders are synchronous and
+   * never nested, so the scope always holds the context of the render running.
    */
   bind(context: Record<string, unknown>): Record<string, unknown> {
+    const live = (this.live ??= this.makeLive());
+    const adapter = {
+      ...(context['adapter'] as Record<string, unknown> | undefined),
+      dispatch: live.dispatch,
+    };
+    for (const scope of live.scopes) scope.write(context, adapter);
+    return { ...live.exposed, adapter };
+  }
+
+  private live?: LiveMacros;
+
+  private makeLive(): LiveMacros {
     // Namespace objects are created first and filled after, so that macros of any namespace can
-    // call those of any other, whatever the order in which they are bound.
+    // call those of any other, whatever the order in which they are made.
     const spaces: Record<string, Record<string, unknown>> = {
       [INTERNAL_NAMESPACE]: {},
       [this.rootName]: {},
     };
     for (const pkg of this.packages) spaces[pkg.name] = {};
-    const adapter = {
-      ...(context['adapter'] as Record<string, unknown> | undefined),
-      dispatch: (...args: unknown[]): unknown => this.dispatch(spaces, args),
-    };
-    const shared = { ...context, ...spaces, adapter };
-    Object.assign(spaces[INTERNAL_NAMESPACE]!, exported(this.internal, shared));
-    const rootBound = exported(this.root, shared, false);
-    for (const [name, macro] of Object.entries(rootBound)) {
+    const dispatch = (...args: unknown[]): unknown => this.dispatch(spaces, args);
+    const internal = new MacroScope(this.internal, spaces, true);
+    Object.assign(spaces[INTERNAL_NAMESPACE]!, internal.bound);
+    const root = new MacroScope(this.root, spaces, false);
+    for (const [name, macro] of Object.entries(root.bound)) {
       if (this.root.macros.get(name)?.file !== 'builtin') spaces[this.rootName]![name] = macro;
     }
     // A package's macros see their own package first, then the root project's macros.
-    const visible = { ...shared, ...rootBound };
-    for (const pkg of this.packages) Object.assign(spaces[pkg.name]!, exported(pkg, visible));
-    return { ...spaces, adapter, ...rootBound };
+    const packages = this.packages.map(
+      (pkg) => new MacroScope(pkg, { ...spaces, ...root.bound }, true),
+    );
+    packages.forEach((scope, i) => Object.assign(spaces[this.packages[i]!.name]!, scope.bound));
+    return {
+      dispatch,
+      scopes: [internal, root, ...packages],
+      exposed: { ...spaces, ...root.bound },
+    };
   }
 
   private dispatch(spaces: Record<string, Record<string, unknown>>, args: unknown[]): unknown {
@@ -267,47 +291,116 @@ function compileNamespace(
   return { name, template, macros, broken };
 }
 
-/** A namespace's macros bound to `context`, each naming itself in the errors raised inside it. */
-function exported(
-  space: Namespace,
-  context: Record<string, unknown>,
-  qualify = true,
-): Record<string, unknown> {
-  let result: Record<string, unknown> = {};
-  let failure: unknown;
-  const template = space.template as unknown as {
-    getExported(context: object, callback: (error: unknown, result: unknown) => void): void;
-  };
-  template.getExported(context, (error: unknown, value: unknown) => {
-    if (error) failure = error;
-    else result = value as Record<string, unknown>;
+interface LiveMacros {
+  readonly dispatch: (...args: unknown[]) => unknown;
+  readonly scopes: readonly MacroScope[];
+  /** What templates see besides their context: every namespace, and the root's macros bare. */
+  readonly exposed: Readonly<Record<string, unknown>>;
+}
+
+type NunjucksContext = { ctx: Record<string, unknown>; getExported(): Record<string, unknown> };
+type ContextClass = new (ctx: object, blocks: object, env: unknown) => NunjucksContext;
+let contextClass: ContextClass | undefined;
+
+/** nunjucks' Context class, which it does not export: the `this` of any function a template calls. */
+function nunjucksContextClass(env: unknown): ContextClass {
+  if (contextClass) return contextClass;
+  const probe = new nunjucks.Template('{{ grab() }}', env as nunjucks.Environment, 'probe', true);
+  probe.render({
+    grab(this: { constructor: ContextClass }) {
+      contextClass = this.constructor;
+      return '';
+    },
   });
-  if (failure) throw failure;
-  const bound: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(result)) {
-    const definition = space.macros.get(name);
-    if (typeof value !== 'function' || !definition || definition.file === 'builtin') {
-      bound[name] = value;
-      continue;
-    }
-    const macro = value as (...args: unknown[]) => unknown;
-    const label = qualify ? `${space.name}.${name}` : name;
-    bound[name] = function (this: unknown, ...args: unknown[]): unknown {
-      try {
-        return macro.apply(this, args);
-      } catch (error) {
-        // An error raised inside a macro is reported at the caller's line; say which macro it came from.
-        if (error instanceof Error && !error.message.includes(' (in macro ')) {
-          error.message += ` (in macro ${label}, ${definition.file}:${definition.line})`;
-        }
-        throw error;
+  return contextClass!;
+}
+
+/**
+ * One namespace's macros, made once, with the scope they look names up in: their own macros,
+ * `fixed` names (other namespaces, and the root project's macros for a package) and the names of
+ * the render context last written, which never replace a fixed name.
+ */
+class MacroScope {
+  /** The macros as callers get them, each naming itself in the errors raised inside it. */
+  readonly bound: Record<string, unknown> = {};
+  private readonly scope: Record<string, unknown>;
+  private readonly fixed: Set<string>;
+  private written: string[] = [];
+
+  constructor(space: Namespace, fixed: Record<string, unknown>, qualify: boolean) {
+    const template = space.template as unknown as {
+      env: unknown;
+      compile(): void;
+      rootRenderFunc(
+        env: unknown,
+        context: unknown,
+        frame: unknown,
+        runtime: unknown,
+        cb: (error: unknown) => void,
+      ): void;
+    };
+    template.compile();
+    const Context = nunjucksContextClass(template.env);
+    const context = new Context({}, {}, template.env);
+    const runtime = (nunjucks as unknown as { runtime: { Frame: new () => { topLevel: boolean } } })
+      .runtime;
+    const frame = new runtime.Frame();
+    frame.topLevel = true;
+    let failure: unknown;
+    template.rootRenderFunc(template.env, context, frame, runtime, (error) => {
+      failure = error;
+    });
+    if (failure) throw failure;
+    this.scope = context.ctx;
+    const raw = context.getExported();
+    for (const [name, value] of Object.entries(raw)) {
+      const definition = space.macros.get(name);
+      if (typeof value !== 'function' || !definition || definition.file === 'builtin') {
+        this.bound[name] = value;
+        continue;
       }
-    };
+      const macro = value as (...args: unknown[]) => unknown;
+      const label = qualify ? `${space.name}.${name}` : name;
+      this.bound[name] = function (this: unknown, ...args: unknown[]): unknown {
+        try {
+          return macro.apply(this, args);
+        } catch (error) {
+          // An error raised inside a macro is reported at the caller's line; say which macro it came from.
+          if (error instanceof Error && !error.message.includes(' (in macro ')) {
+            error.message += ` (in macro ${label}, ${definition.file}:${definition.line})`;
+          }
+          throw error;
+        }
+      };
+    }
+    for (const [name, reason] of space.broken) {
+      this.bound[name] = (): never => {
+        throw new CompilerError(reason);
+      };
+      this.scope[name] ??= this.bound[name];
+    }
+    this.fixed = new Set(Object.keys(this.scope));
+    for (const [name, value] of Object.entries(fixed)) {
+      if (this.fixed.has(name)) continue;
+      this.scope[name] = value;
+      this.fixed.add(name);
+    }
   }
-  for (const [name, reason] of space.broken) {
-    bound[name] = (): never => {
-      throw new CompilerError(reason);
-    };
+
+  /** Makes `context` (and `adapter`) the names the macros see, in place of the last render's. */
+  write(context: Record<string, unknown>, adapter: unknown): void {
+    const written: string[] = [];
+    for (const key in context) {
+      if (this.fixed.has(key)) continue;
+      this.scope[key] = key === 'adapter' ? adapter : context[key];
+      written.push(key);
+    }
+    if (!('adapter' in context) && !this.fixed.has('adapter')) {
+      this.scope['adapter'] = adapter;
+      written.push('adapter');
+    }
+    const current = new Set(written);
+    for (const key of this.written) if (!current.has(key)) delete this.scope[key];
+    this.written = written;
   }
-  return bound;
 }

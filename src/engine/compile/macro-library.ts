@@ -3,6 +3,7 @@ import type { DispatchOrder } from '../project/project-file.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
 import { CROSS_DATABASE_MACROS } from './cross-database-macros.js';
+import { MacroScope, type MacroDefinition, type Namespace } from './macro-scope.js';
 import { splitArgs } from './template-arguments.js';
 import { rewriteTestBlocks } from './template-environment.js';
 import { CompilerError, describeTemplateError } from './template-error.js';
@@ -13,29 +14,10 @@ export const INTERNAL_NAMESPACE = 'dbt';
 /** The adapter's dispatch prefixes, most specific first, as dbt searches them. */
 const DISPATCH_PREFIXES = ['duckdb', 'default'] as const;
 
-/** Where one macro is defined. */
-export interface MacroDefinition {
-  readonly name: string;
-  /** `builtin` for the runner's own generic tests. */
-  readonly file: string;
-  readonly line: number;
-  /** The namespace it belongs to: the root project's name, a package's, or `dbt`. */
-  readonly packageName: string;
-}
-
 /** Macro files of one namespace (the root project or an installed package). */
 export interface MacroSource {
   readonly name: string;
   readonly files: readonly { readonly path: string; readonly text: string }[];
-}
-
-/** One namespace compiled: its template, its macros, and those of its files that did not compile. */
-interface Namespace {
-  readonly name: string;
-  readonly template: nunjucks.Template;
-  readonly macros: Map<string, MacroDefinition>;
-  /** Macros of files that did not compile, with the reason: calling one raises it. */
-  readonly broken: Map<string, string>;
 }
 
 /** A generic test's macro: the expression that calls it and where it is defined. */
@@ -296,111 +278,4 @@ interface LiveMacros {
   readonly scopes: readonly MacroScope[];
   /** What templates see besides their context: every namespace, and the root's macros bare. */
   readonly exposed: Readonly<Record<string, unknown>>;
-}
-
-type NunjucksContext = { ctx: Record<string, unknown>; getExported(): Record<string, unknown> };
-type ContextClass = new (ctx: object, blocks: object, env: unknown) => NunjucksContext;
-let contextClass: ContextClass | undefined;
-
-/** nunjucks' Context class, which it does not export: the `this` of any function a template calls. */
-function nunjucksContextClass(env: unknown): ContextClass {
-  if (contextClass) return contextClass;
-  const probe = new nunjucks.Template('{{ grab() }}', env as nunjucks.Environment, 'probe', true);
-  probe.render({
-    grab(this: { constructor: ContextClass }) {
-      contextClass = this.constructor;
-      return '';
-    },
-  });
-  return contextClass!;
-}
-
-/**
- * One namespace's macros, made once, with the scope they look names up in: their own macros,
- * `fixed` names (other namespaces, and the root project's macros for a package) and the names of
- * the render context last written, which never replace a fixed name.
- */
-class MacroScope {
-  /** The macros as callers get them, each naming itself in the errors raised inside it. */
-  readonly bound: Record<string, unknown> = {};
-  private readonly scope: Record<string, unknown>;
-  private readonly fixed: Set<string>;
-  private written: string[] = [];
-
-  constructor(space: Namespace, fixed: Record<string, unknown>, qualify: boolean) {
-    const template = space.template as unknown as {
-      env: unknown;
-      compile(): void;
-      rootRenderFunc(
-        env: unknown,
-        context: unknown,
-        frame: unknown,
-        runtime: unknown,
-        cb: (error: unknown) => void,
-      ): void;
-    };
-    template.compile();
-    const Context = nunjucksContextClass(template.env);
-    const context = new Context({}, {}, template.env);
-    const runtime = (nunjucks as unknown as { runtime: { Frame: new () => { topLevel: boolean } } })
-      .runtime;
-    const frame = new runtime.Frame();
-    frame.topLevel = true;
-    let failure: unknown;
-    template.rootRenderFunc(template.env, context, frame, runtime, (error) => {
-      failure = error;
-    });
-    if (failure) throw failure;
-    this.scope = context.ctx;
-    const raw = context.getExported();
-    for (const [name, value] of Object.entries(raw)) {
-      const definition = space.macros.get(name);
-      if (typeof value !== 'function' || !definition || definition.file === 'builtin') {
-        this.bound[name] = value;
-        continue;
-      }
-      const macro = value as (...args: unknown[]) => unknown;
-      const label = qualify ? `${space.name}.${name}` : name;
-      this.bound[name] = function (this: unknown, ...args: unknown[]): unknown {
-        try {
-          return macro.apply(this, args);
-        } catch (error) {
-          // An error raised inside a macro is reported at the caller's line; say which macro it came from.
-          if (error instanceof Error && !error.message.includes(' (in macro ')) {
-            error.message += ` (in macro ${label}, ${definition.file}:${definition.line})`;
-          }
-          throw error;
-        }
-      };
-    }
-    for (const [name, reason] of space.broken) {
-      this.bound[name] = (): never => {
-        throw new CompilerError(reason);
-      };
-      this.scope[name] ??= this.bound[name];
-    }
-    this.fixed = new Set(Object.keys(this.scope));
-    for (const [name, value] of Object.entries(fixed)) {
-      if (this.fixed.has(name)) continue;
-      this.scope[name] = value;
-      this.fixed.add(name);
-    }
-  }
-
-  /** Makes `context` (and `adapter`) the names the macros see, in place of the last render's. */
-  write(context: Record<string, unknown>, adapter: unknown): void {
-    const written: string[] = [];
-    for (const key in context) {
-      if (this.fixed.has(key)) continue;
-      this.scope[key] = key === 'adapter' ? adapter : context[key];
-      written.push(key);
-    }
-    if (!('adapter' in context) && !this.fixed.has('adapter')) {
-      this.scope['adapter'] = adapter;
-      written.push('adapter');
-    }
-    const current = new Set(written);
-    for (const key of this.written) if (!current.has(key)) delete this.scope[key];
-    this.written = written;
-  }
 }

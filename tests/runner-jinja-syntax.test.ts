@@ -137,4 +137,25 @@ from {table}" -%}
     );
     expect(compileError(project)).toMatch(/models\/m\.sql:2: .*no test named 'no_such_test'/);
   });
+
+  it("Python's truth and operators: empty lists and dicts are false, and/or return an operand, + joins lists, * repeats, % formats", ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set empty = [] -%}{%- set nothing = {} -%}
+{{ 'yes' if empty else 'no' }} {% if nothing %}yes{% else %}no{% endif %} {{ not empty }} {{ empty or 'fallback' }} {{ ['x'] and 'second' }} {{ (['a'] + ['b']) | join(',') }} {{ 'ab' * 2 }} {{ ([0] * 3) | length }} {{ '%s-%d-%.1f%%' % ('x', 3.7, 2.26) }} {{ 7 % 4 }} {{ 1 + 2 }}`,
+    );
+    expect(compiled(project)).toBe('no no true fallback second a,b abab 3 x-3-2.3% 3 3');
+  });
+
+  it('{% set ns.attr %}…{% endset %} captures a block into a namespace attribute', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      '{%- set ns = namespace(sql=none) -%}\n{%- set ns.sql -%}select {{ 1 + 1 }}{%- endset -%}\n{{ ns.sql }}',
+    );
+    expect(compiled(project)).toBe('select 2');
+  });
 });

@@ -251,4 +251,17 @@ models:
       /models\/m\.sql:1: broken\.bad \(dbt_packages\/broken\/macros\/bad\.sql:2\) does not compile/,
     );
   });
+
+  it('macros whose names start with _ are callable through the namespace, as dbt packages call them', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...installed('priv', 'priv', {
+        'macros/p.sql':
+          '{% macro _helper(x) %}[{{ x }}]{% endmacro %}\n{% macro public(x) %}{{ priv._helper(x) }}{{ _helper(x) }}{% endmacro %}\n',
+      }),
+      'models/m.sql': "select '{{ priv.public(1) }}{{ priv._helper(2) }}' as s\n",
+    });
+    expect(compiled(project, 'm')).toBe("select '[1][1][2]' as s");
+  });
 });

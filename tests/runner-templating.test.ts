@@ -308,3 +308,29 @@ models:
     expect(compiledTest).toContain('"main"."m"');
   });
 });
+
+describe('generate_schema_name and generate_alias_name', () => {
+  it('receive the node, as in dbt: a seed can be placed by its resource_type, a model aliased by its name', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'dbt_project.yml': projectYml('seeds:\n  demo:\n    +schema: raw\n'),
+      'macros/names.sql': `{% macro generate_schema_name(custom_schema_name, node) -%}
+{%- if node.resource_type == 'seed' -%}{{ custom_schema_name | trim }}
+{%- elif custom_schema_name is none -%}{{ target.schema }}
+{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_alias_name(custom_alias_name, node) -%}
+{%- if node.resource_type == 'model' -%}v_{{ node.name }}{%- else -%}{{ custom_alias_name or node.name }}{%- endif -%}
+{%- endmacro %}`,
+      'seeds/customers.csv': 'id\n1\n2\n',
+      'models/stg.sql': "select count(*) as n from {{ ref('customers') }}\n",
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(await project.query('select n from main.v_stg')).toEqual(
+      [{ n: 2n }].map((r) => ({ n: String(r.n) })),
+    );
+    expect(await project.query('select count(*) as c from raw.customers')).toEqual([{ c: '2' }]);
+  });
+});

@@ -8,6 +8,7 @@
  * WebAssembly module on an error thrown by a host function.
  */
 import { createRequire } from 'node:module';
+import { patchOperators } from './python-operators.js';
 import { STRING_METHODS } from './python-string-methods.js';
 import { splitArgs } from './template-arguments.js';
 
@@ -222,13 +223,18 @@ function patchSet(): void {
   const compileSet = Compiler.prototype.compileSet;
   Compiler.prototype.compileSet = function (this: any, node: any, frame: any) {
     const target = node.targets[0];
-    if (node.targets.length === 1 && target instanceof nodes.LookupVal && node.value) {
+    if (
+      node.targets.length === 1 &&
+      target instanceof nodes.LookupVal &&
+      (node.value || node.body)
+    ) {
       this._emit(`lineno = ${node.lineno}; colno = ${node.colno}; runtime.setAttribute(`);
       this._compileExpression(target.target, frame);
       this._emit(', ');
       this._compileExpression(target.val, frame);
       this._emit(', ');
-      this._compileExpression(node.value, frame);
+      if (node.value) this._compileExpression(node.value, frame);
+      else this.compile(node.body, frame);
       this._emitLine(');');
       return;
     }
@@ -324,6 +330,7 @@ export function installJinjaSyntax(): void {
   patchCallCompilation();
   patchStrings();
   patchSet();
+  patchOperators(nodes, Compiler, runtime);
   patchFilterLines();
   patchMemberLookup();
   patchMacroExtras();

@@ -74,7 +74,10 @@ export class MacroScope {
     });
     if (failure) throw failure;
     this.scope = context.ctx;
-    const raw = context.getExported();
+    // Every macro, `_private` ones included: nunjucks exports only the others, but dbt calls
+    // them through their namespace (`dbt_utils._is_relation(...)`).
+    const raw: Record<string, unknown> = {};
+    for (const name of space.macros.keys()) if (name in context.ctx) raw[name] = context.ctx[name];
     for (const [name, value] of Object.entries(raw)) {
       const definition = space.macros.get(name);
       if (typeof value !== 'function' || !definition || definition.file === 'builtin') {

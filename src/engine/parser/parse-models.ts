@@ -41,7 +41,10 @@ function claimModels(session: ParseSession): ClaimedModel[] {
     const props = project.properties.models.get(model.name);
     const template = session.compileTemplate(model.text, model.path);
     const config = mergeConfig({ materialized: 'view' }, model.folderConfig, props?.config ?? {});
-    session.refRelations.set(model.name, relationFor(session, model.name, config));
+    session.refRelations.set(
+      model.name,
+      relationFor(session, model.name, config, { resourceType: 'model', path: model.path }),
+    );
     if (template) claimed.push({ model, template, capture: startCapture(config) });
   }
   return claimed;
@@ -64,7 +67,10 @@ function parseModel(
   const materialized = materializationOf(config, model.path, session.issues);
   if (!materialized) return undefined;
   const resolved = resolveModelConfig(model.name, model.path, config, materialized, session.issues);
-  const relation = relationFor(session, model.name, config);
+  const relation = relationFor(session, model.name, config, {
+    resourceType: 'model',
+    path: model.path,
+  });
   session.refRelations.set(model.name, relation);
   const props = session.project.properties.models.get(model.name);
   return buildNode<ModelNode>(session, {

@@ -13,7 +13,10 @@ export function parseSeeds(session: ParseSession): void {
     const props = project.properties.seeds.get(seed.name);
     const config = mergeConfig(seed.folderConfig, props?.config ?? {});
     if (config['enabled'] === false) continue;
-    const relation = relationFor(session, seed.name, config);
+    const relation = relationFor(session, seed.name, config, {
+      resourceType: 'seed',
+      path: seed.path,
+    });
     session.refRelations.set(seed.name, relation);
     const node = buildNode<SeedNode>(session, {
       resourceType: 'seed',

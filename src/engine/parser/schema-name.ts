@@ -6,25 +6,72 @@ import type { ParseSession } from './parse-session.js';
  * dbt's default schema naming: a model without `+schema` lives in the target schema (`main`), a
  * model with `+schema: x` in `main_x`. A project macro `generate_schema_name` overrides this.
  */
-function generateSchemaName(session: ParseSession, custom: unknown): string {
+function generateSchemaName(
+  session: ParseSession,
+  custom: unknown,
+  node: Record<string, unknown>,
+): string {
   if (session.macros.macros.has('generate_schema_name')) {
     const bound = session.macros.bind(captureContext(session));
     const macro = bound['generate_schema_name'] as (...args: unknown[]) => unknown;
-    return String(macro(custom ?? null, null)).trim();
+    return String(macro(custom ?? null, node)).trim();
   }
   return custom === undefined || custom === null || custom === ''
     ? 'main'
     : `main_${String(custom)}`;
 }
 
-/** Where a model or seed named `name` with `config` lives: its `schema` and `alias` (default its name). */
+/** The node as `generate_schema_name` and `generate_alias_name` receive it (dbt's `node`). */
+export interface NamedNode {
+  readonly resourceType: 'model' | 'seed';
+  /** The file, relative to the project. */
+  readonly path: string;
+}
+
+/** `generate_alias_name(custom_alias_name, node)` when the project defines it, else the alias or name. */
+function generateAliasName(
+  session: ParseSession,
+  custom: unknown,
+  name: string,
+  node: Record<string, unknown>,
+): string {
+  if (session.macros.macros.has('generate_alias_name')) {
+    const bound = session.macros.bind(captureContext(session));
+    const macro = bound['generate_alias_name'] as (...args: unknown[]) => unknown;
+    return String(macro(custom ?? null, node)).trim();
+  }
+  return String(custom ?? name);
+}
+
+/**
+ * Where a model or seed named `name` with `config` lives: its `schema` and `alias` (default its
+ * name), through the project's `generate_schema_name` and `generate_alias_name` when it has them.
+ */
 export function relationFor(
   session: ParseSession,
   name: string,
   config: Readonly<Record<string, unknown>>,
+  named: NamedNode,
 ): Relation {
+  const node = {
+    name,
+    resource_type: named.resourceType,
+    package_name: session.projectName,
+    unique_id: session.uniqueId(named.resourceType, name),
+    path: named.path.split('/').slice(1).join('/'),
+    original_file_path: named.path,
+    fqn: [
+      session.projectName,
+      ...named.path
+        .replace(/\.(sql|csv)$/, '')
+        .split('/')
+        .slice(1),
+    ],
+    config,
+    tags: config['tags'] ?? [],
+  };
   return new Relation(
-    generateSchemaName(session, config['schema']),
-    String(config['alias'] ?? name),
+    generateSchemaName(session, config['schema'], node),
+    generateAliasName(session, config['alias'], name, node),
   );
 }

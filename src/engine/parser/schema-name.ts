@@ -2,6 +2,20 @@ import { Relation } from '../../base/warehouse/relation.js';
 import { captureContext } from './config-capture.js';
 import type { ParseSession } from './parse-session.js';
 
+/** The project's own `name(custom, node)` macro, trimmed, or undefined when it has none. */
+function callOverride(
+  session: ParseSession,
+  name: string,
+  custom: unknown,
+  node: Record<string, unknown>,
+): string | undefined {
+  if (!session.macros.macros.has(name)) return undefined;
+  const macro = session.macros.bind(captureContext(session))[name] as (
+    ...args: unknown[]
+  ) => unknown;
+  return String(macro(custom ?? null, node)).trim();
+}
+
 /**
  * dbt's default schema naming: a model without `+schema` lives in the target schema (`main`), a
  * model with `+schema: x` in `main_x`. A project macro `generate_schema_name` overrides this.
@@ -11,11 +25,8 @@ function generateSchemaName(
   custom: unknown,
   node: Record<string, unknown>,
 ): string {
-  if (session.macros.macros.has('generate_schema_name')) {
-    const bound = session.macros.bind(captureContext(session));
-    const macro = bound['generate_schema_name'] as (...args: unknown[]) => unknown;
-    return String(macro(custom ?? null, node)).trim();
-  }
+  const overridden = callOverride(session, 'generate_schema_name', custom, node);
+  if (overridden !== undefined) return overridden;
   return custom === undefined || custom === null || custom === ''
     ? 'main'
     : `main_${String(custom)}`;
@@ -35,12 +46,7 @@ function generateAliasName(
   name: string,
   node: Record<string, unknown>,
 ): string {
-  if (session.macros.macros.has('generate_alias_name')) {
-    const bound = session.macros.bind(captureContext(session));
-    const macro = bound['generate_alias_name'] as (...args: unknown[]) => unknown;
-    return String(macro(custom ?? null, node)).trim();
-  }
-  return String(custom ?? name);
+  return callOverride(session, 'generate_alias_name', custom, node) ?? String(custom ?? name);
 }
 
 /**

@@ -144,6 +144,38 @@ on-run-end: ["insert into audit_log values ('end')"]
     expect(await project.query('select code from codes')).toEqual([{ code: '011' }]);
   });
 
+  it('runs seed pre_hook and post_hook in the seed transaction; a failing hook leaves the old table', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'dbt_project.yml': projectYml(`
+on-run-start: ["create table if not exists seed_log (what varchar)"]
+seeds:
+  demo:
+    +pre-hook: "insert into seed_log values ('pre')"
+    +post-hook: "insert into seed_log select 'post ' || count(*) from {{ this }}"
+`),
+      'seeds/codes.csv': 'code\na\nb\n',
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    expect((await project.query('select what from seed_log')).map((r) => r['what'])).toEqual([
+      'pre',
+      'post 2',
+    ]);
+    project.write({
+      'seeds/codes.csv': 'code\nc\n',
+      'seeds/properties.yml':
+        'version: 2\nseeds:\n  - name: codes\n    config:\n      post_hook: "select * from no_such_table"\n',
+    });
+    const failed = await project.build();
+    expect(failed.exitCode).toBe(1);
+    expect(failed.results[0]!.message).toMatch(/post_hook failed: .*no_such_table/s);
+    expect(await project.query('select code from codes order by code')).toEqual([
+      { code: 'a' },
+      { code: 'b' },
+    ]);
+  });
+
   it('applies seed column_types from dbt_project.yml', async ({ makeProject }) => {
     const project = makeProject({
       'dbt_project.yml': projectYml('seeds:\n  demo:\n    +column_types:\n      zip: varchar\n'),

@@ -334,3 +334,66 @@ describe('generate_schema_name and generate_alias_name', () => {
     expect(await project.query('select count(*) as c from raw.customers')).toEqual([{ c: '2' }]);
   });
 });
+
+describe('templated values in dbt_project.yml', () => {
+  const yml = projectYml(`seeds:
+  demo:
+    +enabled: "{{ var('load_source_data', false) }}"
+models:
+  demo:
+    +materialized: "{{ 'table' if var('as_tables', false) else 'view' }}"
+    +schema: "{{ env_var('RUNNER_TEST_SCHEMA', 'main') }}"
+    +post-hook: "select '{{ this }}' as hook_target"
+vars:
+  load_source_data: true
+`);
+
+  it('render as dbt renders them: natively, seeing only --vars and the environment', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'dbt_project.yml': yml,
+      'seeds/customers.csv': 'id\n1\n2\n',
+      'models/m.sql': 'select 1 as id\n',
+    });
+    // The project's own `vars:` do not reach dbt_project.yml, so the seed stays disabled, and a
+    // rendered `false` is a boolean, not the truthy text "False".
+    const first = await project.build();
+    expect(first.exitCode).toBe(0);
+    expect(statuses(first)).toEqual({ m: 'success' });
+    expect(
+      await project.query(
+        "select table_type from information_schema.tables where table_name = 'm'",
+      ),
+    ).toEqual([{ table_type: 'VIEW' }]);
+    const second = await project.build({ vars: { load_source_data: true, as_tables: true } });
+    expect(statuses(second)).toEqual({ customers: 'success', m: 'success' });
+    expect(
+      await project.query(
+        "select table_type from information_schema.tables where table_name = 'm'",
+      ),
+    ).toEqual([{ table_type: 'BASE TABLE' }]);
+  });
+
+  it('leaves model hooks to run time, where this is known, and names the key of a failing value', async ({
+    makeProject,
+  }) => {
+    process.env['RUNNER_TEST_SCHEMA'] = 'custom';
+    const project = makeProject({ 'dbt_project.yml': yml, 'models/m.sql': 'select 1 as id\n' });
+    const result = await project.build();
+    expect(result.exitCode).toBe(0);
+    expect(
+      await project.query(
+        "select table_schema from information_schema.tables where table_name = 'm'",
+      ),
+    ).toEqual([{ table_schema: 'main_custom' }]);
+    project.write({
+      'dbt_project.yml': projectYml(
+        `models:\n  demo:\n    +materialized: "{{ var('required_one') }}"\n`,
+      ),
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /dbt_project\.yml:4: models\.demo\.\+materialized: Required var "required_one" is not set/,
+    );
+  });
+});

@@ -4,15 +4,22 @@ import { MaterializeError } from './materialize-error.js';
 import type { MaterializeResult } from './materialize-model.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 
+/** Rendered `pre_hook`/`post_hook` statements of a seed, run inside its transaction. */
+export interface SeedHooks {
+  readonly preHooks: readonly string[];
+  readonly postHooks: readonly string[];
+}
+
 /**
- * (Re)loads a seed CSV with DuckDB's CSV reader in one transaction: header row, types auto-detected
- * except those given in `column_types` (seed config in YAML or `dbt_project.yml`), optional
- * `delimiter`. The table is replaced on every build.
+ * (Re)loads a seed CSV with DuckDB's CSV reader in one transaction with its hooks: header row,
+ * types auto-detected except those given in `column_types` (seed config in YAML or
+ * `dbt_project.yml`), optional `delimiter`. The table is replaced on every build.
  */
 export async function loadSeed(
   sql: SqlExecutor,
   node: SeedNode,
   absolutePath: string,
+  hooks: SeedHooks = { preHooks: [], postHooks: [] },
 ): Promise<MaterializeResult> {
   const { relation } = node;
   const { columnTypes, delimiter } = node.resolved;
@@ -27,15 +34,33 @@ export async function loadSeed(
   try {
     return await sql.transaction(async () => {
       await sql.run(`create schema if not exists ${quoteIdentifier(relation.schema)}`);
-      await sql.run(
-        `create or replace table ${relation.render()} as\nselect * from read_csv(${quoteLiteral(absolutePath)}, ${options.join(', ')})`,
-      );
+      for (const hook of hooks.preHooks) await runHook(sql, hook, 'pre_hook');
+      try {
+        await sql.run(
+          `create or replace table ${relation.render()} as\nselect * from read_csv(${quoteLiteral(absolutePath)}, ${options.join(', ')})`,
+        );
+      } catch (error) {
+        throw new MaterializeError(describeCsvError(error), { cause: error });
+      }
       const rows = await sql.rows(`select count(*)::bigint as n from ${relation.render()}`);
       const count = Number(rows[0]?.['n'] ?? 0);
+      for (const hook of hooks.postHooks) await runHook(sql, hook, 'post_hook');
       return { rowsAffected: count, message: `INSERT ${count}` };
     });
   } catch (error) {
-    throw new MaterializeError(describeCsvError(error), { cause: error });
+    if (error instanceof MaterializeError) throw error;
+    throw new MaterializeError(error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  }
+}
+
+async function runHook(sql: SqlExecutor, hook: string, key: string): Promise<void> {
+  try {
+    await sql.run(hook);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new MaterializeError(`${key} failed: ${message}`, { cause: error });
   }
 }
 

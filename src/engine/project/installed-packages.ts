@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { readPackageDeclarations } from './package-declarations.js';
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
+import type { RenderProjectValue } from './templated-values.js';
 
 /** The lock file `npm run dbt -- deps` writes beside `packages.yml`, as dbt 1.7+ does. */
 export const PACKAGE_LOCK_FILE = 'package-lock.yml';
@@ -41,9 +42,13 @@ function sqlFiles(absoluteDir: string): string[] {
   return fg.sync(['**/*.sql'], { cwd: absoluteDir, onlyFiles: true, dot: false }).sort();
 }
 
-function readPackage(rootDir: string, relativeDir: string): InstalledPackage {
+function readPackage(
+  rootDir: string,
+  relativeDir: string,
+  render: RenderProjectValue | undefined,
+): InstalledPackage {
   const absoluteDir = join(rootDir, relativeDir);
-  const file = readProjectFile(absoluteDir, `${relativeDir}/${PROJECT_FILE}`);
+  const file = readProjectFile(absoluteDir, `${relativeDir}/${PROJECT_FILE}`, render);
   const read = (path: string): PackageSourceFile => {
     const absolutePath = join(absoluteDir, path);
     return {
@@ -86,7 +91,11 @@ function lockedNames(rootDir: string): string[] {
  * declares more packages than are installed, or whose lock names one that is missing, gets an
  * issue telling the user to run deps. Two installed packages of one name are an issue too.
  */
-export function loadInstalledPackages(rootDir: string, root: ProjectFile): InstalledPackages {
+export function loadInstalledPackages(
+  rootDir: string,
+  root: ProjectFile,
+  render?: RenderProjectValue,
+): InstalledPackages {
   const issues: ProjectIssue[] = [];
   const warnings: string[] = [];
   const installPath = root.packagesInstallPath.replace(/\/+$/, '');
@@ -101,7 +110,7 @@ export function loadInstalledPackages(rootDir: string, root: ProjectFile): Insta
   const packages: InstalledPackage[] = [];
   const byName = new Map<string, string>();
   for (const folder of folders) {
-    const pkg = readPackage(rootDir, `${installPath}/${folder}`);
+    const pkg = readPackage(rootDir, `${installPath}/${folder}`, render);
     const other = byName.get(pkg.name);
     if (other) {
       issues.push({

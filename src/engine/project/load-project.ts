@@ -5,6 +5,7 @@ import { folderSegments, resolveFolderConfig } from './folder-config.js';
 import { loadInstalledPackages, type InstalledPackage } from './installed-packages.js';
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
+import type { RenderProjectValue } from './templated-values.js';
 import { parsePropertiesFile, type Properties } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 
@@ -175,15 +176,18 @@ function unusedConfigWarnings(
  * properties YAML. Throws a UserError (exit 2) when `dbt_project.yml` is missing or invalid; other
  * problems are collected in `issues`.
  */
-export function loadProject(projectDir: string): Project {
+export function loadProject(
+  projectDir: string,
+  options: { readonly renderValue?: RenderProjectValue } = {},
+): Project {
   const dir = resolve(projectDir);
-  const file = readProjectFile(dir);
+  const file = readProjectFile(dir, PROJECT_FILE, options.renderValue);
   const models = findModels(dir, file);
   const seeds = findSeeds(dir, file);
   const singularTests = findSingularTests(dir, file);
   const propertyFiles = findPropertyFiles(dir, file);
   const { properties, issues } = readProperties(dir, propertyFiles);
-  const installed = loadInstalledPackages(dir, file);
+  const installed = loadInstalledPackages(dir, file, options.renderValue);
   return Object.freeze({
     dir,
     file,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { UserError } from '../../base/errors/user-error.js';
+import { renderTemplatedValues, type RenderProjectValue } from './templated-values.js';
 
 /** The parts of `dbt_project.yml` the runner uses. Unknown keys are ignored, as dbt does. */
 export interface ProjectFile {
@@ -70,8 +71,14 @@ function hookLines(node: unknown, lineCounter: LineCounter): (number | undefined
 /**
  * Reads `dbt_project.yml` in `projectDir`; a missing or invalid file is a UserError (exit 2).
  * `label` names the file in messages (a package's is `dbt_packages/<name>/dbt_project.yml`).
+ * With `render`, templated values (`+enabled: "{{ var('x', false) }}"`) are rendered as dbt does;
+ * without it they are read as written.
  */
-export function readProjectFile(projectDir: string, label = PROJECT_FILE): ProjectFile {
+export function readProjectFile(
+  projectDir: string,
+  label = PROJECT_FILE,
+  render?: RenderProjectValue,
+): ProjectFile {
   const path = join(projectDir, PROJECT_FILE);
   if (!existsSync(path)) {
     throw new UserError(
@@ -89,6 +96,7 @@ export function readProjectFile(projectDir: string, label = PROJECT_FILE): Proje
       2,
     );
   }
+  if (render) renderTemplatedValues(document, lineCounter, label, render);
   const raw = asObject(document.toJS());
   const name = raw['name'];
   if (typeof name !== 'string' || !/^[A-Za-z_][\w]*$/.test(name)) {

@@ -81,7 +81,10 @@ async function runNode(
     // Only seeds have no compiled SQL: they load a CSV file.
     if (node.resourceType === 'seed') {
       const seedFile = join(parsed.project.dir, node.path);
-      const { message, rowsAffected } = await loadSeed(sql, node, seedFile);
+      const { message, rowsAffected } = await loadSeed(sql, node, seedFile, {
+        preHooks: renderHooks(parsed, node, 'pre_hook'),
+        postHooks: renderHooks(parsed, node, 'post_hook'),
+      });
       return { ...base, status: 'success', message, rowsAffected, failures: null };
     }
     if (compiledPath === undefined) throw new Error(`${node.uniqueId} has no compiled SQL`);
@@ -95,6 +98,19 @@ async function runNode(
     const message = runtimeMessage(node, error, compiledPath);
     return { ...base, status: 'error', message, rowsAffected: null, failures: null, compiledPath };
   }
+}
+
+/** A model's or seed's `pre_hook`/`post_hook` statements, rendered for the node. */
+function renderHooks(
+  parsed: ParsedProject,
+  node: GraphNode,
+  key: 'pre_hook' | 'post_hook',
+): string[] {
+  return renderOrThrow(node, () =>
+    toList(node.config[key])
+      .map((hook) => renderHook(parsed, String(hook), node))
+      .filter(Boolean),
+  );
 }
 
 /**
@@ -117,14 +133,8 @@ async function runModel(
     renderNodeSql(parsed, node, { isIncremental: incremental }),
   );
   writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
-  const hooks = (key: string): string[] =>
-    renderOrThrow(node, () =>
-      toList(node.config[key])
-        .map((hook) => renderHook(parsed, String(hook), node))
-        .filter(Boolean),
-    );
-  const preHooks = hooks('pre_hook');
-  const postHooks = hooks('post_hook');
+  const preHooks = renderHooks(parsed, node, 'pre_hook');
+  const postHooks = renderHooks(parsed, node, 'post_hook');
   const result = await materializeModel(sql, {
     node,
     sql: compiled,

@@ -1,3 +1,4 @@
+import { createProjectValueRenderer } from '../compile/render-project-value.js';
 import { parseProject, type ParsedProject } from '../parser/parse-project.js';
 import { findCycles } from '../graph/find-cycles.js';
 import type { ResourceType } from '../graph/graph-node.js';
@@ -21,7 +22,9 @@ export function prepareProject(
   options: BuildOptions,
   types: ReadonlySet<ResourceType>,
 ): PreparedProject {
-  const project = loadProject(options.projectDir);
+  const project = loadProject(options.projectDir, {
+    renderValue: createProjectValueRenderer({ cliVars: options.vars ?? {} }),
+  });
   const parsed = parseProject(project, {
     vars: options.vars,
     fullRefresh: options.fullRefresh ?? false,

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import {
+  isMap,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { UserError } from '../../base/errors/user-error.js';
 import { renderTemplatedValues, type RenderProjectValue } from './templated-values.js';
 
@@ -68,6 +75,26 @@ function hookLines(node: unknown, lineCounter: LineCounter): (number | undefined
   return [lineOf(node)];
 }
 
+/** The YAML document of `dbt_project.yml`, its templated values rendered when `render` is given. */
+function parseProjectYaml(
+  path: string,
+  label: string,
+  render: RenderProjectValue | undefined,
+): { document: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, lineCounter });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    const line = first.linePos?.[0].line;
+    throw new UserError(
+      `${label}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
+      2,
+    );
+  }
+  if (render) renderTemplatedValues(document, lineCounter, label, render);
+  return { document, lineCounter };
+}
+
 /**
  * Reads `dbt_project.yml` in `projectDir`; a missing or invalid file is a UserError (exit 2).
  * `label` names the file in messages (a package's is `dbt_packages/<name>/dbt_project.yml`).
@@ -86,17 +113,7 @@ export function readProjectFile(
       2,
     );
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, lineCounter });
-  if (document.errors.length > 0) {
-    const first = document.errors[0]!;
-    const line = first.linePos?.[0].line;
-    throw new UserError(
-      `${label}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
-      2,
-    );
-  }
-  if (render) renderTemplatedValues(document, lineCounter, label, render);
+  const { document, lineCounter } = parseProjectYaml(path, label, render);
   const raw = asObject(document.toJS());
   const name = raw['name'];
   if (typeof name !== 'string' || !/^[A-Za-z_][\w]*$/.test(name)) {

@@ -1,4 +1,4 @@
-// `npm run build-models` (= `dbt build`) and `npm run dbt -- <build|run|test|seed|compile|ls> [flags]`.
+// `npm run build-models` (= `dbt build`) and `npm run dbt -- <build|run|test|seed|snapshot|compile|ls|deps> [flags]`.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   INDIRECT_SELECTION_MODES,
@@ -86,11 +86,12 @@ runCli(async () => {
   const verbs: [RunnerCommand, string][] = [
     [
       'build',
-      'seeds, models and their tests in dependency order (what `npm run build-models` runs)',
+      'seeds, snapshots, models and their tests in dependency order (what `npm run build-models` runs)',
     ],
     ['run', 'build the selected models'],
     ['test', 'run the selected data tests'],
     ['seed', 'load the seed CSV files'],
+    ['snapshot', 'record the changes of the selected snapshots (type-2 history tables)'],
   ];
   for (const [verb, description] of verbs) {
     addFlags(program.command(verb).description(description)).action(async (flags: Flags) => {

@@ -23,13 +23,14 @@ export function ephemeralCteName(name: string): string {
 
 const nameIndex = new WeakMap<RenderScope, Map<string, GraphNode>>();
 
-/** Models and seeds by name (cached per parsed project). */
+/** Models, seeds and snapshots by name (cached per parsed project). */
 function nodesByName(parsed: RenderScope): Map<string, GraphNode> {
   let byName = nameIndex.get(parsed);
   if (!byName) {
     byName = new Map();
     for (const candidate of parsed.nodes.values()) {
-      if (candidate.resourceType === 'model' || candidate.resourceType === 'seed')
+      const { resourceType } = candidate;
+      if (resourceType === 'model' || resourceType === 'seed' || resourceType === 'snapshot')
         byName.set(candidate.name, candidate);
     }
     nameIndex.set(parsed, byName);

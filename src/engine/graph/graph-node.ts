@@ -1,9 +1,15 @@
 import type nunjucks from 'nunjucks';
 import type { Relation } from '../../base/warehouse/relation.js';
-import type { Materialization, ModelConfig, SeedConfig, TestConfig } from './node-config.js';
+import type {
+  Materialization,
+  ModelConfig,
+  SeedConfig,
+  SnapshotConfig,
+  TestConfig,
+} from './node-config.js';
 
 /** The kinds of nodes in a project graph (sources are graph roots that never run). */
-export type ResourceType = 'model' | 'seed' | 'test' | 'source';
+export type ResourceType = 'model' | 'seed' | 'snapshot' | 'test' | 'source';
 
 /** Test-specific facts of a test node. */
 export interface TestInfo {
@@ -56,6 +62,18 @@ export interface SeedNode extends NodeBase {
   readonly extraContext?: undefined;
 }
 
+/** A table that keeps every version of the rows of a query (dbt's type-2 slowly changing dimension). */
+export interface SnapshotNode extends NodeBase {
+  readonly resourceType: 'snapshot';
+  readonly relation: Relation;
+  readonly resolved: SnapshotConfig;
+  /** Renders the query whose rows are snapshotted. */
+  readonly template: nunjucks.Template;
+  readonly materialized?: undefined;
+  readonly test?: undefined;
+  readonly extraContext?: undefined;
+}
+
 /** A table declared under `sources:`, read by models and never built. */
 export interface SourceNode extends NodeBase {
   readonly resourceType: 'source';
@@ -90,10 +108,10 @@ export interface TestNode extends NodeBase {
  * (`unique_id`s) and the template that renders its SQL. `resourceType` says which fields it has:
  * models, seeds and sources always have a relation; models and tests a template.
  */
-export type GraphNode = ModelNode | SeedNode | SourceNode | TestNode;
+export type GraphNode = ModelNode | SeedNode | SnapshotNode | SourceNode | TestNode;
 
 /** A node that lives in the warehouse: what a ref, a source or a test points at. */
-export type RelationNode = ModelNode | SeedNode | SourceNode;
+export type RelationNode = ModelNode | SeedNode | SnapshotNode | SourceNode;
 
 /**
  * `node` as a node of `kind`, for callers handed any node; throws an internal error when it is

@@ -38,6 +38,42 @@ export interface SeedConfig {
   readonly delimiter: string | undefined;
 }
 
+/** How a snapshot tells that a row changed. */
+export type SnapshotStrategy =
+  | { readonly kind: 'timestamp'; readonly updatedAt: string }
+  | {
+      readonly kind: 'check';
+      /** The columns compared, or `all`: every column of the query but the unique key. */
+      readonly checkCols: readonly string[] | 'all';
+      /** `updated_at` with the check strategy: the version's time instead of the snapshot's. */
+      readonly updatedAt: string | undefined;
+    };
+
+/** A snapshot's config as the snapshot materialization reads it. */
+export interface SnapshotConfig {
+  /** `unique_key`: one column or several (dbt 1.9), always at least one. */
+  readonly uniqueKey: readonly string[];
+  readonly strategy: SnapshotStrategy;
+  /**
+   * `hard_deletes` (dbt 1.9; `invalidate_hard_deletes: true` is `invalidate`): what a row gone
+   * from the query does to its current version. Default `ignore`.
+   */
+  readonly hardDeletes: 'ignore' | 'invalidate' | 'new_record';
+  /** `dbt_valid_to_current`: the SQL value of `dbt_valid_to` in current versions (default null). */
+  readonly validToCurrent: string | undefined;
+  /** `snapshot_meta_column_names`: the names of dbt's columns. */
+  readonly columns: SnapshotColumnNames;
+}
+
+/** The names of the columns a snapshot adds to the query's. */
+export interface SnapshotColumnNames {
+  readonly dbtValidFrom: string;
+  readonly dbtValidTo: string;
+  readonly dbtScdId: string;
+  readonly dbtUpdatedAt: string;
+  readonly dbtIsDeleted: string;
+}
+
 /** A data test's config as the test runner reads it. */
 export interface TestConfig {
   /** `severity` (default `error`): anything but `error` only warns. */

@@ -47,15 +47,15 @@ export class Dependencies {
     return [...new Set(deps)];
   }
 
-  /** Sets each model's `dependsOn` from the capture of its parse render. */
+  /** Sets each model's and snapshot's `dependsOn` from the capture of its parse render. */
   resolveModels(captures: ReadonlyMap<string, Capture>): void {
     const { nodes } = this.session;
     for (const [id, capture] of captures) {
       const node = nodes.get(id);
-      if (node?.resourceType !== 'model') continue;
+      if (node?.resourceType !== 'model' && node?.resourceType !== 'snapshot') continue;
       nodes.set(id, {
         ...node,
-        dependsOn: this.resolve(capture, `model "${node.name}"`, node.path),
+        dependsOn: this.resolve(capture, `${node.resourceType} "${node.name}"`, node.path),
       });
     }
   }

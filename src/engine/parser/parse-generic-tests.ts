@@ -21,6 +21,7 @@ export function parseGenericTests(session: ParseSession, dependencies: Dependenc
   for (const [kind, map] of [
     ['model', project.properties.models],
     ['seed', project.properties.seeds],
+    ['snapshot', project.properties.snapshots],
   ] as const) {
     for (const props of map.values()) {
       const target = session.nodes.get(session.uniqueId(kind, props.name));

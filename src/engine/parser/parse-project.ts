@@ -7,6 +7,7 @@ import { parseGenericTests } from './parse-generic-tests.js';
 import { parseModels, refEphemeralsAsCtes } from './parse-models.js';
 import { ParseSession } from './parse-session.js';
 import { parseSeeds } from './parse-seeds.js';
+import { parseSnapshots } from './parse-snapshots.js';
 import { parseSingularTests } from './parse-singular-tests.js';
 import { parseSources } from './parse-sources.js';
 
@@ -30,17 +31,18 @@ export interface ParsedProject extends RenderScope {
  * The parse pass: renders every model, test and hook with a capturing context to learn its
  * refs, sources and config (what dbt does), builds the nodes and collects every problem
  * (template errors with file and line, unknown refs and sources, duplicates, bad config).
- * Sources come first (models read them), then seeds (models may ref them), models, and the tests
- * on all of them; the nodes are listed as seeds, models, sources, tests.
+ * Sources come first (models read them), then seeds and snapshots (models may ref them), models,
+ * and the tests on all of them; the nodes are listed as seeds, snapshots, models, sources, tests.
  */
 export function parseProject(project: Project, options: ParseOptions = {}): ParsedProject {
   const session = new ParseSession(project, options.vars, options.fullRefresh ?? false);
   parseSources(session);
   parseSeeds(session);
+  const snapshotCaptures = parseSnapshots(session);
   const modelCaptures = parseModels(session);
   refEphemeralsAsCtes(session);
   const dependencies = new Dependencies(session);
-  dependencies.resolveModels(modelCaptures);
+  dependencies.resolveModels(new Map([...snapshotCaptures, ...modelCaptures]));
   for (const source of session.sources.values()) session.nodes.set(source.uniqueId, source);
   parseGenericTests(session, dependencies);
   parseSingularTests(session, dependencies);

@@ -34,7 +34,7 @@ function generateSchemaName(
 
 /** The node as `generate_schema_name` and `generate_alias_name` receive it (dbt's `node`). */
 export interface NamedNode {
-  readonly resourceType: 'model' | 'seed';
+  readonly resourceType: 'model' | 'seed' | 'snapshot';
   /** The file, relative to the project. */
   readonly path: string;
 }

@@ -31,12 +31,19 @@ export interface SeedFile {
   readonly folderConfig: Readonly<Record<string, unknown>>;
 }
 
+/** A file under the snapshot paths holding `{% snapshot name %}` blocks. */
+export interface SnapshotFile extends ProjectSourceFile {
+  /** Its folders below the snapshot path (the fqn of a snapshot is these and its name). */
+  readonly folders: readonly string[];
+}
+
 /** Everything read from a project directory, before templating. Frozen once built. */
 export interface Project {
   readonly dir: string;
   readonly file: ProjectFile;
   readonly models: readonly ModelFile[];
   readonly seeds: readonly SeedFile[];
+  readonly snapshotFiles: readonly SnapshotFile[];
   /** Files whose `{% macro %}`/`{% test %}` blocks are callable everywhere. */
   readonly macroFiles: readonly ProjectSourceFile[];
   /** Singular data tests (`tests/**\/*.sql`, without `tests/generic` and `tests/fixtures`). */
@@ -109,6 +116,15 @@ function findSeeds(dir: string, file: ProjectFile): FoundFiles<SeedFile> {
   return { files, fqns };
 }
 
+function findSnapshotFiles(dir: string, file: ProjectFile): SnapshotFile[] {
+  return file.snapshotPaths.flatMap((snapshotPath) =>
+    glob(dir, snapshotPath, ['**/*.sql']).map((path) => ({
+      ...readSource(dir, path),
+      folders: folderSegments(path, [snapshotPath]),
+    })),
+  );
+}
+
 /** Macro files, then the generic tests, which are macros kept under the test paths. */
 function findMacroFiles(dir: string, file: ProjectFile): ProjectSourceFile[] {
   return [
@@ -125,8 +141,8 @@ function findSingularTests(dir: string, file: ProjectFile): ProjectSourceFile[] 
 
 function findPropertyFiles(dir: string, file: ProjectFile): string[] {
   return [
-    ...[...file.modelPaths, ...file.seedPaths, ...file.macroPaths].flatMap((base) =>
-      propertyFilesUnder(dir, base),
+    ...[...file.modelPaths, ...file.seedPaths, ...file.snapshotPaths, ...file.macroPaths].flatMap(
+      (base) => propertyFilesUnder(dir, base),
     ),
     ...file.testPaths.flatMap((testPath) => propertyFilesUnder(dir, testPath, ['fixtures/**'])),
   ];
@@ -136,7 +152,12 @@ function readProperties(
   dir: string,
   propertyFiles: readonly string[],
 ): { properties: Properties; issues: ProjectIssue[] } {
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
+  const properties: Properties = {
+    models: new Map(),
+    seeds: new Map(),
+    snapshots: new Map(),
+    sources: [],
+  };
   const issues: ProjectIssue[] = [];
   for (const path of propertyFiles) {
     parsePropertiesFile(path, readFileSync(join(dir, path), 'utf8'), properties, issues);
@@ -193,6 +214,7 @@ export function loadProject(
     file,
     models: models.files,
     seeds: seeds.files,
+    snapshotFiles: findSnapshotFiles(dir, file),
     macroFiles: findMacroFiles(dir, file),
     singularTests,
     properties,

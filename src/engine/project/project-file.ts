@@ -22,12 +22,16 @@ export interface ProjectFile {
   readonly macroPaths: readonly string[];
   /** Default `['tests']`. */
   readonly testPaths: readonly string[];
+  /** Default `['snapshots']`. */
+  readonly snapshotPaths: readonly string[];
   /** Project `vars:` (overridden by `--vars`). Default `{}`. */
   readonly vars: Readonly<Record<string, unknown>>;
   /** The raw `models:` config tree (`+key` per folder). */
   readonly models: Readonly<Record<string, unknown>>;
   /** The raw `seeds:` config tree. */
   readonly seeds: Readonly<Record<string, unknown>>;
+  /** The raw `snapshots:` config tree. */
+  readonly snapshots: Readonly<Record<string, unknown>>;
   /** The raw `data_tests:`/`tests:` config tree. */
   readonly tests: Readonly<Record<string, unknown>>;
   /** `on-run-start` hooks (templates), in order. */
@@ -131,7 +135,7 @@ export function readProjectFile(
       2,
     );
   };
-  for (const key of ['vars', 'models', 'seeds', 'data_tests', 'tests']) {
+  for (const key of ['vars', 'models', 'seeds', 'snapshots', 'data_tests', 'tests']) {
     const value = raw[key];
     if (
       value !== undefined &&
@@ -147,6 +151,7 @@ export function readProjectFile(
     'data-paths',
     'macro-paths',
     'test-paths',
+    'snapshot-paths',
     'on-run-start',
     'on-run-end',
   ]) {
@@ -164,9 +169,11 @@ export function readProjectFile(
     seedPaths: asStringList(raw['seed-paths'] ?? raw['data-paths'], ['seeds']),
     macroPaths: asStringList(raw['macro-paths'], ['macros']),
     testPaths: asStringList(raw['test-paths'], ['tests']),
+    snapshotPaths: asStringList(raw['snapshot-paths'], ['snapshots']),
     vars: asObject(raw['vars']),
     models: asObject(raw['models']),
     seeds: asObject(raw['seeds']),
+    snapshots: asObject(raw['snapshots']),
     tests: asObject(raw['data_tests'] ?? raw['tests']),
     onRunStart: asStringList(raw['on-run-start'], []),
     onRunEnd: asStringList(raw['on-run-end'], []),

@@ -5,10 +5,14 @@ import { parseTestDeclarations, type TestDeclaration } from './test-declarations
 
 export type { TestDeclaration } from './test-declarations.js';
 
-/** Properties of one model or seed (`models:`/`seeds:` entries). */
+/** Properties of one model, seed or snapshot (`models:`/`seeds:`/`snapshots:` entries). */
 export interface ResourceProperties {
   readonly name: string;
   readonly file: string;
+  /** The line of the entry. */
+  readonly line?: number;
+  /** A snapshot defined in YAML: what it snapshots, `ref('x')` or `source('s', 't')`. */
+  readonly relation?: string;
   readonly description: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly columns: readonly { readonly name: string; readonly description: string }[];
@@ -32,6 +36,7 @@ export interface SourceTable {
 export interface Properties {
   readonly models: Map<string, ResourceProperties>;
   readonly seeds: Map<string, ResourceProperties>;
+  readonly snapshots: Map<string, ResourceProperties>;
   readonly sources: SourceTable[];
 }
 
@@ -57,7 +62,8 @@ export function parsePropertiesFile(
   const root = document.contents;
   if (!isMap(root)) return;
   const reader = new PropertiesFileReader(file, lineCounter, issues);
-  for (const kind of ['models', 'seeds'] as const) parseResources(reader, root, kind, into[kind]);
+  for (const kind of ['models', 'seeds', 'snapshots'] as const)
+    parseResources(reader, root, kind, into[kind]);
   into.sources.push(...parseSources(reader, root));
 }
 
@@ -65,7 +71,7 @@ export function parsePropertiesFile(
 function parseResources(
   reader: PropertiesFileReader,
   root: YAMLMap,
-  kind: 'models' | 'seeds',
+  kind: 'models' | 'seeds' | 'snapshots',
   into: Map<string, ResourceProperties>,
 ): void {
   const list = reader.listAt(root.get(kind, true), `"${kind}:"`);
@@ -105,6 +111,8 @@ function parseResource(
   return {
     name,
     file: reader.file,
+    line: reader.lineOf(entry),
+    ...(typeof js['relation'] === 'string' ? { relation: js['relation'] } : {}),
     description: String(js['description'] ?? ''),
     config: objectOf(js['config']),
     columns: columns.columns,

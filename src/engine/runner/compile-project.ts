@@ -27,7 +27,7 @@ export interface CompiledNode {
 export function compileProject(
   options: BuildOptions & { readonly write?: boolean },
 ): CompiledNode[] {
-  const { parsed, selected } = prepareProject(options, new Set(['model', 'test']));
+  const { parsed, selected } = prepareProject(options, new Set(['model', 'snapshot', 'test']));
   const write = options.write ?? true;
   const targetDir = join(parsed.project.dir, 'target');
   if (write) {
@@ -67,7 +67,7 @@ export function compileProject(
 export function listNodes(options: BuildOptions): GraphNode[] {
   const { parsed, selected } = prepareProject(
     options,
-    new Set(['model', 'seed', 'test', 'source']),
+    new Set(['model', 'seed', 'snapshot', 'test', 'source']),
   );
   return [...selected]
     .map((id) => parsed.nodes.get(id)!)

@@ -6,6 +6,7 @@ import { runCheckpointedTest } from '../data-test/test-checkpoint.js';
 import type { GraphNode } from '../graph/graph-node.js';
 import { loadSeed } from '../materialize/load-seed.js';
 import { materializeModel, type MaterializeResult } from '../materialize/materialize-model.js';
+import { materializeSnapshot } from '../materialize/materialize-snapshot.js';
 import { relationKind } from '../../base/warehouse/relation-kind.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 import { toList } from '../project/folder-config.js';
@@ -92,7 +93,10 @@ async function runNode(
       const { status, message, failures } = await runTest(parsed, sql, node, compiledPath);
       return { ...base, status, message, rowsAffected: null, failures, compiledPath };
     }
-    const { message, rowsAffected } = await runModel(parsed, sql, node, compiledPath);
+    const { message, rowsAffected } =
+      node.resourceType === 'snapshot'
+        ? await runSnapshot(parsed, sql, node, compiledPath)
+        : await runModel(parsed, sql, node, compiledPath);
     return { ...base, status: 'success', message, rowsAffected, failures: null, compiledPath };
   } catch (error) {
     const message = runtimeMessage(node, error, compiledPath);
@@ -142,6 +146,28 @@ async function runModel(
     postHooks,
     existing,
     incremental,
+  });
+  writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
+  return result;
+}
+
+/** Renders and builds a snapshot with its hooks, writing its compiled and executed SQL. */
+async function runSnapshot(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  node: GraphNode,
+  compiledPath: string,
+): Promise<MaterializeResult> {
+  const projectDir = parsed.project.dir;
+  const existing = await relationKind(sql, node.relation!);
+  const compiled = renderOrThrow(node, () => renderNodeSql(parsed, node).trim());
+  writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
+  const result = await materializeSnapshot(sql, {
+    node,
+    sql: compiled,
+    preHooks: renderHooks(parsed, node, 'pre_hook'),
+    postHooks: renderHooks(parsed, node, 'post_hook'),
+    existing,
   });
   writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
   return result;

@@ -11,6 +11,13 @@ function seconds(value: number): string {
   return `${value.toFixed(2)}s`;
 }
 
+/** dbt's verbs for a node that succeeded and one that failed. */
+const VERBS: Readonly<Record<string, readonly [string, string]>> = {
+  model: ['created', 'creating'],
+  seed: ['loaded', 'loading'],
+  snapshot: ['snapshotted', 'snapshotting'],
+};
+
 /** What the node line says about the node (`created sql table model main.orders`). */
 function describe(result: NodeResult): { verb: string; status: string; detail: string } {
   const relation = result.relationName?.replaceAll('"', '') ?? result.name;
@@ -53,11 +60,14 @@ function describe(result: NodeResult): { verb: string; status: string; detail: s
   const what =
     result.resourceType === 'seed'
       ? `seed file ${relation}`
-      : `sql ${result.kind} model ${relation}`;
+      : result.resourceType === 'snapshot'
+        ? `snapshot ${relation}`
+        : `sql ${result.kind} model ${relation}`;
+  const [done, doing] = VERBS[result.resourceType] ?? VERBS['model']!;
   switch (result.status) {
     case 'success':
       return {
-        verb: `${colors.green('OK')} ${result.resourceType === 'seed' ? 'loaded' : 'created'} ${what}`,
+        verb: `${colors.green('OK')} ${done} ${what}`,
         status: 'OK',
         detail: `[${colors.green(result.message)} in ${time}]`,
       };
@@ -69,7 +79,7 @@ function describe(result: NodeResult): { verb: string; status: string; detail: s
       };
     default:
       return {
-        verb: `${colors.red('ERROR')} ${result.resourceType === 'seed' ? 'loading' : 'creating'} ${what}`,
+        verb: `${colors.red('ERROR')} ${doing} ${what}`,
         status: 'ERROR',
         detail: `[${colors.red('ERROR')} in ${time}]`,
       };

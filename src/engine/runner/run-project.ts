@@ -18,15 +18,16 @@ import { printRunSummary } from './run-summary.js';
 import type { BuildOptions, BuildResult, RunnerCommand } from './runner-options.js';
 
 const TYPES: Record<RunnerCommand, ReadonlySet<ResourceType>> = {
-  build: new Set(['model', 'seed', 'test']),
+  build: new Set(['model', 'seed', 'snapshot', 'test']),
   run: new Set(['model']),
   test: new Set(['test']),
   seed: new Set(['seed']),
+  snapshot: new Set(['snapshot']),
 };
 
 /**
- * Runs a project: `build` (seeds, models and their tests in dependency order), `run` (models),
- * `test` (data tests) or `seed`. Problems with the project itself throw a ProjectError/UserError
+ * Runs a project: `build` (seeds, snapshots, models and their tests in dependency order), `run`
+ * (models), `test` (data tests), `seed` or `snapshot`. Problems with the project itself throw a ProjectError/UserError
  * (exit 2) before anything runs; a busy warehouse throws a WarehouseError. Node failures do not
  * throw: they are in the results, with downstream nodes skipped, and `exitCode` is 1.
  * Writes `target/manifest.json`, `target/run_results.json` and compiled SQL under `target/compiled`.

@@ -2,8 +2,8 @@ import type { IndirectSelection } from '../graph/select-nodes.js';
 import type { NodeResult } from '../artifacts/node-result.js';
 import type { Warehouse } from '../../base/warehouse/open-warehouse.js';
 
-/** The runner's verbs: `build` = seeds, models and tests in order; the others run one kind. */
-export type RunnerCommand = 'build' | 'run' | 'test' | 'seed';
+/** The runner's verbs: `build` = seeds, snapshots, models and tests in order; the others run one kind. */
+export type RunnerCommand = 'build' | 'run' | 'test' | 'seed' | 'snapshot';
 
 /** Options shared by every runner command. */
 export interface BuildOptions {

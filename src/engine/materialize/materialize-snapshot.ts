@@ -48,7 +48,9 @@ function metaColumns(config: SnapshotConfig): string[] {
  * version of each key whose row changed (its `dbt_valid_to` set) and inserts the new version,
  * inserts new keys, and under `hard_deletes: invalidate` or `new_record` closes keys gone from the
  * query (`new_record` also inserts a deletion record, `dbt_is_deleted = 'True'`). Columns new in
- * the query are added to the table. The query must give one row per unique key, never a null
+ * the query are added to the table. A key that comes back after a deletion is versioned at its
+ * `updated_at` under the timestamp strategy, as dbt does, even when that is earlier than the
+ * deletion (which is timed by the snapshot's clock). The query must give one row per unique key, never a null
  * key: anything else would corrupt the history, so it fails naming the key. `--full-refresh`
  * does not rebuild a snapshot, as in dbt: its history cannot be made again.
  */

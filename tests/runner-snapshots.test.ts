@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { it } from './support/fixtures.js';
 import { projectYml, statuses, type TestProject } from './support/runner-project.js';
@@ -112,6 +114,14 @@ select * from {{ ref('customers') }}
       'select count(distinct dbt_valid_from)::int as n from main.customers_snapshot where dbt_valid_to is null and id = 2',
     );
     expect(times).toEqual([{ n: 1 }]);
+    // Two snapshots of one file each have their compiled SQL.
+    for (const name of ['customers_snapshot', 'customers_all']) {
+      const compiled = join(
+        project.dir,
+        `target/compiled/demo/snapshots/customers.sql/${name}.sql`,
+      );
+      expect(readFileSync(compiled, 'utf8')).toContain('from "main"."customers"');
+    }
   });
 
   it('YAML snapshots (dbt 1.9): relation:, schema through generate_schema_name, hard_deletes new_record, dbt_valid_to_current', async ({

@@ -5,14 +5,11 @@ import type { NodeResult } from './node-result.js';
 import { writeFileAtomic } from '../../base/files/write-file-atomic.js';
 
 /** The path (relative to the project dir) where a node's compiled SQL goes, dbt's layout. */
-export function compiledPathFor(
-  projectName: string,
-  nodePath: string,
-  nodeName: string,
-  isGenericTest: boolean,
-): string {
-  const base = `target/compiled/${projectName}/${nodePath}`;
-  return isGenericTest ? `${base}/${nodeName}.sql` : base;
+export function compiledPathFor(projectName: string, node: GraphNode): string {
+  const base = `target/compiled/${projectName}/${node.path}`;
+  // A file can define several generic tests or snapshots: each gets its own file below it, as in dbt.
+  const nested = node.resourceType === 'snapshot' || node.test?.kind === 'generic';
+  return nested ? `${base}/${node.name}.sql` : base;
 }
 
 /** `target/run/…` twin of a compiled path: what was executed (DDL and DML). */
@@ -103,10 +100,7 @@ function manifestNode(node: GraphNode, projectName: string): Record<string, unkn
     ...commonFields(node, projectName),
     raw_code: node.rawCode,
     depends_on: { nodes: node.dependsOn, macros: [] },
-    compiled_path:
-      node.resourceType === 'seed'
-        ? null
-        : compiledPathFor(projectName, node.path, node.name, node.test?.kind === 'generic'),
+    compiled_path: node.resourceType === 'seed' ? null : compiledPathFor(projectName, node),
     ...(node.test
       ? {
           test_metadata: node.test.testName

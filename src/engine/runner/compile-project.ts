@@ -40,12 +40,7 @@ export function compileProject(
     (n) => selected.has(n.uniqueId) || (n.materialized === 'ephemeral' && n.template !== undefined),
   );
   for (const node of nodes) {
-    const compiledPath = compiledPathFor(
-      parsed.project.file.name,
-      node.path,
-      node.name,
-      node.test?.kind === 'generic',
-    );
+    const compiledPath = compiledPathFor(parsed.project.file.name, node);
     try {
       const sql = renderNodeSql(parsed, node);
       if (write) writeFileAtomic(join(parsed.project.dir, compiledPath), `${sql}\n`);

@@ -69,14 +69,7 @@ async function runNode(
 ): Promise<NodeOutcome> {
   const base = resultBase(node);
   const compiledPath =
-    node.resourceType === 'seed'
-      ? undefined
-      : compiledPathFor(
-          parsed.project.file.name,
-          node.path,
-          node.name,
-          node.resourceType === 'test' && node.test?.kind === 'generic',
-        );
+    node.resourceType === 'seed' ? undefined : compiledPathFor(parsed.project.file.name, node);
   sql.executed.length = 0;
   try {
     // Only seeds have no compiled SQL: they load a CSV file.

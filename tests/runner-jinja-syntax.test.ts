@@ -117,6 +117,17 @@ from {table}" -%}
     expect(compiled(project)).toBe('1a,2b,3c x2 [inside]');
   });
 
+  it('loop filters (for x in xs if cond) keep only matching items, loop.* counting those', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set cols = [{'name': 'id', 'n': 1}, {'name': 'x', 'n': 0}, {'name': 'y', 'n': 2}] -%}
+{% for c in cols if c.n %}{{ loop.index }}/{{ loop.length }}{{ c.name }}{{ ',' if not loop.last }}{% endfor %} {% for k, v in {'a': 1, 'b': 0}.items() if v %}{{ k }}{% endfor %} {% for c in cols if c.n > 5 %}{{ c }}{% else %}none{% endfor %} {% for c in (cols if false else []) %}never{% endfor %}`,
+    );
+    expect(compiled(project)).toBe('1/2id,2/2y a none');
+  });
+
   it("filters: map (attribute= and a filter's name), unique, selectattr and rejectattr with a test, zip", ({
     makeProject,
   }) => {

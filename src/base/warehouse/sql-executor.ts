@@ -37,6 +37,33 @@ export class SqlExecutor {
     return reader.getRowObjectsJson() as Record<string, unknown>[];
   }
 
+  /**
+   * A query's whole result for templates: numbers as numbers (a BIGINT beyond 2^53 as text),
+   * dates and times as DuckDB prints them, lists as lists. Not recorded in `executed`: it reads,
+   * it does not build.
+   */
+  async table(sql: string): Promise<{
+    columnNames: string[];
+    columnTypes: string[];
+    rows: unknown[][];
+  }> {
+    const reader = await this.connection.runAndReadAll(sql);
+    const json = reader.getRowsJson();
+    const rows = reader.getRowsJS().map((row, r) =>
+      row.map((value, c) => {
+        if (typeof value === 'bigint')
+          return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+        if (value === null || ['number', 'string', 'boolean'].includes(typeof value)) return value;
+        return json[r]![c];
+      }),
+    );
+    return {
+      columnNames: reader.columnNames(),
+      columnTypes: reader.columnTypes().map(String),
+      rows,
+    };
+  }
+
   /** Column names and types of a query's result, without running it for rows. */
   async columns(sql: string): Promise<{ name: string; type: string }[]> {
     const reader = await this.connection.runAndReadAll(

@@ -8,6 +8,7 @@
  * WebAssembly module on an error thrown by a host function.
  */
 import { createRequire } from 'node:module';
+import { patchLoopFilter } from './loop-filter.js';
 import { patchOperators } from './python-operators.js';
 import { STRING_METHODS } from './python-string-methods.js';
 import { splitArgs } from './template-arguments.js';
@@ -334,4 +335,5 @@ export function installJinjaSyntax(): void {
   patchFilterLines();
   patchMemberLookup();
   patchMacroExtras();
+  patchLoopFilter(nodes, Parser, Compiler, runtime);
 }

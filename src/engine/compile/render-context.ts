@@ -1,9 +1,11 @@
 import { printInfo, printWarning } from '../../base/console/console.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import { Relation } from '../../base/warehouse/relation.js';
+import { introspectionFunctions } from './introspection-functions.js';
 import { splitArgs } from './template-arguments.js';
 import { macroReturn } from './template-environment.js';
 import { CompilerError } from './template-error.js';
+import type { WarehouseQueries } from './warehouse-queries.js';
 
 /** What a render context reports back and asks for; the parse pass records, the execute pass resolves. */
 export interface RenderHooks {
@@ -35,17 +37,21 @@ export interface RenderContextOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra names (test arguments, `model`). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** The warehouse's answers, in the execute pass of a command that opened it. */
+  readonly queries?: WarehouseQueries;
 }
 
 /**
  * The dbt context a template renders with: `ref`, `source`, `config`, `this`, `is_incremental`,
  * `var`, `env_var`, `target` (name `dev`, schema `main`, type `duckdb`), `log`, `exceptions`,
- * `return`, `execute`, `flags`, `adapter.quote`, `run_started_at`, `invocation_id`.
+ * `return`, `execute`, `flags`, `adapter.quote`, `run_started_at`, `invocation_id`, and what reads
+ * the warehouse (`run_query`, `statement`, `adapter.get_columns_in_relation` …).
  */
 export function createRenderContext(
   hooks: RenderHooks,
   options: RenderContextOptions,
 ): Record<string, unknown> {
+  const introspection = introspectionFunctions(hooks.mode, options.queries);
   return {
     ...dependencyFunctions(hooks),
     config: configFunction(hooks),
@@ -65,7 +71,8 @@ export function createRenderContext(
     return: macroReturn,
     execute: hooks.mode === 'execute',
     flags: { FULL_REFRESH: options.fullRefresh, WHICH: 'build' },
-    ...quotingFunctions(),
+    ...quotingFunctions(introspection.adapter),
+    ...introspection.functions,
     run_started_at: options.runStartedAt,
     invocation_id: options.invocationId,
     modules: { datetime: { datetime: { now: () => new Date().toISOString() } } },
@@ -175,9 +182,12 @@ function messageFunctions(): Record<'log' | 'print' | 'exceptions', unknown> {
 }
 
 /** `adapter.quote` for identifiers and `sql_literal` for values (numbers and booleans bare). */
-function quotingFunctions(): Record<'adapter' | 'sql_literal', unknown> {
+function quotingFunctions(
+  adapter: Record<string, unknown>,
+): Record<'adapter' | 'sql_literal', unknown> {
   return {
     adapter: {
+      ...adapter,
       quote: (name: unknown): string => quoteIdentifier(String(name)),
     },
     sql_literal: (value: unknown): string =>

@@ -2,6 +2,7 @@ import type nunjucks from 'nunjucks';
 import type { GraphNode } from '../graph/graph-node.js';
 import type { Project } from '../project/load-project.js';
 import type { MacroLibrary } from './macro-library.js';
+import type { WarehouseQueries } from './warehouse-queries.js';
 
 /** What rendering needs of a parsed project: its nodes, macros, vars and invocation. */
 export interface RenderScope {
@@ -26,6 +27,8 @@ export interface RenderState {
    * and `checked_through` (a literal); without one (or for any other node), `new_rows_only` is false.
    */
   readonly testCheckpoint?: TestCheckpoint;
+  /** The warehouse's answers to the template's queries; without it a query is an error. */
+  readonly queries?: WarehouseQueries;
 }
 
 /** How a test with `new_rows_by` runs this time. */

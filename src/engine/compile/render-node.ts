@@ -1,5 +1,6 @@
 import type { GraphNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
+import type { WarehouseQueries } from './warehouse-queries.js';
 import type { RenderScope, RenderState } from './render-input.js';
 import { Relation } from '../../base/warehouse/relation.js';
 import { createRenderContext, type RenderHooks } from './render-context.js';
@@ -89,6 +90,7 @@ function executeContext(
     runStartedAt: parsed.runStartedAt,
     invocationId: parsed.invocationId,
     extra: { ...node?.extraContext, ...newRowsContext(state) },
+    queries: state.queries,
   });
   return { ...context, ...parsed.macros.bind(context) };
 }
@@ -140,7 +142,7 @@ export function renderNodeSql(
       if (seen.has(id)) continue;
       seen.add(id);
       const ephemeral = parsed.nodes.get(id)!;
-      const body = renderWith(ephemeral, {});
+      const body = renderWith(ephemeral, { queries: state.queries });
       ctes.push({ name: ephemeralCteName(ephemeral.name), sql: body });
     }
     return sql;
@@ -150,7 +152,14 @@ export function renderNodeSql(
 }
 
 /** Renders a hook (`pre_hook`, `post_hook`, `on-run-start`, `on-run-end`) for `node` (or the project). */
-export function renderHook(parsed: RenderScope, hook: string, node?: GraphNode): string {
+export function renderHook(
+  parsed: RenderScope,
+  hook: string,
+  node?: GraphNode,
+  queries?: WarehouseQueries,
+): string {
   const ephemerals: string[] = [];
-  return parsed.env.renderString(hook, executeContext(parsed, node, {}, ephemerals)).trim();
+  return parsed.env
+    .renderString(hook, executeContext(parsed, node, { queries }, ephemerals))
+    .trim();
 }

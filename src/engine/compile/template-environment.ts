@@ -20,6 +20,7 @@ function installOnce(): void {
   // First, so that jinja-compat's slice parsing wraps the patched aggregate parser.
   installJinjaSyntax();
   nunjucks.installJinjaCompat();
+  preferOwnMethods();
   const runtime = nunjucks.runtime as unknown as { makeMacro: MakeMacro };
   const makeMacro = runtime.makeMacro;
   runtime.makeMacro = (argNames, kwargNames, func) =>
@@ -37,6 +38,28 @@ function installOnce(): void {
         }
       }),
     );
+}
+
+/**
+ * Jinja compatibility gives every object Python's dict methods (`.values()`, `.items()`, `.get()`),
+ * ahead of the object's own: an object that has a method of that name (an agate column's
+ * `values()`) keeps it.
+ */
+function preferOwnMethods(): void {
+  type Lookup = (obj: unknown, val: unknown, ...rest: unknown[]) => unknown;
+  const runtime = nunjucks.runtime as unknown as { memberLookup: Lookup };
+  const compat = runtime.memberLookup;
+  runtime.memberLookup = function (this: unknown, obj, val, ...rest) {
+    if (obj !== null && typeof obj === 'object' && typeof val === 'string') {
+      const member = (obj as Record<string, unknown>)[val];
+      if (
+        typeof member === 'function' &&
+        member !== (Object.prototype as Record<string, unknown>)[val]
+      )
+        return (...args: unknown[]) => (member as (...a: unknown[]) => unknown).apply(obj, args);
+    }
+    return compat.call(this, obj, val, ...rest);
+  };
 }
 
 /** dbt's `return(value)`: only meaningful inside a macro. */

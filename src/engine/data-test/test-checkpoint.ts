@@ -122,7 +122,7 @@ export interface CheckpointedTest {
   /** The run's `--full-refresh`: check the whole relation whatever the checkpoint says. */
   readonly fullRefresh: boolean;
   /** The test's SQL over the rows above `checkedThrough` (a quoted SQL literal). */
-  renderAbove(checkedThrough: string): string;
+  renderAbove(checkedThrough: string): Promise<string>;
   /** Receives the SQL that is about to run (the runner writes it to `target/compiled/`). */
   writeCompiled(compiled: string): void;
 }
@@ -149,7 +149,7 @@ export async function runCheckpointedTest(
       fullRefresh: test.fullRefresh,
     });
     const compiled =
-      checkedThrough === null ? test.wholeRelation : test.renderAbove(checkedThrough);
+      checkedThrough === null ? test.wholeRelation : await test.renderAbove(checkedThrough);
     test.writeCompiled(compiled);
     const outcome = await runDataTest(sql, node, compiled);
     // Only a run whose query returned no row at all (whatever fail_calc made of the rows).

@@ -1,13 +1,14 @@
 import type { SeedNode } from '../graph/graph-node.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
+import type { HookStatements } from './hook-statements.js';
 import { MaterializeError } from './materialize-error.js';
 import type { MaterializeResult } from './materialize-model.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 
 /** Rendered `pre_hook`/`post_hook` statements of a seed, run inside its transaction. */
 export interface SeedHooks {
-  readonly preHooks: readonly string[];
-  readonly postHooks: readonly string[];
+  readonly preHooks: HookStatements;
+  readonly postHooks: HookStatements;
 }
 
 /**
@@ -19,7 +20,7 @@ export async function loadSeed(
   sql: SqlExecutor,
   node: SeedNode,
   absolutePath: string,
-  hooks: SeedHooks = { preHooks: [], postHooks: [] },
+  hooks: SeedHooks = { preHooks: async () => [], postHooks: async () => [] },
 ): Promise<MaterializeResult> {
   const { relation } = node;
   const { columnTypes, delimiter } = node.resolved;
@@ -31,28 +32,21 @@ export async function loadSeed(
     options.push(`types = {${entries.join(', ')}}`);
   }
   if (delimiter !== undefined) options.push(`delim = ${quoteLiteral(delimiter)}`);
-  try {
-    return await sql.transaction(async () => {
-      await sql.run(`create schema if not exists ${quoteIdentifier(relation.schema)}`);
-      for (const hook of hooks.preHooks) await runHook(sql, hook, 'pre_hook');
-      try {
-        await sql.run(
-          `create or replace table ${relation.render()} as\nselect * from read_csv(${quoteLiteral(absolutePath)}, ${options.join(', ')})`,
-        );
-      } catch (error) {
-        throw new MaterializeError(describeCsvError(error), { cause: error });
-      }
-      const rows = await sql.rows(`select count(*)::bigint as n from ${relation.render()}`);
-      const count = Number(rows[0]?.['n'] ?? 0);
-      for (const hook of hooks.postHooks) await runHook(sql, hook, 'post_hook');
-      return { rowsAffected: count, message: `INSERT ${count}` };
-    });
-  } catch (error) {
-    if (error instanceof MaterializeError) throw error;
-    throw new MaterializeError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
-  }
+  return sql.transaction(async () => {
+    await sql.run(`create schema if not exists ${quoteIdentifier(relation.schema)}`);
+    for (const hook of await hooks.preHooks()) await runHook(sql, hook, 'pre_hook');
+    try {
+      await sql.run(
+        `create or replace table ${relation.render()} as\nselect * from read_csv(${quoteLiteral(absolutePath)}, ${options.join(', ')})`,
+      );
+    } catch (error) {
+      throw new MaterializeError(describeCsvError(error), { cause: error });
+    }
+    const rows = await sql.rows(`select count(*)::bigint as n from ${relation.render()}`);
+    const count = Number(rows[0]?.['n'] ?? 0);
+    for (const hook of await hooks.postHooks()) await runHook(sql, hook, 'post_hook');
+    return { rowsAffected: count, message: `INSERT ${count}` };
+  });
 }
 
 async function runHook(sql: SqlExecutor, hook: string, key: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { nodeOfKind, type GraphNode, type ModelNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
+import type { HookStatements } from './hook-statements.js';
 import { applyIncrementalStrategy } from './incremental-strategies.js';
 import { dropCheckpoints } from '../data-test/test-checkpoint.js';
 import { createTable } from './create-table.js';
@@ -14,8 +15,8 @@ export interface MaterializeInput {
   /** The model's rendered SELECT (ephemeral CTEs inlined). */
   readonly sql: string;
   /** Rendered `pre_hook`/`post_hook` statements, run inside the model's transaction. */
-  readonly preHooks: readonly string[];
-  readonly postHooks: readonly string[];
+  readonly preHooks: HookStatements;
+  readonly postHooks: HookStatements;
   /** What exists under the model's name now. */
   readonly existing: RelationKind;
   /** True when the incremental model should apply its strategy (table exists, no full refresh). */
@@ -51,7 +52,7 @@ export async function materializeModel(
   const target = relation.render();
   return sql.transaction(async () => {
     await sql.run(`create schema if not exists ${quoteIdentifier(relation.schema)}`);
-    for (const hook of input.preHooks) await sql.run(hook);
+    for (const hook of await input.preHooks()) await sql.run(hook);
     let result: MaterializeResult;
     if (materialized === 'view') {
       if (input.existing === 'table') await sql.run(`drop table ${target}`);
@@ -67,7 +68,7 @@ export async function materializeModel(
     } else {
       result = await applyIncremental(sql, node, input.sql, target);
     }
-    for (const hook of input.postHooks) await sql.run(hook);
+    for (const hook of await input.postHooks()) await sql.run(hook);
     return result;
   });
 }

@@ -1,5 +1,6 @@
 import { nodeOfKind, type GraphNode, type SnapshotNode } from '../graph/graph-node.js';
 import type { SnapshotConfig } from '../graph/node-config.js';
+import type { HookStatements } from './hook-statements.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import type { RelationKind } from '../../base/warehouse/relation-kind.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
@@ -20,8 +21,8 @@ import {
 export interface SnapshotInput {
   readonly node: GraphNode;
   readonly sql: string;
-  readonly preHooks: readonly string[];
-  readonly postHooks: readonly string[];
+  readonly preHooks: HookStatements;
+  readonly postHooks: HookStatements;
   readonly existing: RelationKind;
 }
 
@@ -64,7 +65,7 @@ export async function materializeSnapshot(
     fail(node, `${target} is a view; a snapshot keeps its history in a table (drop the view)`);
   return sql.transaction(async () => {
     await sql.run(`create schema if not exists ${quoteIdentifier(node.relation.schema)}`);
-    for (const hook of input.preHooks) await sql.run(hook);
+    for (const hook of await input.preHooks()) await sql.run(hook);
     const queryColumns = (await sql.columns(input.sql)).map((column) => column.name);
     checkQueryColumns(node, queryColumns);
     // Snapshot time in UTC, fixed once, so every version this build writes carries the same time.
@@ -85,7 +86,7 @@ export async function materializeSnapshot(
       input.existing === 'table'
         ? await updateSnapshot(sql, node, target, queryColumns, time)
         : await createSnapshot(sql, node, target, queryColumns);
-    for (const hook of input.postHooks) await sql.run(hook);
+    for (const hook of await input.postHooks()) await sql.run(hook);
     for (const temp of [SOURCE, CURRENT, INSERTS, CLOSES])
       await sql.run(`drop table if exists ${temp}`);
     return result;

@@ -14,6 +14,8 @@ import type { NodeResult } from '../artifacts/node-result.js';
 import { compiledPathFor, runPathFor } from '../artifacts/write-artifacts.js';
 import { writeFileAtomic } from '../../base/files/write-file-atomic.js';
 import { renderOrThrow, runtimeMessage } from './node-error.js';
+import { renderWithQueries } from './render-with-queries.js';
+import type { WarehouseQueries } from '../compile/warehouse-queries.js';
 
 /** A node's result without its timing. */
 type NodeOutcome = Omit<NodeResult, 'startedAt' | 'completedAt' | 'executionTime'>;
@@ -76,8 +78,8 @@ async function runNode(
     if (node.resourceType === 'seed') {
       const seedFile = join(parsed.project.dir, node.path);
       const { message, rowsAffected } = await loadSeed(sql, node, seedFile, {
-        preHooks: renderHooks(parsed, node, 'pre_hook'),
-        postHooks: renderHooks(parsed, node, 'post_hook'),
+        preHooks: () => renderHooks(parsed, sql, node, 'pre_hook'),
+        postHooks: () => renderHooks(parsed, sql, node, 'post_hook'),
       });
       return { ...base, status: 'success', message, rowsAffected, failures: null };
     }
@@ -98,16 +100,29 @@ async function runNode(
 }
 
 /** A model's or seed's `pre_hook`/`post_hook` statements, rendered for the node. */
-function renderHooks(
+async function renderHooks(
   parsed: ParsedProject,
+  sql: SqlExecutor,
   node: GraphNode,
   key: 'pre_hook' | 'post_hook',
-): string[] {
-  return renderOrThrow(node, () =>
-    toList(node.config[key])
-      .map((hook) => renderHook(parsed, String(hook), node))
-      .filter(Boolean),
-  );
+): Promise<string[]> {
+  const rendered: string[] = [];
+  for (const hook of toList(node.config[key])) {
+    const text = await render(sql, node, (queries) =>
+      renderHook(parsed, String(hook), node, queries),
+    );
+    if (text) rendered.push(text);
+  }
+  return rendered;
+}
+
+/** Renders for `node` with the warehouse at hand, a template error naming the node. */
+function render(
+  sql: SqlExecutor,
+  node: GraphNode,
+  draw: (queries: WarehouseQueries) => string,
+): Promise<string> {
+  return renderWithQueries(sql, (queries) => renderOrThrow(node, () => draw(queries)));
 }
 
 /**
@@ -126,12 +141,12 @@ async function runModel(
   const configured = node.config['full_refresh'];
   const fullRefresh = typeof configured === 'boolean' ? configured : parsed.fullRefresh;
   const incremental = node.materialized === 'incremental' && existing === 'table' && !fullRefresh;
-  const compiled = renderOrThrow(node, () =>
-    renderNodeSql(parsed, node, { isIncremental: incremental }),
+  const compiled = await render(sql, node, (queries) =>
+    renderNodeSql(parsed, node, { isIncremental: incremental, queries }),
   );
   writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
-  const preHooks = renderHooks(parsed, node, 'pre_hook');
-  const postHooks = renderHooks(parsed, node, 'post_hook');
+  const preHooks = () => renderHooks(parsed, sql, node, 'pre_hook');
+  const postHooks = () => renderHooks(parsed, sql, node, 'post_hook');
   const result = await materializeModel(sql, {
     node,
     sql: compiled,
@@ -153,13 +168,15 @@ async function runSnapshot(
 ): Promise<MaterializeResult> {
   const projectDir = parsed.project.dir;
   const existing = await relationKind(sql, node.relation!);
-  const compiled = renderOrThrow(node, () => renderNodeSql(parsed, node).trim());
+  const compiled = (
+    await render(sql, node, (queries) => renderNodeSql(parsed, node, { queries }))
+  ).trim();
   writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
   const result = await materializeSnapshot(sql, {
     node,
     sql: compiled,
-    preHooks: renderHooks(parsed, node, 'pre_hook'),
-    postHooks: renderHooks(parsed, node, 'post_hook'),
+    preHooks: () => renderHooks(parsed, sql, node, 'pre_hook'),
+    postHooks: () => renderHooks(parsed, sql, node, 'post_hook'),
     existing,
   });
   writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
@@ -178,7 +195,9 @@ async function runTest(
 ): Promise<TestOutcome> {
   const path = join(parsed.project.dir, compiledPath);
   const writeCompiled = (compiled: string): void => writeFileAtomic(path, `${compiled}\n`);
-  const wholeRelation = renderOrThrow(node, () => renderNodeSql(parsed, node));
+  const wholeRelation = await render(sql, node, (queries) =>
+    renderNodeSql(parsed, node, { queries }),
+  );
   const column = node.config['new_rows_by'];
   const attached = node.test?.attachedNode ? parsed.nodes.get(node.test.attachedNode) : undefined;
   if (typeof column !== 'string' || !attached?.relation) {
@@ -191,8 +210,8 @@ async function runTest(
     wholeRelation,
     fullRefresh: parsed.fullRefresh,
     renderAbove: (checkedThrough) =>
-      renderOrThrow(node, () =>
-        renderNodeSql(parsed, node, { testCheckpoint: { column, checkedThrough } }),
+      render(sql, node, (queries) =>
+        renderNodeSql(parsed, node, { testCheckpoint: { column, checkedThrough }, queries }),
       ),
     writeCompiled,
   });

@@ -2,6 +2,7 @@ import type { ParsedProject } from '../parser/parse-project.js';
 import { renderHook } from '../compile/render-node.js';
 import { describeTemplateError } from '../compile/template-error.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
+import { renderWithQueries } from './render-with-queries.js';
 
 /** Runs the `on-run-start`/`on-run-end` hooks; returns an error message or undefined. */
 export async function runProjectHooks(
@@ -16,7 +17,9 @@ export async function runProjectHooks(
     const line = lines[index];
     let rendered = '';
     try {
-      rendered = renderHook(parsed, hook);
+      rendered = await renderWithQueries(sql, (queries) =>
+        renderHook(parsed, hook, undefined, queries),
+      );
       if (rendered) await sql.run(rendered);
     } catch (error) {
       const problem = describeTemplateError(error);

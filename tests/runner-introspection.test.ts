@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { it } from './support/fixtures.js';
 import { compileProject } from '../src/engine/runner/compile-project.js';
@@ -104,5 +106,36 @@ from {{ ref('orders') }}
     expect(result.exitCode, JSON.stringify(result.results)).toBe(0);
     expect(await project.query('select n::int as n from main.post_saw')).toEqual([{ n: 2 }]);
     expect(await project.query('select n::int as n from main.hook_saw')).toEqual([{ n: 2 }]);
+  });
+
+  it("relations look like dbt's to packages: test arguments are relations, columns map by name, target.database is the catalog", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'seeds/orders.csv': ORDERS,
+      'seeds/orders_copy.csv': ORDERS,
+      'macros/checks.sql': `{% macro is_relation(obj) %}{{ return(obj is mapping and obj.get('metadata', {}).get('type', '').endswith('Relation')) }}{% endmacro %}
+{% test same_columns(model, compare_model) %}
+{%- if not is_relation(compare_model) %}{{ exceptions.raise_compiler_error('not a relation: ' ~ compare_model) }}{% endif -%}
+{%- call statement('cols', fetch_result=True) %}select * from {{ compare_model }} limit 1{% endcall -%}
+{%- set names = [] -%}
+{%- if execute %}{% for name, column in load_result('cols').table.columns.items() %}{% do names.append(name) %}{% endfor %}{% endif -%}
+select 1 as failure from (select 1) as t where '{{ names | join(",") }}' != 'id,status,amount' and {{ execute }}
+{% endtest %}`,
+      'seeds/properties.yml':
+        "version: 2\nseeds:\n  - name: orders\n    data_tests:\n      - same_columns:\n          compare_model: ref('orders_copy')\n  - name: ghost\n    data_tests: [not_null]\n",
+      'models/where.sql':
+        "select '{{ target.database }}' as db, {{ is_relation(ref('orders')) }} as ref_is_relation, {{ is_relation('main.orders') }} as text_is_relation\n",
+    });
+    const result = await project.build({ dbPath: `${project.dir}/analytics.duckdb` });
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(result.results.find((r) => r.name.startsWith('same_columns'))?.status).toBe('pass');
+    expect(
+      readFileSync(join(project.dir, 'target/compiled/demo/models/where.sql'), 'utf8'),
+    ).toContain("select 'analytics' as db, true as ref_is_relation, false as text_is_relation");
+    // Tests of a node that does not exist are a warning, as in dbt, not a failure of the project.
+    expect(result.warnings.join('\n')).toMatch(
+      /tests declared for unknown seed "ghost" are ignored/,
+    );
   });
 });

@@ -128,6 +128,40 @@ from {table}" -%}
     expect(compiled(project)).toBe('1/2id,2/2y a none');
   });
 
+  it('return() leaves the macro at once, its caller keeping its own variables', ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set x = 'caller' -%}{{ early(true) }} {{ early(false) }} {{ x }}`,
+      `{% macro early(stop) %}{% set x = 'macro' %}{% if stop %}{{ return('stopped') }}{% endif %}{{ exceptions.raise_compiler_error('not reached when stopped') if stop }}went on{% endmacro %}`,
+    );
+    expect(compiled(project)).toBe('stopped went on caller');
+  });
+
+  it("Python's sets, ==/!= on lists, dicts and sets, and in", ({ makeProject }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set a = set(['x', 'y']) -%}{%- do a.add('z') -%}
+{{ a == set(['z', 'y', 'x']) }} {{ a != set(['x']) }} {{ [1, 2] == [1, 2] }} {{ {'k': [1]} == {'k': [1]} }} {{ 'y' in a }} {{ a | sort | join(',') }} {{ a.difference(['x']) | list | length }} {{ a.issuperset(['x', 'y']) }} {{ local_md5('a') }} {{ fromjson('{"n": 2}').n }}`,
+    );
+    expect(compiled(project)).toBe(
+      'true true true true true x,y,z 2 true 0cc175b9c0f1b6a831c399e269772661 2',
+    );
+  });
+
+  it('modules.re and modules.datetime / pytz behave as Python', ({ makeProject }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set re = modules.re -%}{%- set dt = modules.datetime -%}
+{{ re.sub('[^a-z0-9_]+', '_', 'Order Items!' | lower) }} {{ re.sub('(\\w+)@(\\w+)', '\\2.\\1', 'me@home') }} {{ re.match('(?P<y>\\d{4})-', '2024-05').group('y') }} {{ re.search('z', 'abc') is none }} {{ re.findall('\\d+', 'a1b22') | join('+') }} {{ re.compile('ORDER', re.IGNORECASE).match('order_id') is not none }}
+{{ dt.datetime(2024, 1, 31, 13, 5, 9).strftime('%Y-%m-%d %H:%M:%S %a %b %j') }} {{ (dt.date(2024, 2, 28) + dt.timedelta(days=2)).isoformat() }} {{ dt.datetime.strptime('03/02/2024', '%d/%m/%Y').date() }} {{ dt.datetime(2024, 7, 1, 12, tzinfo=modules.pytz.utc).astimezone(modules.pytz.timezone('America/New_York')).isoformat() }} {{ dt.datetime(2024, 1, 2) - dt.datetime(2024, 1, 1) }} {{ dt.datetime(2024, 1, 2) > dt.datetime(2024, 1, 1) }}`,
+    );
+    expect(compiled(project)).toBe(
+      'order_items_ home.me 2024 true 1+22 true\n2024-01-31 13:05:09 Wed Jan 031 2024-03-01 2024-02-03 2024-07-01T08:00:00-04:00 1 day, 0:00:00 true',
+    );
+  });
+
   it("filters: map (attribute= and a filter's name), unique, selectattr and rejectattr with a test, zip", ({
     makeProject,
   }) => {

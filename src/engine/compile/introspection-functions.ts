@@ -4,9 +4,19 @@ import { splitArgs } from './template-arguments.js';
 import { CompilerError } from './template-error.js';
 import type { QueryTable, WarehouseQueries } from './warehouse-queries.js';
 
-/** A list that is also a mapping by name, as agate's rows and columns are. */
+/**
+ * A list that is also a mapping by name, as agate's rows and columns are: `x[0]`, `x['name']`,
+ * `x.name`, and `keys()`, `values()`, `items()`.
+ */
 function namedList<T>(items: readonly T[], names: readonly string[]): T[] {
   const list = [...items];
+  const methods = {
+    keys: (): string[] => [...names],
+    values: (): T[] => [...items],
+    items: (): [string, T][] => names.map((name, i) => [name, items[i]!]),
+  };
+  for (const [name, method] of Object.entries(methods))
+    Object.defineProperty(list, name, { value: method, enumerable: false });
   names.forEach((name, i) => {
     if (!(name in list)) Object.defineProperty(list, name, { value: items[i], enumerable: false });
   });
@@ -111,11 +121,22 @@ function columnsIn(query: Query, relation: unknown): Column[] {
 function relationIfExists(query: Query, schema: unknown, identifier: unknown): Relation | null {
   if (typeof schema !== 'string' || typeof identifier !== 'string') return null;
   const table = query(
-    `select table_schema, table_name from information_schema.tables
+    `select table_schema, table_name, table_type from information_schema.tables
      where lower(table_schema) = lower(${quoteLiteral(schema)}) and lower(table_name) = lower(${quoteLiteral(identifier)})`,
   );
   const row = table.rows[0];
-  return row ? new Relation(String(row[0]), String(row[1])) : null;
+  if (!row) return null;
+  return new Relation(String(row[0]), String(row[1])).incorporate({
+    type: row[2] === 'VIEW' ? 'view' : 'table',
+  });
+}
+
+/** `adapter.drop_relation`: drops the table or view if it exists; renders as nothing. */
+function dropRelation(query: Query, relation: unknown): string {
+  const { schema, identifier } = relationParts(relation);
+  const existing = relationIfExists(query, schema, identifier);
+  if (existing) query(`drop ${existing.is_view ? 'view' : 'table'} if exists ${existing.render()}`);
+  return '';
 }
 
 /** `api.Relation.create(...)` and `api.Column(...)` / `api.Column.create(...)`. */
@@ -128,6 +149,7 @@ function apiNamespace(): Record<string, unknown> {
   };
   return {
     Relation: {
+      add_ephemeral_prefix: (name: unknown): string => `__dbt__cte__${String(name)}`,
       create: (...args: unknown[]): Relation => {
         const { positional, kwargs } = splitArgs(args);
         const schema = kwargs['schema'] ?? positional[1] ?? 'main';
@@ -201,6 +223,8 @@ export function introspectionFunctions(
         kwargs['identifier'] ?? positional[2],
       );
     },
+    drop_relation: (relation: unknown): string =>
+      mode === 'parse' ? '' : dropRelation(query, relation),
     get_missing_columns: (from: unknown, to: unknown): Column[] => {
       if (mode === 'parse') return [];
       const present = new Set(columnsIn(query, to).map((c) => c.name.toLowerCase()));

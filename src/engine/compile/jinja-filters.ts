@@ -1,4 +1,5 @@
 import type nunjucks from 'nunjucks';
+import { PYTHON_GLOBALS } from './python-builtins.js';
 import { splitArgs } from './template-arguments.js';
 
 /** `a.b.c` looked up on an object, as Jinja's `attribute=` does. */
@@ -88,6 +89,23 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
     const { positional, kwargs } = splitArgs(args);
     return Object.assign({}, ...positional.filter((p) => p && typeof p === 'object'), kwargs);
   });
+  for (const [name, value] of Object.entries(PYTHON_GLOBALS)) env.addGlobal(name, value);
+  // `list` of any iterable (a set, a map's keys), as Python's list() and Jinja's filter take.
+  env.addFilter('list', (value: unknown) => {
+    if (typeof value === 'string') return [...value];
+    if (value instanceof Map) return [...value.keys()];
+    if (value !== null && typeof value === 'object' && Symbol.iterator in value)
+      return [...(value as Iterable<unknown>)];
+    if (value !== null && typeof value === 'object') return Object.keys(value);
+    throw new Error(`list: ${JSON.stringify(value)} is not iterable`);
+  });
+  // Every filter takes a set as the list of its items (`s | sort`, `s | join(',')`).
+  const filters = (env as any).filters as Record<string, (...args: unknown[]) => unknown>;
+  for (const [name, filter] of Object.entries(filters)) {
+    filters[name] = function (this: unknown, value: unknown, ...rest: unknown[]) {
+      return filter.call(this, value instanceof Set ? [...value] : value, ...rest);
+    };
+  }
   env.addGlobal('zip', (...lists: unknown[]) => {
     const arrays = lists.map((list) => Array.from((list ?? []) as Iterable<unknown>));
     const length = Math.min(...arrays.map((a) => a.length));

@@ -9,6 +9,8 @@
  */
 import { createRequire } from 'node:module';
 import { patchLoopFilter } from './loop-filter.js';
+import { patchEquality } from './python-builtins.js';
+import { patchMacroFrames } from './macro-frames.js';
 import { patchOperators } from './python-operators.js';
 import { STRING_METHODS } from './python-string-methods.js';
 import { splitArgs } from './template-arguments.js';
@@ -190,30 +192,46 @@ function patchFilterLines(): void {
   };
 }
 
-/** A backslash before a line break inside a string continues the line, as in Python. */
+/**
+ * String literals read with Python's escapes, as Jinja reads them: `\\`, `\'`, `\"`, `\n`, `\t`,
+ * `\r`, `\xHH`, `\uHHHH`, a backslash-newline joins lines, and any other backslash stays (so
+ * `'\d+'` reaches `modules.re` as the pattern `\d+`; nunjucks dropped the backslash).
+ */
 function patchStrings(): void {
   const tokenizer = Object.getPrototypeOf(lexer.lex('')) as any;
   const parseString = tokenizer._parseString;
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+  };
   tokenizer._parseString = function (this: any, delimiter: string) {
     const start = this.index;
     const text = parseString.call(this, delimiter) as string;
-    const raw = this.str.slice(start, this.index);
-    if (!/\\\r?\n/.test(raw)) return text;
-    // Re-read the literal, dropping each backslash-newline pair (and a \r before the newline).
+    const raw: string = this.str.slice(start, this.index);
+    if (!raw.includes('\\')) return text;
     let out = '';
     for (let i = 1; i < raw.length - 1; i++) {
-      const ch = raw[i];
+      const ch = raw[i]!;
       if (ch !== '\\') {
         out += ch;
         continue;
       }
-      const next = raw[i + 1];
+      const next = raw[i + 1] ?? '';
+      const hex = next === 'x' ? 2 : next === 'u' ? 4 : 0;
+      const digits = raw.slice(i + 2, i + 2 + hex);
       if (next === '\n') i += 1;
       else if (next === '\r' && raw[i + 2] === '\n') i += 2;
-      else {
-        out += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : next;
+      else if (simple[next] !== undefined) {
+        out += simple[next];
         i += 1;
-      }
+      } else if (hex > 0 && new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) {
+        out += String.fromCharCode(parseInt(digits, 16));
+        i += 1 + hex;
+      } else out += ch;
     }
     return out;
   };
@@ -336,4 +354,6 @@ export function installJinjaSyntax(): void {
   patchMemberLookup();
   patchMacroExtras();
   patchLoopFilter(nodes, Parser, Compiler, runtime);
+  patchMacroFrames(Compiler);
+  patchEquality(Compiler, runtime);
 }

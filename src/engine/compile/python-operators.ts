@@ -17,9 +17,27 @@ export function truthy(value: unknown): boolean {
   return Boolean(value);
 }
 
+/** `left.__add__` or `left.__sub__`, as Python dispatches `+` and `-` on dates and timedeltas. */
+function dunder(
+  left: unknown,
+  name: '__add__' | '__sub__',
+): ((right: unknown) => unknown) | undefined {
+  const method = (left as Record<string, unknown> | null)?.[name];
+  return typeof method === 'function'
+    ? (method as (right: unknown) => unknown).bind(left)
+    : undefined;
+}
+
 export function add(left: unknown, right: unknown): unknown {
   if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+  const own = dunder(left, '__add__');
+  if (own) return own(right);
   return (left as number) + (right as number);
+}
+
+export function subtract(left: unknown, right: unknown): unknown {
+  const own = dunder(left, '__sub__');
+  return own ? own(right) : (left as number) - (right as number);
 }
 
 export function multiply(left: unknown, right: unknown): unknown {
@@ -73,6 +91,7 @@ export function patchOperators(nodes: any, Compiler: any, runtime: any): void {
   runtime.truthy = truthy;
   runtime.pyAdd = add;
   runtime.pyMul = multiply;
+  runtime.pySub = subtract;
   runtime.pyMod = modulo;
   Compiler.prototype.compileTruthy = function (this: any, node: any, frame: any) {
     this._emit('runtime.truthy(');
@@ -126,5 +145,6 @@ export function patchOperators(nodes: any, Compiler: any, runtime: any): void {
   };
   binary('compileAdd', 'pyAdd');
   binary('compileMul', 'pyMul');
+  binary('compileSub', 'pySub');
   binary('compileMod', 'pyMod');
 }

@@ -2,6 +2,8 @@ import { printInfo, printWarning } from '../../base/console/console.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import { Relation } from '../../base/warehouse/relation.js';
 import { introspectionFunctions } from './introspection-functions.js';
+import { pythonDatetime } from './python-datetime.js';
+import { pythonRe } from './python-re.js';
 import { splitArgs } from './template-arguments.js';
 import { macroReturn } from './template-environment.js';
 import { CompilerError } from './template-error.js';
@@ -37,6 +39,8 @@ export interface RenderContextOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra names (test arguments, `model`). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** `target.database`: the warehouse's catalog name. Default `warehouse`. */
+  readonly database?: string;
   /** The warehouse's answers, in the execute pass of a command that opened it. */
   readonly queries?: WarehouseQueries;
 }
@@ -57,12 +61,14 @@ export function createRenderContext(
     config: configFunction(hooks),
     this: options.self,
     is_incremental: (): boolean => hooks.isIncremental(),
+    // Failing rows are never stored in tables here, whatever `store_failures` says.
+    should_store_failures: (): boolean => false,
     ...variableFunctions(hooks, options.vars, options.env ?? process.env),
     target: {
       name: 'dev',
       schema: 'main',
       type: 'duckdb',
-      database: 'warehouse',
+      database: options.database ?? 'warehouse',
       profile_name: options.projectName,
       threads: 1,
     },
@@ -75,7 +81,7 @@ export function createRenderContext(
     ...introspection.functions,
     run_started_at: options.runStartedAt,
     invocation_id: options.invocationId,
-    modules: { datetime: { datetime: { now: () => new Date().toISOString() } } },
+    modules: { ...pythonDatetime(), re: pythonRe() },
     ...options.extra,
   };
 }

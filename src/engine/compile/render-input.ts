@@ -15,6 +15,8 @@ export interface RenderScope {
   readonly fullRefresh: boolean;
   readonly runStartedAt: string;
   readonly invocationId: string;
+  /** `target.database`: the catalog name of the warehouse the command uses. */
+  readonly database: string;
 }
 
 /** Run-time facts a render needs. */

@@ -57,6 +57,7 @@ function executeHooks(
           target.relation.schema,
           target.relation.identifier,
           ephemeralCteName(name),
+          'cte',
         );
       }
       return target.relation;
@@ -91,6 +92,7 @@ function executeContext(
     invocationId: parsed.invocationId,
     extra: { ...node?.extraContext, ...newRowsContext(state) },
     queries: state.queries,
+    database: parsed.database,
   });
   return { ...context, ...parsed.macros.bind(context) };
 }

@@ -6,7 +6,19 @@ import { CompilerError } from './template-error.js';
 type MacroFunction = (...args: unknown[]) => unknown;
 type MakeMacro = (argNames: string[], kwargNames: string[], func: MacroFunction) => MacroFunction;
 
-const returnSlots: { set: boolean; value: unknown }[] = [];
+interface ReturnSlot {
+  set: boolean;
+  value: unknown;
+}
+
+const returnSlots: ReturnSlot[] = [];
+
+/** Thrown by `return(value)` to leave the macro; only the macro that owns `slot` catches it. */
+class MacroReturned extends Error {
+  constructor(readonly slot: ReturnSlot) {
+    super('return() outside the macro that called it');
+  }
+}
 let installed = false;
 
 /**
@@ -28,11 +40,13 @@ function installOnce(): void {
       argNames,
       kwargNames,
       makeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
-        const slot = { set: false, value: undefined as unknown };
+        const slot: ReturnSlot = { set: false, value: undefined };
         returnSlots.push(slot);
         try {
-          const output = func.apply(this, args);
-          return slot.set ? slot.value : output;
+          return func.apply(this, args);
+        } catch (error) {
+          if (error instanceof MacroReturned && error.slot === slot) return slot.value;
+          throw error;
         } finally {
           returnSlots.pop();
         }
@@ -55,22 +69,23 @@ function preferOwnMethods(): void {
       if (
         typeof member === 'function' &&
         member !== (Object.prototype as Record<string, unknown>)[val]
-      )
+      ) {
+        // A callable namespace (`datetime.datetime`, callable with `.now()`) keeps its members.
+        if (Object.keys(member).length > 0) return member;
         return (...args: unknown[]) => (member as (...a: unknown[]) => unknown).apply(obj, args);
+      }
     }
     return compat.call(this, obj, val, ...rest);
   };
 }
 
-/** dbt's `return(value)`: only meaningful inside a macro. */
-export function macroReturn(value: unknown): string {
+/** dbt's `return(value)`: leaves the innermost macro, which evaluates to `value`. */
+export function macroReturn(value: unknown): never {
   const slot = returnSlots.at(-1);
   if (!slot) throw new CompilerError('return() can only be used inside a macro');
-  if (!slot.set) {
-    slot.set = true;
-    slot.value = value;
-  }
-  return '';
+  slot.set = true;
+  slot.value = value;
+  throw new MacroReturned(slot);
 }
 
 /** `{% do expr %}`: evaluates an expression for its effect, outputs nothing (Jinja's `do`). */

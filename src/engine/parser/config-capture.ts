@@ -59,6 +59,7 @@ export function captureContext(
     fullRefresh: session.fullRefresh,
     runStartedAt: session.runStartedAt,
     invocationId: session.invocationId,
+    database: session.database,
     extra,
   });
 }

@@ -33,10 +33,10 @@ export function parseGenericTests(session: ParseSession, dependencies: Dependenc
         !session.disabled.has(props.name) &&
         session.ownerOf(props.name) === undefined
       ) {
-        session.issues.push({
-          file: props.file,
-          message: `tests declared for unknown ${kind} "${props.name}".${didYouMean(props.name, dependencies.names())}`,
-        });
+        // dbt warns and ignores the tests of a node that does not exist; so do we, loudly.
+        session.warnings.push(
+          `${props.file}: tests declared for unknown ${kind} "${props.name}" are ignored.${didYouMean(props.name, dependencies.names())}`,
+        );
       }
     }
   }
@@ -166,10 +166,23 @@ function renderArguments(
       args[key] = value;
       continue;
     }
-    const argTemplate = session.compileTemplate(`{{ ${value} }}`, declaration.file);
+    // The relation itself, as dbt's native rendering of the argument gives it, not its text.
+    const argTemplate = session.compileTemplate(
+      `{{ __capture_argument(${value}) }}`,
+      declaration.file,
+    );
     if (!argTemplate) return undefined;
     try {
-      args[key] = new Relation('', '', argTemplate.render(captureContext(session, capture)));
+      const captured: { relation?: unknown } = {};
+      argTemplate.render(
+        captureContext(session, capture, undefined, {
+          __capture_argument: (relation: unknown) => {
+            captured.relation = relation;
+            return '';
+          },
+        }),
+      );
+      args[key] = captured.relation;
     } catch (error) {
       const { message } = describeTemplateError(error);
       session.issues.push({ file: declaration.file, line: declaration.line, message });

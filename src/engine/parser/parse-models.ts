@@ -95,7 +95,7 @@ export function refEphemeralsAsCtes(session: ParseSession): void {
     const { schema, identifier } = node.relation;
     session.refRelations.set(
       node.name,
-      new Relation(schema, identifier, ephemeralCteName(node.name)),
+      new Relation(schema, identifier, ephemeralCteName(node.name), 'cte'),
     );
   }
 }

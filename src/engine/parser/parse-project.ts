@@ -17,6 +17,8 @@ export interface ParseOptions {
   readonly vars?: Readonly<Record<string, unknown>>;
   /** Default `false`. */
   readonly fullRefresh?: boolean;
+  /** `target.database`, the warehouse's catalog name. Default `warehouse`. */
+  readonly database?: string;
 }
 
 /** A parsed project: every node with its config and dependencies, plus what rendering needs. */
@@ -35,7 +37,12 @@ export interface ParsedProject extends RenderScope {
  * and the tests on all of them; the nodes are listed as seeds, snapshots, models, sources, tests.
  */
 export function parseProject(project: Project, options: ParseOptions = {}): ParsedProject {
-  const session = new ParseSession(project, options.vars, options.fullRefresh ?? false);
+  const session = new ParseSession(
+    project,
+    options.vars,
+    options.fullRefresh ?? false,
+    options.database ?? 'warehouse',
+  );
   parseSources(session);
   parseSeeds(session);
   const snapshotCaptures = parseSnapshots(session);
@@ -47,7 +54,8 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   parseGenericTests(session, dependencies);
   parseSingularTests(session, dependencies);
   checkHooks(session);
-  const { env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues } = session;
+  const { env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues, database } =
+    session;
   return {
     project,
     env,
@@ -57,7 +65,8 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     fullRefresh,
     runStartedAt,
     invocationId,
+    database,
     issues,
-    warnings: macros.warnings,
+    warnings: [...session.warnings, ...macros.warnings],
   };
 }

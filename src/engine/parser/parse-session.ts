@@ -16,6 +16,8 @@ import { projectVars } from './project-vars.js';
  */
 export class ParseSession {
   readonly issues: ProjectIssue[];
+  /** Things worth a look that do not stop a run, each naming its file. */
+  readonly warnings: string[] = [];
   readonly env = createTemplateEnvironment();
   readonly macros: MacroLibrary;
   readonly vars: Readonly<Record<string, unknown>>;
@@ -39,6 +41,8 @@ export class ParseSession {
     readonly project: Project,
     vars: Readonly<Record<string, unknown>> | undefined,
     readonly fullRefresh: boolean,
+    /** `target.database`: the warehouse's catalog name. */
+    readonly database: string,
   ) {
     this.issues = [...project.issues];
     this.macros = new MacroLibrary(

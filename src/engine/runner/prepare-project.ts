@@ -4,6 +4,8 @@ import { findCycles } from '../graph/find-cycles.js';
 import type { ResourceType } from '../graph/graph-node.js';
 import { selectNodes } from '../graph/select-nodes.js';
 import { loadProject } from '../project/load-project.js';
+import { catalogName } from '../../base/warehouse/catalog-name.js';
+import { resolveDbPath } from '../../base/warehouse/resolve-db-path.js';
 import { ProjectError } from '../project/project-issue.js';
 import type { BuildOptions } from './runner-options.js';
 
@@ -28,6 +30,9 @@ export function prepareProject(
   const parsed = parseProject(project, {
     vars: options.vars,
     fullRefresh: options.fullRefresh ?? false,
+    database: catalogName(
+      options.warehouse?.path ?? resolveDbPath(options.projectDir, options.dbPath),
+    ),
   });
   const issues = [...parsed.issues, ...findCycles(parsed.nodes)];
   if (issues.length > 0) throw new ProjectError(issues);

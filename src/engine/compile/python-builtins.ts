@@ -1,0 +1,118 @@
+/**
+ * Python's `set`, and equality and membership with Python's meaning, which dbt packages compare
+ * with (`set(a) != set(b)`, `[1, 2] == [1, 2]`, `x in some_set`): JavaScript's `==` compares
+ * lists, dicts and sets by identity, so two equal sets were always "different".
+ */
+import { createHash } from 'node:crypto';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+
+/** Python's `set`, with its methods on top of JavaScript's. */
+export class PySet extends Set<unknown> {
+  union(...others: Iterable<unknown>[]): PySet {
+    return new PySet([...this, ...others.flatMap((other) => [...other])]);
+  }
+  intersection(...others: Iterable<unknown>[]): PySet {
+    const sets = others.map((other) => new PySet(other));
+    return new PySet([...this].filter((item) => sets.every((set) => set.has(item))));
+  }
+  difference(...others: Iterable<unknown>[]): PySet {
+    const sets = others.map((other) => new PySet(other));
+    return new PySet([...this].filter((item) => !sets.some((set) => set.has(item))));
+  }
+  symmetric_difference(other: Iterable<unknown>): PySet {
+    const set = new PySet(other);
+    return new PySet([...this.difference(set), ...set.difference(this)]);
+  }
+  issubset(other: Iterable<unknown>): boolean {
+    const set = new PySet(other);
+    return [...this].every((item) => set.has(item));
+  }
+  issuperset(other: Iterable<unknown>): boolean {
+    return new PySet(other).issubset(this);
+  }
+  update(...others: Iterable<unknown>[]): string {
+    for (const other of others) for (const item of other) this.add(item);
+    return '';
+  }
+  remove(item: unknown): string {
+    if (!this.delete(item)) throw new Error(`KeyError: ${String(item)}`);
+    return '';
+  }
+  discard(item: unknown): string {
+    this.delete(item);
+    return '';
+  }
+  override toString(): string {
+    return `{${[...this].map((item) => (typeof item === 'string' ? `'${item}'` : String(item))).join(', ')}}`;
+  }
+}
+
+/** Python's `==`: lists and dicts by content, sets as sets, None equal to an undefined name. */
+export function pyEquals(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (left === null || left === undefined || right === null || right === undefined)
+    return (left ?? null) === (right ?? null);
+  if (left instanceof Set && right instanceof Set)
+    return left.size === right.size && [...left].every((item) => right.has(item));
+  if (Array.isArray(left) && Array.isArray(right))
+    return left.length === right.length && left.every((item, i) => pyEquals(item, right[i]));
+  const plain = (value: unknown): boolean =>
+    typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+  if (plain(left) && plain(right)) {
+    const a = left as Record<string, unknown>;
+    const b = right as Record<string, unknown>;
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length &&
+      keys.every((key) => Object.hasOwn(b, key) && pyEquals(a[key], b[key]))
+    );
+  }
+  if (typeof left === 'boolean' || typeof right === 'boolean')
+    return typeof left !== 'object' && typeof right !== 'object' && Number(left) === Number(right);
+  if (left instanceof String || right instanceof String) return String(left) === String(right);
+  return false;
+}
+
+/** dbt's context functions that Jinja lacks: `set`, `local_md5`, `fromjson`, `toyaml` … */
+export const PYTHON_GLOBALS: Readonly<Record<string, (...args: any[]) => unknown>> = {
+  set: (items?: Iterable<unknown>) => new PySet(items ?? []),
+  set_strict: (items: Iterable<unknown>) => new PySet(items),
+  local_md5: (text: unknown) => createHash('md5').update(String(text)).digest('hex'),
+  tojson: (value: unknown) => JSON.stringify(value instanceof Set ? [...value] : value),
+  fromjson: (text: unknown, fallback: unknown = null) => {
+    try {
+      return JSON.parse(String(text));
+    } catch {
+      return fallback;
+    }
+  },
+  toyaml: (value: unknown) => stringifyYaml(value),
+  fromyaml: (text: unknown, fallback: unknown = null) => {
+    try {
+      return parseYaml(String(text));
+    } catch {
+      return fallback;
+    }
+  },
+};
+
+/** `==`/`!=` compiled to {@link pyEquals}; `in` over sets and maps. */
+export function patchEquality(Compiler: any, runtime: any): void {
+  runtime.pyEquals = pyEquals;
+  const compileCompare = Compiler.prototype.compileCompare;
+  Compiler.prototype.compileCompare = function (this: any, node: any, frame: any) {
+    const op = node.ops.length === 1 ? node.ops[0] : undefined;
+    if (op?.type !== '==' && op?.type !== '!=') return compileCompare.call(this, node, frame);
+    this._emit(op.type === '==' ? 'runtime.pyEquals(' : '!runtime.pyEquals(');
+    this.compile(node.expr, frame);
+    this._emit(', ');
+    this.compile(op.expr, frame);
+    this._emit(')');
+  };
+  const inOperator = runtime.inOperator;
+  runtime.inOperator = (key: unknown, value: unknown): boolean => {
+    if (value instanceof Set || value instanceof Map) return value.has(key);
+    if (Array.isArray(value)) return value.some((item) => pyEquals(item, key));
+    return inOperator(key, value);
+  };
+}

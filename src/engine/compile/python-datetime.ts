@@ -1,0 +1,351 @@
+/**
+ * `modules.datetime` and `modules.pytz` as dbt gives them to templates: `datetime.datetime`
+ * (`now`, `utcnow`, `strptime`, `fromisoformat`, `strftime`, `isoformat`, `date()`, `replace`),
+ * `datetime.date`, `datetime.timedelta` with `+` and `-`, and `pytz.timezone(name)` / `pytz.utc`
+ * for `now(tz)` and `astimezone(tz)`. Time zones come from the ICU data Node ships.
+ */
+import { splitArgs } from './template-arguments.js';
+import { CompilerError } from './template-error.js';
+
+const DAY_MS = 86_400_000;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+
+/** A pytz time zone. */
+export class TimeZone {
+  constructor(readonly zone: string) {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  }
+  /** Minutes east of UTC at the instant `ms`. */
+  offsetAt(ms: number): number {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: this.zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      })
+        .formatToParts(new Date(ms))
+        .map((part) => [part.type, Number(part.value)]),
+    );
+    const local = Date.UTC(
+      parts['year']!,
+      parts['month']! - 1,
+      parts['day']!,
+      parts['hour']!,
+      parts['minute']!,
+      parts['second']!,
+    );
+    return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
+  }
+  localize(value: PyDateTime): PyDateTime {
+    return value.replace({ tzinfo: this });
+  }
+  toString(): string {
+    return this.zone;
+  }
+}
+
+/** Python's `timedelta`. */
+export class PyTimedelta {
+  constructor(readonly ms: number) {}
+  get days(): number {
+    return Math.floor(this.ms / DAY_MS);
+  }
+  get seconds(): number {
+    return Math.floor((this.ms - this.days * DAY_MS) / 1000);
+  }
+  total_seconds(): number {
+    return this.ms / 1000;
+  }
+  /** A number when compared (`<`), its text when printed or joined. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.ms : this.toString();
+  }
+  toString(): string {
+    const rest = this.ms - this.days * DAY_MS;
+    const time = `${Math.floor(rest / 3_600_000)}:${pad(Math.floor(rest / 60_000) % 60)}:${pad(Math.floor(rest / 1000) % 60)}`;
+    return this.days === 0
+      ? time
+      : `${this.days} day${Math.abs(this.days) === 1 ? '' : 's'}, ${time}`;
+  }
+}
+
+/** Python's naive or aware `datetime` (or a `date`, which prints without its time). */
+export class PyDateTime {
+  /** Local wall time as if it were UTC, in microseconds' precision kept in `micro`. */
+  constructor(
+    readonly wall: number,
+    readonly micro = 0,
+    readonly tzinfo: TimeZone | null = null,
+    readonly dateOnly = false,
+  ) {}
+  private get d(): Date {
+    return new Date(this.wall);
+  }
+  get year(): number {
+    return this.d.getUTCFullYear();
+  }
+  get month(): number {
+    return this.d.getUTCMonth() + 1;
+  }
+  get day(): number {
+    return this.d.getUTCDate();
+  }
+  get hour(): number {
+    return this.d.getUTCHours();
+  }
+  get minute(): number {
+    return this.d.getUTCMinutes();
+  }
+  get second(): number {
+    return this.d.getUTCSeconds();
+  }
+  get microsecond(): number {
+    return this.d.getUTCMilliseconds() * 1000 + this.micro;
+  }
+  weekday(): number {
+    return (this.d.getUTCDay() + 6) % 7;
+  }
+  isoweekday(): number {
+    return this.weekday() + 1;
+  }
+  date(): PyDateTime {
+    return new PyDateTime(Math.floor(this.wall / DAY_MS) * DAY_MS, 0, null, true);
+  }
+  /** The instant, for aware values; naive ones are taken as UTC. */
+  timestamp(): number {
+    const offset = this.tzinfo ? this.tzinfo.offsetAt(this.wall) : 0;
+    return (this.wall - offset * 60_000) / 1000;
+  }
+  astimezone(zone: TimeZone): PyDateTime {
+    const instant = this.timestamp() * 1000;
+    return new PyDateTime(instant + zone.offsetAt(instant) * 60_000, this.micro, zone);
+  }
+  replace(...args: unknown[]): PyDateTime {
+    const { kwargs } = splitArgs(args);
+    const pick = (key: string, value: number): number =>
+      kwargs[key] === undefined ? value : Number(kwargs[key]);
+    const wall = Date.UTC(
+      pick('year', this.year),
+      pick('month', this.month) - 1,
+      pick('day', this.day),
+      pick('hour', this.hour),
+      pick('minute', this.minute),
+      pick('second', this.second),
+      Math.floor(pick('microsecond', this.microsecond) / 1000),
+    );
+    const tz = 'tzinfo' in kwargs ? ((kwargs['tzinfo'] as TimeZone | null) ?? null) : this.tzinfo;
+    return new PyDateTime(wall, pick('microsecond', this.microsecond) % 1000, tz, this.dateOnly);
+  }
+  strftime(format: unknown): string {
+    return strftime(this, String(format));
+  }
+  isoformat(separator: unknown = 'T'): string {
+    const date = `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}`;
+    if (this.dateOnly) return date;
+    const fraction = this.microsecond ? `.${pad(this.microsecond, 6)}` : '';
+    const offset = this.tzinfo ? formatOffset(this.tzinfo.offsetAt(this.wall), ':') : '';
+    return `${date}${String(separator)}${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}${fraction}${offset}`;
+  }
+  __add__(other: unknown): PyDateTime {
+    if (!(other instanceof PyTimedelta))
+      throw new CompilerError('a date or datetime can only be added to a timedelta');
+    return new PyDateTime(this.wall + other.ms, this.micro, this.tzinfo, this.dateOnly);
+  }
+  __sub__(other: unknown): PyDateTime | PyTimedelta {
+    if (other instanceof PyTimedelta)
+      return new PyDateTime(this.wall - other.ms, this.micro, this.tzinfo, this.dateOnly);
+    if (other instanceof PyDateTime)
+      return new PyTimedelta(this.timestamp() * 1000 - other.timestamp() * 1000);
+    throw new CompilerError('only a timedelta or a datetime can be subtracted from a datetime');
+  }
+  /** A number when compared (`<`), its text when printed or joined. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.timestamp() * 1000 : this.toString();
+  }
+  toString(): string {
+    return this.isoformat(' ');
+  }
+}
+
+function formatOffset(minutes: number, separator = ''): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const value = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(value / 60))}${separator}${pad(value % 60)}`;
+}
+
+function strftime(value: PyDateTime, format: string): string {
+  const directives: Record<string, () => string> = {
+    Y: () => pad(value.year, 4),
+    y: () => pad(value.year % 100),
+    m: () => pad(value.month),
+    d: () => pad(value.day),
+    H: () => pad(value.hour),
+    I: () => pad(value.hour % 12 || 12),
+    p: () => (value.hour < 12 ? 'AM' : 'PM'),
+    M: () => pad(value.minute),
+    S: () => pad(value.second),
+    f: () => pad(value.microsecond, 6),
+    j: () => pad(Math.floor((value.date().wall - Date.UTC(value.year, 0, 1)) / DAY_MS) + 1, 3),
+    a: () => DAYS[value.weekday()]!.slice(0, 3),
+    A: () => DAYS[value.weekday()]!,
+    b: () => MONTHS[value.month - 1]!.slice(0, 3),
+    B: () => MONTHS[value.month - 1]!,
+    w: () => String((value.weekday() + 1) % 7),
+    z: () => (value.tzinfo ? formatOffset(value.tzinfo.offsetAt(value.wall)) : ''),
+    Z: () => value.tzinfo?.zone ?? '',
+    '%': () => '%',
+  };
+  return format.replace(/%(.)/g, (whole, code: string) => directives[code]?.() ?? whole);
+}
+
+function strptime(text: string, format: string): PyDateTime {
+  const fields: string[] = [];
+  const widths: Record<string, string> = {
+    Y: '(\\d{4})',
+    y: '(\\d{2})',
+    m: '(\\d{1,2})',
+    d: '(\\d{1,2})',
+    H: '(\\d{1,2})',
+    M: '(\\d{1,2})',
+    S: '(\\d{1,2})',
+    f: '(\\d{1,6})',
+    b: '([A-Za-z]{3})',
+    B: '([A-Za-z]+)',
+    '%': '%',
+  };
+  const source = format
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%(.)/g, (whole, code: string) => {
+      if (!widths[code])
+        throw new CompilerError(`strptime: the directive %${code} is not supported`);
+      if (code !== '%') fields.push(code);
+      return widths[code]!;
+    });
+  const found = new RegExp(`^${source}$`).exec(text);
+  if (!found)
+    throw new CompilerError(
+      `time data ${JSON.stringify(text)} does not match format ${JSON.stringify(format)}`,
+    );
+  const parts: Record<string, number> = { Y: 1900, m: 1, d: 1, H: 0, M: 0, S: 0, f: 0 };
+  fields.forEach((code, i) => {
+    const raw = found[i + 1]!;
+    if (code === 'b' || code === 'B')
+      parts['m'] =
+        MONTHS.findIndex((m) => m.toLowerCase().startsWith(raw.toLowerCase().slice(0, 3))) + 1;
+    else if (code === 'y') parts['Y'] = 2000 + Number(raw) - (Number(raw) >= 69 ? 100 : 0);
+    else if (code === 'f') parts['f'] = Number(raw.padEnd(6, '0'));
+    else parts[code] = Number(raw);
+  });
+  return new PyDateTime(
+    Date.UTC(
+      parts['Y']!,
+      parts['m']! - 1,
+      parts['d']!,
+      parts['H']!,
+      parts['M']!,
+      parts['S']!,
+      Math.floor(parts['f']! / 1000),
+    ),
+    parts['f']! % 1000,
+  );
+}
+
+function fromIso(text: unknown, dateOnly: boolean): PyDateTime {
+  const found =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/.exec(
+      String(text),
+    );
+  if (!found) throw new CompilerError(`Invalid isoformat string: ${JSON.stringify(text)}`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', f = '0'] = found;
+  const micro = Number(f.padEnd(6, '0'));
+  return new PyDateTime(
+    Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, Math.floor(micro / 1000)),
+    micro % 1000,
+    null,
+    dateOnly,
+  );
+}
+
+function nowIn(zone: unknown): PyDateTime {
+  const instant = Date.now();
+  if (zone instanceof TimeZone)
+    return new PyDateTime(instant + zone.offsetAt(instant) * 60_000, 0, zone);
+  // A naive now() is the machine's local time, as in Python.
+  return new PyDateTime(instant - new Date(instant).getTimezoneOffset() * 60_000);
+}
+
+/** The `datetime` and `pytz` modules. */
+export function pythonDatetime(): {
+  datetime: Record<string, unknown>;
+  pytz: Record<string, unknown>;
+} {
+  const makeDateTime = (...args: unknown[]): PyDateTime => {
+    const { positional, kwargs } = splitArgs(args);
+    const [y, mo = 1, d = 1, h = 0, mi = 0, s = 0, us = 0] = positional.map(Number);
+    return new PyDateTime(
+      Date.UTC(y!, mo - 1, d, h, mi, s, Math.floor(us / 1000)),
+      us % 1000,
+      (kwargs['tzinfo'] as TimeZone) ?? null,
+    );
+  };
+  const datetime = Object.assign(makeDateTime, {
+    now: (zone?: unknown) => nowIn(zone),
+    utcnow: () => new PyDateTime(Date.now()),
+    today: () => nowIn(undefined),
+    strptime: (text: unknown, format: unknown) => strptime(String(text), String(format)),
+    fromisoformat: (text: unknown) => fromIso(text, false),
+    fromtimestamp: (seconds: unknown) =>
+      nowIn(undefined).replace() && new PyDateTime(Number(seconds) * 1000),
+  });
+  const date = Object.assign(
+    (y: unknown, m: unknown, d: unknown) =>
+      new PyDateTime(Date.UTC(Number(y), Number(m) - 1, Number(d)), 0, null, true),
+    { today: () => nowIn(undefined).date(), fromisoformat: (text: unknown) => fromIso(text, true) },
+  );
+  const timedelta = (...args: unknown[]): PyTimedelta => {
+    const { positional, kwargs } = splitArgs(args);
+    const get = (key: string, index: number): number =>
+      Number(kwargs[key] ?? positional[index] ?? 0);
+    const ms =
+      get('days', 0) * DAY_MS +
+      get('seconds', 1) * 1000 +
+      get('microseconds', 2) / 1000 +
+      get('milliseconds', 3) +
+      get('minutes', 4) * 60_000 +
+      get('hours', 5) * 3_600_000 +
+      get('weeks', 6) * 7 * DAY_MS;
+    return new PyTimedelta(ms);
+  };
+  const utc = new TimeZone('UTC');
+  const timezone = (name: unknown): TimeZone => {
+    try {
+      return new TimeZone(String(name));
+    } catch {
+      throw new CompilerError(`pytz: unknown time zone ${JSON.stringify(name)}`);
+    }
+  };
+  return {
+    datetime: { datetime, date, timedelta, timezone: { utc } },
+    pytz: { timezone, utc, UTC: utc },
+  };
+}

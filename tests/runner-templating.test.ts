@@ -397,3 +397,34 @@ vars:
     );
   });
 });
+
+describe('generic test arguments', () => {
+  it('are rendered as dbt renders them: Jinja in a string to its text, a lone expression to its value', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'macros/tomorrow.sql': '{% macro tomorrow(column) %}({{ column }} + 1){% endmacro %}',
+      'models/m.sql': 'select 1 as d, 2 as next_d\n',
+      'models/m.yml': `version: 2
+models:
+  - name: m
+    data_tests:
+      - expression_holds:
+          arguments:
+            expression: "next_d = {{ tomorrow('d') }}"
+            limit_to: "{{ [1, 2] }}"
+`,
+      'tests/generic/expression_holds.sql': `{% test expression_holds(model, expression, limit_to) %}
+select * from {{ model }} where not ({{ expression }}) or {{ limit_to | length }} != 2
+{% endtest %}`,
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(statuses(result)).toMatchObject({ m: 'success' });
+    const test = result.results.find((r) => r.resourceType === 'test')!;
+    expect(test.status).toBe('pass');
+    expect(readFileSync(join(project.dir, test.compiledPath!), 'utf8')).toContain(
+      'where not (next_d = (d + 1)) or 2 != 2',
+    );
+  });
+});

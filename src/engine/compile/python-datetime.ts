@@ -57,10 +57,23 @@ export class TimeZone {
     return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
   }
   localize(value: PyDateTime): PyDateTime {
-    return value.replace({ tzinfo: this });
+    return value.replace({ tzinfo: this, __keywords: true });
   }
   toString(): string {
     return this.zone;
+  }
+}
+
+/** A fixed offset from UTC (`datetime.timezone(timedelta(hours=2))`, or an ISO `+02:00`). */
+export class FixedOffset extends TimeZone {
+  constructor(readonly minutes: number) {
+    super('UTC');
+  }
+  override offsetAt(): number {
+    return this.minutes;
+  }
+  override toString(): string {
+    return this.minutes === 0 ? 'UTC' : `UTC${formatOffset(this.minutes, ':')}`;
   }
 }
 
@@ -272,18 +285,33 @@ function strptime(text: string, format: string): PyDateTime {
 
 function fromIso(text: unknown, dateOnly: boolean): PyDateTime {
   const found =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/.exec(
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
       String(text),
     );
   if (!found) throw new CompilerError(`Invalid isoformat string: ${JSON.stringify(text)}`);
-  const [, y, mo, d, h = '0', mi = '0', s = '0', f = '0'] = found;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', f = '0', zone] = found;
+  const tz =
+    zone === undefined
+      ? null
+      : new FixedOffset(
+          zone === 'Z'
+            ? 0
+            : (zone.startsWith('-') ? -1 : 1) *
+                (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))),
+        );
   const micro = Number(f.padEnd(6, '0'));
   return new PyDateTime(
     Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, Math.floor(micro / 1000)),
     micro % 1000,
-    null,
+    tz,
     dateOnly,
   );
+}
+
+/** `run_started_at`: an aware UTC datetime, as dbt gives it. */
+export function utcDateTime(iso: string): PyDateTime {
+  const instant = Date.parse(iso);
+  return new PyDateTime(instant, 0, new FixedOffset(0));
 }
 
 function nowIn(zone: unknown): PyDateTime {
@@ -301,11 +329,14 @@ export function pythonDatetime(): {
 } {
   const makeDateTime = (...args: unknown[]): PyDateTime => {
     const { positional, kwargs } = splitArgs(args);
-    const [y, mo = 1, d = 1, h = 0, mi = 0, s = 0, us = 0] = positional.map(Number);
+    const names = ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond'];
+    const [y, mo, d, h, mi, s, us] = names.map((name, i) =>
+      Number(kwargs[name] ?? positional[i] ?? (i < 3 && i > 0 ? 1 : 0)),
+    ) as [number, number, number, number, number, number, number];
     return new PyDateTime(
-      Date.UTC(y!, mo - 1, d, h, mi, s, Math.floor(us / 1000)),
+      Date.UTC(y, mo - 1, d, h, mi, s, Math.floor(us / 1000)),
       us % 1000,
-      (kwargs['tzinfo'] as TimeZone) ?? null,
+      (kwargs['tzinfo'] ?? positional[7] ?? null) as TimeZone | null,
     );
   };
   const datetime = Object.assign(makeDateTime, {
@@ -318,8 +349,13 @@ export function pythonDatetime(): {
       nowIn(undefined).replace() && new PyDateTime(Number(seconds) * 1000),
   });
   const date = Object.assign(
-    (y: unknown, m: unknown, d: unknown) =>
-      new PyDateTime(Date.UTC(Number(y), Number(m) - 1, Number(d)), 0, null, true),
+    (...args: unknown[]) => {
+      const { positional, kwargs } = splitArgs(args);
+      const [y, m, d] = ['year', 'month', 'day'].map((name, i) =>
+        Number(kwargs[name] ?? positional[i]),
+      );
+      return new PyDateTime(Date.UTC(y!, m! - 1, d!), 0, null, true);
+    },
     { today: () => nowIn(undefined).date(), fromisoformat: (text: unknown) => fromIso(text, true) },
   );
   const timedelta = (...args: unknown[]): PyTimedelta => {
@@ -345,7 +381,15 @@ export function pythonDatetime(): {
     }
   };
   return {
-    datetime: { datetime, date, timedelta, timezone: { utc } },
+    datetime: {
+      datetime,
+      date,
+      timedelta,
+      timezone: Object.assign(
+        (delta: unknown) => new FixedOffset(delta instanceof PyTimedelta ? delta.ms / 60_000 : 0),
+        { utc: new FixedOffset(0) },
+      ),
+    },
     pytz: { timezone, utc, UTC: utc },
   };
 }

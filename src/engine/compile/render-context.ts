@@ -2,7 +2,7 @@ import { printInfo, printWarning } from '../../base/console/console.js';
 import { quoteIdentifier, quoteLiteral } from '../../base/warehouse/quote.js';
 import { Relation } from '../../base/warehouse/relation.js';
 import { introspectionFunctions } from './introspection-functions.js';
-import { pythonDatetime } from './python-datetime.js';
+import { pythonDatetime, utcDateTime } from './python-datetime.js';
 import { pythonRe } from './python-re.js';
 import { splitArgs } from './template-arguments.js';
 import { macroReturn } from './template-environment.js';
@@ -79,7 +79,7 @@ export function createRenderContext(
     flags: { FULL_REFRESH: options.fullRefresh, WHICH: 'build' },
     ...quotingFunctions(introspection.adapter),
     ...introspection.functions,
-    run_started_at: options.runStartedAt,
+    run_started_at: utcDateTime(options.runStartedAt),
     invocation_id: options.invocationId,
     modules: { ...pythonDatetime(), re: pythonRe() },
     ...options.extra,

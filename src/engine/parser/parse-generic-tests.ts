@@ -151,9 +151,14 @@ function genericTestName(declaration: TestDeclaration, target: RelationNode): st
   return (argText ? `${base}__${argText}` : base).replace(/[^A-Za-z0-9_]+/g, '_');
 }
 
+const BARE_RELATION = /^\s*(ref|source)\s*\(.*\)\s*$/s;
+const SINGLE_EXPRESSION = /^\s*\{\{-?([\s\S]*?)-?\}\}\s*$/;
+
 /**
- * The test's arguments, those written as `ref('x')` / `source('s', 't')` rendered like dbt renders
- * them (recording the dependency in `capture`); undefined after reporting a template error.
+ * The test's arguments rendered as dbt renders them when it parses: `ref('x')` / `source('s', 't')`
+ * and a lone `{{ expression }}` to the value itself (a relation stays a relation), any other text
+ * with Jinja in it to its text (`expression: "day = {{ dbt_date.tomorrow('d') }}"`). Refs and
+ * sources are recorded in `capture`; undefined after reporting a template error.
  */
 function renderArguments(
   session: ParseSession,
@@ -162,27 +167,24 @@ function renderArguments(
 ): Record<string, unknown> | undefined {
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(declaration.args)) {
-    if (typeof value !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
+    if (typeof value !== 'string' || !(BARE_RELATION.test(value) || /\{[{%]/.test(value))) {
       args[key] = value;
       continue;
     }
-    // The relation itself, as dbt's native rendering of the argument gives it, not its text.
-    const argTemplate = session.compileTemplate(
-      `{{ __capture_argument(${value}) }}`,
-      declaration.file,
-    );
+    const single = BARE_RELATION.test(value) ? value : SINGLE_EXPRESSION.exec(value)?.[1];
+    const text = single === undefined ? value : `{{ __capture_argument((${single})) }}`;
+    const argTemplate = session.compileTemplate(text, declaration.file);
     if (!argTemplate) return undefined;
     try {
-      const captured: { relation?: unknown } = {};
-      argTemplate.render(
-        captureContext(session, capture, undefined, {
-          __capture_argument: (relation: unknown) => {
-            captured.relation = relation;
-            return '';
-          },
-        }),
-      );
-      args[key] = captured.relation;
+      const captured: { value?: unknown } = {};
+      const context = captureContext(session, capture, undefined, {
+        __capture_argument: (native: unknown) => {
+          captured.value = native;
+          return '';
+        },
+      });
+      const rendered = argTemplate.render({ ...context, ...session.macros.bind(context) });
+      args[key] = single === undefined ? rendered : captured.value;
     } catch (error) {
       const { message } = describeTemplateError(error);
       session.issues.push({ file: declaration.file, line: declaration.line, message });

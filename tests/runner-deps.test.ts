@@ -241,6 +241,15 @@ describe('npm run dbt -- deps', () => {
     await expect(installPackages({ projectDir: dir })).rejects.toThrow(
       /packages\.yml:2: local package \.\.\/missing does not exist/,
     );
+    // A package's own packages.yml is named with the package that declares it.
+    writeTree(join(root, 'needy'), {
+      ...macroPackage('needy', 'hi', "'hi'"),
+      'packages.yml': 'packages:\n  - local: ../nowhere\n',
+    });
+    writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - local: ../needy\n');
+    await expect(installPackages({ projectDir: dir })).rejects.toThrow(
+      'package needy, ../needy/packages.yml:2: local package ../nowhere does not exist',
+    );
     expect(compiledModel(dir)).toBe("select 'hello' as a");
     expect(
       readdirSync(dir).filter((f) => f.includes('.installing-') || f.includes('.download-')),

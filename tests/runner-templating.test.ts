@@ -399,7 +399,7 @@ vars:
 });
 
 describe('generic test arguments', () => {
-  it('are rendered as dbt renders them: Jinja in a string to its text, a lone expression to its value', async ({
+  it('are rendered as dbt renders them: Jinja in a string to its text, a lone expression to its value, inside lists too', async ({
     makeProject,
   }) => {
     const project = makeProject({
@@ -413,9 +413,10 @@ models:
           arguments:
             expression: "next_d = {{ tomorrow('d') }}"
             limit_to: "{{ [1, 2] }}"
+            names: [a, "{{ 'b' ~ 'c' }}"]
 `,
-      'tests/generic/expression_holds.sql': `{% test expression_holds(model, expression, limit_to) %}
-select * from {{ model }} where not ({{ expression }}) or {{ limit_to | length }} != 2
+      'tests/generic/expression_holds.sql': `{% test expression_holds(model, expression, limit_to, names) %}
+select * from {{ model }} where not ({{ expression }}) or {{ limit_to | length }} != 2 -- {{ names | join(',') }}
 {% endtest %}`,
     });
     const result = await project.build();
@@ -424,7 +425,7 @@ select * from {{ model }} where not ({{ expression }}) or {{ limit_to | length }
     const test = result.results.find((r) => r.resourceType === 'test')!;
     expect(test.status).toBe('pass');
     expect(readFileSync(join(project.dir, test.compiledPath!), 'utf8')).toContain(
-      'where not (next_d = (d + 1)) or 2 != 2',
+      'where not (next_d = (d + 1)) or 2 != 2 -- a,bc',
     );
   });
 });

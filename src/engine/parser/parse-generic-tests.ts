@@ -165,33 +165,53 @@ function renderArguments(
   declaration: TestDeclaration,
   capture: Capture,
 ): Record<string, unknown> | undefined {
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(declaration.args)) {
-    if (typeof value !== 'string' || !(BARE_RELATION.test(value) || /\{[{%]/.test(value))) {
-      args[key] = value;
-      continue;
-    }
-    const single = BARE_RELATION.test(value) ? value : SINGLE_EXPRESSION.exec(value)?.[1];
-    const text = single === undefined ? value : `{{ __capture_argument((${single})) }}`;
-    const argTemplate = session.compileTemplate(text, declaration.file);
-    if (!argTemplate) return undefined;
-    try {
-      const captured: { value?: unknown } = {};
-      const context = captureContext(session, capture, undefined, {
-        __capture_argument: (native: unknown) => {
-          captured.value = native;
-          return '';
-        },
-      });
-      const rendered = argTemplate.render({ ...context, ...session.macros.bind(context) });
-      args[key] = single === undefined ? rendered : captured.value;
-    } catch (error) {
-      const { message } = describeTemplateError(error);
-      session.issues.push({ file: declaration.file, line: declaration.line, message });
-      return undefined;
-    }
+  const failed = Symbol('failed');
+  const render = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(render);
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
+    if (typeof value !== 'string' || !(BARE_RELATION.test(value) || /\{[{%]/.test(value)))
+      return value;
+    const rendered = renderArgument(session, declaration, capture, value);
+    if (rendered === undefined) throw failed;
+    return rendered.value;
+  };
+  try {
+    return Object.fromEntries(
+      Object.entries(declaration.args).map(([key, value]) => [key, render(value)]),
+    );
+  } catch (error) {
+    if (error === failed) return undefined;
+    throw error;
   }
-  return args;
+}
+
+/** One templated argument, or undefined after reporting its template error. */
+function renderArgument(
+  session: ParseSession,
+  declaration: TestDeclaration,
+  capture: Capture,
+  value: string,
+): { value: unknown } | undefined {
+  const single = BARE_RELATION.test(value) ? value : SINGLE_EXPRESSION.exec(value)?.[1];
+  const text = single === undefined ? value : `{{ __capture_argument((${single})) }}`;
+  const argTemplate = session.compileTemplate(text, declaration.file);
+  if (!argTemplate) return undefined;
+  try {
+    const captured: { value?: unknown } = {};
+    const context = captureContext(session, capture, undefined, {
+      __capture_argument: (native: unknown) => {
+        captured.value = native;
+        return '';
+      },
+    });
+    const rendered = argTemplate.render({ ...context, ...session.macros.bind(context) });
+    return { value: single === undefined ? rendered : captured.value };
+  } catch (error) {
+    const { message } = describeTemplateError(error);
+    session.issues.push({ file: declaration.file, line: declaration.line, message });
+    return undefined;
+  }
 }
 
 /** The relation a test reads: a source's own, else what a ref resolves to (an ephemeral model's CTE). */

@@ -154,12 +154,18 @@ class Installer {
     this.installed.set(name, locked);
     this.onInstalled?.(locked);
     // A package's own packages are installed beside it, as dbt resolves them.
-    if (this.followNested)
-      for (const nested of readPackageDeclarations(target))
-        this.queue.push({ declaration: nested, base: target, context });
+    if (this.followNested) this.queueNested(name, target, relative(this.projectDir, target));
   }
 
   readonly queue: { declaration: PackageDeclaration; base: string; context: string }[] = [];
+
+  /** A package's own packages, each named in messages by the package and its file. */
+  private queueNested(name: string, dir: string, shownDir: string): void {
+    for (const nested of readPackageDeclarations(dir)) {
+      const declaration = { ...nested, file: `package ${name}, ${shownDir}/${nested.file}` };
+      this.queue.push({ declaration, base: dir, context: where(declaration, 'packages.yml') });
+    }
+  }
   /** False when installing from the lock file, which already lists every nested package. */
   followNested = true;
 
@@ -176,8 +182,7 @@ class Installer {
     this.installed.set(name, locked);
     this.onInstalled?.(locked);
     if (this.followNested)
-      for (const nested of readPackageDeclarations(absolute))
-        this.queue.push({ declaration: nested, base: absolute, context });
+      this.queueNested(name, absolute, relative(this.projectDir, absolute) || '.');
   }
 
   git(declaration: Pick<GitPackage, 'git' | 'revision' | 'subdirectory'>, context: string): void {

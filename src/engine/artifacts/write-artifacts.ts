@@ -8,7 +8,10 @@ import { writeFileAtomic } from '../../base/files/write-file-atomic.js';
 export function compiledPathFor(projectName: string, node: GraphNode): string {
   const base = `target/compiled/${projectName}/${node.path}`;
   // A file can define several generic tests or snapshots: each gets its own file below it, as in dbt.
-  const nested = node.resourceType === 'snapshot' || node.test?.kind === 'generic';
+  const nested =
+    node.resourceType === 'snapshot' ||
+    node.resourceType === 'unit_test' ||
+    node.test?.kind === 'generic';
   return nested ? `${base}/${node.name}.sql` : base;
 }
 
@@ -22,8 +25,11 @@ export function writeManifest(parsed: ParsedProject, targetDir: string): void {
   const projectName = parsed.project.file.name;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
   for (const node of parsed.nodes.values()) {
     if (node.resourceType === 'source') sources[node.uniqueId] = manifestSource(node, projectName);
+    else if (node.resourceType === 'unit_test')
+      unitTests[node.uniqueId] = { ...manifestNode(node, projectName), model: node.unitTest.model };
     else nodes[node.uniqueId] = manifestNode(node, projectName);
   }
   const { parentMap, childMap } = dependencyMaps(parsed.nodes.values());
@@ -37,6 +43,7 @@ export function writeManifest(parsed: ParsedProject, targetDir: string): void {
     },
     nodes,
     sources,
+    unit_tests: unitTests,
     macros: manifestMacros(parsed),
     parent_map: parentMap,
     child_map: childMap,

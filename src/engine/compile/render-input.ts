@@ -3,6 +3,7 @@ import type { GraphNode } from '../graph/graph-node.js';
 import type { Project } from '../project/load-project.js';
 import type { MacroLibrary } from './macro-library.js';
 import type { WarehouseQueries } from './warehouse-queries.js';
+import type { Relation } from '../../base/warehouse/relation.js';
 
 /** What rendering needs of a parsed project: its nodes, macros, vars and invocation. */
 export interface RenderScope {
@@ -31,6 +32,14 @@ export interface RenderState {
   readonly testCheckpoint?: TestCheckpoint;
   /** The warehouse's answers to the template's queries; without it a query is an error. */
   readonly queries?: WarehouseQueries;
+  /**
+   * A unit test's inputs: what `ref`, `source` and `this` resolve to instead, by the `unique_id`
+   * of the node they name.
+   */
+  readonly substitutes?: ReadonlyMap<string, Relation>;
+  /** Vars and environment variables that override the project's (a unit test's `overrides`). */
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** How a test with `new_rows_by` runs this time. */

@@ -51,6 +51,8 @@ function executeHooks(
     ref: (name) => {
       const target = byName.get(name);
       if (!target?.relation) throw new CompilerError(`ref('${name}'): no such model or seed`);
+      const substitute = state.substitutes?.get(target.uniqueId);
+      if (substitute) return substitute;
       if (target.materialized === 'ephemeral') {
         if (!ephemerals.includes(target.uniqueId)) ephemerals.push(target.uniqueId);
         return new Relation(
@@ -68,7 +70,7 @@ function executeHooks(
       );
       if (!source?.relation)
         throw new CompilerError(`source('${sourceName}', '${tableName}'): no such source`);
-      return source.relation;
+      return state.substitutes?.get(source.uniqueId) ?? source.relation;
     },
     config: () => {},
     currentConfig: () => node?.config ?? {},
@@ -85,8 +87,9 @@ function executeContext(
 ): Record<string, unknown> {
   const context = createRenderContext(executeHooks(parsed, node, state, ephemerals), {
     projectName: parsed.project.file.name,
-    vars: parsed.vars,
-    self: node?.relation,
+    vars: { ...parsed.vars, ...state.vars },
+    self: (node && state.substitutes?.get(node.uniqueId)) ?? node?.relation,
+    env: state.env ? { ...process.env, ...state.env } : undefined,
     fullRefresh: parsed.fullRefresh,
     runStartedAt: parsed.runStartedAt,
     invocationId: parsed.invocationId,

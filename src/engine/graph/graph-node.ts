@@ -1,4 +1,5 @@
 import type nunjucks from 'nunjucks';
+import type { UnitTestRows } from '../project/properties.js';
 import type { Relation } from '../../base/warehouse/relation.js';
 import type {
   Materialization,
@@ -9,7 +10,7 @@ import type {
 } from './node-config.js';
 
 /** The kinds of nodes in a project graph (sources are graph roots that never run). */
-export type ResourceType = 'model' | 'seed' | 'snapshot' | 'test' | 'source';
+export type ResourceType = 'model' | 'seed' | 'snapshot' | 'test' | 'unit_test' | 'source';
 
 /** Test-specific facts of a test node. */
 export interface TestInfo {
@@ -85,6 +86,31 @@ export interface SourceNode extends NodeBase {
   readonly extraContext?: undefined;
 }
 
+/** What a unit test runs: its model on given rows, compared with the expected rows. */
+export interface UnitTestInfo {
+  /** `unique_id` of the model under test. */
+  readonly model: string;
+  /** Each given input by the `unique_id` it stands for (`this` for the model's own table). */
+  readonly given: readonly { readonly node: string; readonly rows: UnitTestRows }[];
+  readonly expect: UnitTestRows;
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** `overrides.macros.is_incremental`. */
+  readonly isIncremental: boolean;
+  readonly envVars: Readonly<Record<string, string>>;
+}
+
+/** A unit test (dbt 1.8): run before its model in `build`, which is skipped when it fails. */
+export interface UnitTestNode extends NodeBase {
+  readonly resourceType: 'unit_test';
+  readonly unitTest: UnitTestInfo;
+  readonly relation?: undefined;
+  readonly resolved?: undefined;
+  readonly materialized?: undefined;
+  readonly template?: undefined;
+  readonly test?: undefined;
+  readonly extraContext?: undefined;
+}
+
 /** A data test: a query whose rows are failures. */
 export interface TestNode extends NodeBase {
   readonly resourceType: 'test';
@@ -108,7 +134,7 @@ export interface TestNode extends NodeBase {
  * (`unique_id`s) and the template that renders its SQL. `resourceType` says which fields it has:
  * models, seeds and sources always have a relation; models and tests a template.
  */
-export type GraphNode = ModelNode | SeedNode | SnapshotNode | SourceNode | TestNode;
+export type GraphNode = ModelNode | SeedNode | SnapshotNode | SourceNode | TestNode | UnitTestNode;
 
 /** A node that lives in the warehouse: what a ref, a source or a test points at. */
 export type RelationNode = ModelNode | SeedNode | SnapshotNode | SourceNode;

@@ -25,7 +25,7 @@ export function parseGenericTests(session: ParseSession, dependencies: Dependenc
   ] as const) {
     for (const props of map.values()) {
       const target = session.nodes.get(session.uniqueId(kind, props.name));
-      if (target && target.resourceType !== 'test') {
+      if (target && target.resourceType !== 'test' && target.resourceType !== 'unit_test') {
         for (const declaration of props.tests)
           addGenericTest(session, dependencies, declaration, target);
       } else if (

@@ -8,6 +8,7 @@ import { parseModels, refEphemeralsAsCtes } from './parse-models.js';
 import { ParseSession } from './parse-session.js';
 import { parseSeeds } from './parse-seeds.js';
 import { parseSnapshots } from './parse-snapshots.js';
+import { parseUnitTests } from './parse-unit-tests.js';
 import { parseSingularTests } from './parse-singular-tests.js';
 import { parseSources } from './parse-sources.js';
 
@@ -53,6 +54,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   for (const source of session.sources.values()) session.nodes.set(source.uniqueId, source);
   parseGenericTests(session, dependencies);
   parseSingularTests(session, dependencies);
+  parseUnitTests(session, dependencies);
   checkHooks(session);
   const { env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues, database } =
     session;

@@ -157,6 +157,7 @@ function readProperties(
     seeds: new Map(),
     snapshots: new Map(),
     sources: [],
+    unitTests: [],
   };
   const issues: ProjectIssue[] = [];
   for (const path of propertyFiles) {

@@ -2,6 +2,9 @@ import { isMap, parseDocument, LineCounter, type YAMLMap } from 'yaml';
 import type { ProjectIssue } from './project-issue.js';
 import { objectOf, PropertiesFileReader, toJson } from './properties-reader.js';
 import { parseTestDeclarations, type TestDeclaration } from './test-declarations.js';
+import { parseUnitTests, type UnitTestProperties } from './unit-test-properties.js';
+
+export type { UnitTestProperties, UnitTestRows } from './unit-test-properties.js';
 
 export type { TestDeclaration } from './test-declarations.js';
 
@@ -38,6 +41,7 @@ export interface Properties {
   readonly seeds: Map<string, ResourceProperties>;
   readonly snapshots: Map<string, ResourceProperties>;
   readonly sources: SourceTable[];
+  readonly unitTests: UnitTestProperties[];
 }
 
 /** Parses one properties file into `into`, recording problems in `issues`. */
@@ -65,6 +69,7 @@ export function parsePropertiesFile(
   for (const kind of ['models', 'seeds', 'snapshots'] as const)
     parseResources(reader, root, kind, into[kind]);
   into.sources.push(...parseSources(reader, root));
+  into.unitTests.push(...parseUnitTests(reader, root));
 }
 
 /** The `models:` or `seeds:` entries, each name described once across all files. */

@@ -62,7 +62,7 @@ export function compileProject(
 export function listNodes(options: BuildOptions): GraphNode[] {
   const { parsed, selected } = prepareProject(
     options,
-    new Set(['model', 'seed', 'snapshot', 'test', 'source']),
+    new Set(['model', 'seed', 'snapshot', 'test', 'unit_test', 'source']),
   );
   return [...selected]
     .map((id) => parsed.nodes.get(id)!)

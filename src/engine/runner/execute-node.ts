@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { ParsedProject } from '../parser/parse-project.js';
-import { renderHook, renderNodeSql } from '../compile/render-node.js';
+import { injectCtes, renderHook, renderNodeSql } from '../compile/render-node.js';
+import { rowsSql, runUnitTest } from '../data-test/run-unit-test.js';
+import { Relation } from '../../base/warehouse/relation.js';
 import { runDataTest, type TestOutcome } from '../data-test/run-data-test.js';
 import { runCheckpointedTest } from '../data-test/test-checkpoint.js';
-import type { GraphNode } from '../graph/graph-node.js';
+import { nodeOfKind, type GraphNode } from '../graph/graph-node.js';
 import { loadSeed } from '../materialize/load-seed.js';
 import { materializeModel, type MaterializeResult } from '../materialize/materialize-model.js';
 import { materializeSnapshot } from '../materialize/materialize-snapshot.js';
@@ -86,6 +88,10 @@ async function runNode(
     if (compiledPath === undefined) throw new Error(`${node.uniqueId} has no compiled SQL`);
     if (node.resourceType === 'test') {
       const { status, message, failures } = await runTest(parsed, sql, node, compiledPath);
+      return { ...base, status, message, rowsAffected: null, failures, compiledPath };
+    }
+    if (node.resourceType === 'unit_test') {
+      const { status, message, failures } = await runUnit(parsed, sql, node, compiledPath);
       return { ...base, status, message, rowsAffected: null, failures, compiledPath };
     }
     const { message, rowsAffected } =
@@ -181,6 +187,59 @@ async function runSnapshot(
   });
   writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
   return result;
+}
+
+/** The columns and types of `relation`, or undefined when it does not exist (yet). */
+async function columnsOf(sql: SqlExecutor, relation: Relation | undefined) {
+  if (!relation || (await relationKind(sql, relation)) === null) return undefined;
+  return sql.columns(`select * from ${relation.render()}`);
+}
+
+/**
+ * Runs a unit test: its model rendered with each input replaced by the given rows (typed as the
+ * input relation's columns when it exists), then compared with the expected rows.
+ */
+async function runUnit(
+  parsed: ParsedProject,
+  sql: SqlExecutor,
+  graphNode: GraphNode,
+  compiledPath: string,
+): Promise<TestOutcome> {
+  const node = nodeOfKind(graphNode, 'unit_test');
+  const model = parsed.nodes.get(node.unitTest.model)!;
+  const substitutes = new Map<string, Relation>();
+  const fixtures: { name: string; sql: string }[] = [];
+  const renderModel = (state: { isIncremental: boolean }) =>
+    render(sql, model, (queries) =>
+      renderNodeSql(parsed, model, {
+        ...state,
+        substitutes,
+        vars: node.unitTest.vars,
+        env: node.unitTest.envVars,
+        queries,
+      }),
+    );
+  const given = node.unitTest.given;
+  // Inputs first, `this` last: rows given for a model not built yet take the types of its output.
+  for (const [i, input] of [...given.entries()].sort(
+    ([, a], [, b]) => Number(a.node === model.uniqueId) - Number(b.node === model.uniqueId),
+  )) {
+    const name = `__dbt__unit_input_${i + 1}`;
+    let columns = await columnsOf(sql, parsed.nodes.get(input.node)?.relation);
+    if (!columns && input.node === model.uniqueId)
+      columns = await sql.columns(
+        injectCtes(await renderModel({ isIncremental: false }), fixtures),
+      );
+    substitutes.set(input.node, new Relation('', name, name));
+    fixtures.push({ name, sql: rowsSql(input.rows, columns) });
+  }
+  const modelSql = await renderModel({ isIncremental: node.unitTest.isIncremental });
+  const withFixtures = injectCtes(modelSql, fixtures);
+  // The model over its fixtures first, so that a model that fails to run can be read there.
+  writeFileAtomic(join(parsed.project.dir, compiledPath), `${withFixtures}\n`);
+  const outcome = await runUnitTest(sql, node, withFixtures);
+  writeFileAtomic(join(parsed.project.dir, compiledPath), `${outcome.compiled}\n`);
+  return outcome;
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { GraphNode } from '../graph/graph-node.js';
 import type { NodeStatus } from '../artifacts/node-result.js';
 
+/** Data tests and unit tests run as soon as they are ready, ahead of models. */
+function isTest(node: GraphNode): boolean {
+  return node.resourceType === 'test' || node.resourceType === 'unit_test';
+}
+
 /**
  * The order a run follows, decided one node at a time: a node is ready when everything it reads
  * (and the tests of those upstreams, as in `dbt build`) has finished; among ready nodes tests come
@@ -15,6 +20,9 @@ export class ExecutionPlan {
   private readonly effectiveDeps = new Map<string, string[]>();
   private readonly testsOf = new Map<string, string[]>();
   private readonly ancestorsMemo = new Map<string, Set<string>>();
+  /** The unit tests of each model: the model waits for them and is skipped when one fails. */
+  private readonly unitTestsOf = new Map<string, string[]>();
+  private readonly failedUnitTests = new Map<string, string>();
 
   constructor(
     private readonly nodes: ReadonlyMap<string, GraphNode>,
@@ -23,6 +31,11 @@ export class ExecutionPlan {
     this.pending = new Set(selected);
     for (const id of selected) {
       const node = nodes.get(id)!;
+      if (node.resourceType === 'unit_test') {
+        const list = this.unitTestsOf.get(node.unitTest.model) ?? [];
+        list.push(id);
+        this.unitTestsOf.set(node.unitTest.model, list);
+      }
       if (node.resourceType !== 'test') continue;
       for (const dep of this.deps(id)) {
         const list = this.testsOf.get(dep) ?? [];
@@ -87,6 +100,7 @@ export class ExecutionPlan {
 
   private isReady(id: string): boolean {
     const node = this.nodes.get(id)!;
+    if ((this.unitTestsOf.get(id) ?? []).some((test) => this.pending.has(test))) return false;
     for (const dep of this.deps(id)) {
       if (this.pending.has(dep)) return false;
       if (node.resourceType === 'test') continue;
@@ -105,8 +119,8 @@ export class ExecutionPlan {
       const node = this.nodes.get(id)!;
       if (
         !best ||
-        (node.resourceType === 'test') > (best.resourceType === 'test') ||
-        ((node.resourceType === 'test') === (best.resourceType === 'test') && node.name < best.name)
+        isTest(node) > isTest(best) ||
+        (isTest(node) === isTest(best) && node.name < best.name)
       ) {
         best = node;
       }
@@ -122,6 +136,8 @@ export class ExecutionPlan {
   /** Why `id` must be skipped (an upstream failed or was skipped, or its error test failed), or undefined. */
   skipReason(id: string): string | undefined {
     const node = this.nodes.get(id)!;
+    const unitTest = this.failedUnitTests.get(id);
+    if (unitTest) return `skipped: its unit test ${unitTest} failed`;
     for (const dep of this.deps(id)) {
       const status = this.status.get(dep);
       const name = this.nodes.get(dep)?.name ?? dep;
@@ -146,6 +162,10 @@ export class ExecutionPlan {
     this.pending.delete(id);
     this.status.set(id, status);
     const node = this.nodes.get(id)!;
+    if (node.resourceType === 'unit_test' && (status === 'fail' || status === 'error')) {
+      if (!this.failedUnitTests.has(node.unitTest.model))
+        this.failedUnitTests.set(node.unitTest.model, node.name);
+    }
     if (node.resourceType === 'test' && (status === 'fail' || status === 'error')) {
       const blamed = node.test?.attachedNode ? [node.test.attachedNode] : this.deps(id);
       for (const upstream of blamed)

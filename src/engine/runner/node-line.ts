@@ -22,7 +22,7 @@ const VERBS: Readonly<Record<string, readonly [string, string]>> = {
 function describe(result: NodeResult): { verb: string; status: string; detail: string } {
   const relation = result.relationName?.replaceAll('"', '') ?? result.name;
   const time = seconds(result.executionTime);
-  if (result.resourceType === 'test') {
+  if (result.resourceType === 'test' || result.resourceType === 'unit_test') {
     const failures = result.failures ?? 0;
     switch (result.status) {
       case 'pass':

@@ -18,9 +18,9 @@ import { printRunSummary } from './run-summary.js';
 import type { BuildOptions, BuildResult, RunnerCommand } from './runner-options.js';
 
 const TYPES: Record<RunnerCommand, ReadonlySet<ResourceType>> = {
-  build: new Set(['model', 'seed', 'snapshot', 'test']),
+  build: new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']),
   run: new Set(['model']),
-  test: new Set(['test']),
+  test: new Set(['test', 'unit_test']),
   seed: new Set(['seed']),
   snapshot: new Set(['snapshot']),
 };

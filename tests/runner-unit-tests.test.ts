@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { it } from './support/fixtures.js';
+import { statuses } from './support/runner-project.js';
+
+const PROJECT = {
+  'seeds/orders.csv': 'id,customer_id,amount,ordered_at\n1,10,5.50,2024-01-01\n',
+  'seeds/customers.csv': 'id,name\n10,Ada\n',
+  'models/customer_totals.sql': `select c.id as customer_id, c.name, count(o.id) as orders, coalesce(sum(o.amount), 0) as total
+from {{ ref('customers') }} as c
+left join {{ ref('orders') }} as o on o.customer_id = c.id
+where c.id > {{ var('min_customer', 0) }}
+group by all
+`,
+};
+
+const UNIT_TESTS = `unit_tests:
+  - name: totals_per_customer
+    model: customer_totals
+    given:
+      - input: ref('orders')
+        rows:
+          - {id: 1, customer_id: 1, amount: 2.25}
+          - {id: 2, customer_id: 1, amount: 1.00}
+      - input: ref('customers')
+        format: csv
+        rows: |
+          id,name
+          1,Ada
+          2,Grace
+    expect:
+      rows:
+        - {customer_id: 2, orders: 0, total: 0}
+        - {customer_id: 1, orders: 2, total: 3.25}
+`;
+
+describe('unit tests (unit_tests: in properties YAML)', () => {
+  it('run the model on given rows, typed as the inputs, and pass when the expected rows come out; then the model builds', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({ ...PROJECT, 'models/unit.yml': UNIT_TESTS });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    const names = result.results.map((r) => r.name);
+    // After the seeds it reads (so their column types are known), before the model it tests.
+    expect(names.indexOf('totals_per_customer')).toBeGreaterThan(names.indexOf('orders'));
+    expect(names.indexOf('totals_per_customer')).toBeLessThan(names.indexOf('customer_totals'));
+    expect(statuses(result)['totals_per_customer']).toBe('pass');
+    // The warehouse's own rows played no part: only the given ones.
+    const compiled = readFileSync(
+      join(project.dir, 'target/compiled/demo/models/unit.yml/totals_per_customer.sql'),
+      'utf8',
+    );
+    expect(compiled).toContain("cast('Grace' as VARCHAR)");
+    expect(compiled).not.toContain('"main"."orders"');
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.unit_tests)).toEqual([
+      'unit_test.demo.customer_totals.totals_per_customer',
+    ]);
+  });
+
+  it('fail with the differing rows, and the model they test is skipped in build', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...PROJECT,
+      'models/unit.yml': UNIT_TESTS.replace(
+        '{customer_id: 1, orders: 2, total: 3.25}',
+        '{customer_id: 1, orders: 2, total: 9.99}',
+      ),
+    });
+    const result = await project.build();
+    expect(result.exitCode).toBe(1);
+    const unit = result.results.find((r) => r.name === 'totals_per_customer')!;
+    expect(unit.status).toBe('fail');
+    expect(unit.message).toContain('2 row(s) differ');
+    expect(unit.message).toMatch(/\+ customer_id=1, orders=2, total=3\.25/);
+    expect(unit.message).toMatch(/- customer_id=1, orders=2, total=9\.99/);
+    expect(statuses(result)['customer_totals']).toBe('skipped');
+    // npm run dbt -- test runs unit tests too.
+    const tested = await project.build({}, 'test');
+    expect(statuses(tested)).toEqual({ totals_per_customer: 'fail' });
+  });
+
+  it('overrides vars and is_incremental, and reads given rows for this', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'seeds/events.csv': 'id,seen_at\n1,2024-01-01\n',
+      'models/new_events.sql': `{{ config(materialized='incremental', unique_key='id') }}
+select id, seen_at from {{ ref('events') }}
+{% if is_incremental() %}where seen_at > (select max(seen_at) from {{ this }}) and id > {{ var('floor') }}{% endif %}
+`,
+      'models/unit.yml': `unit_tests:
+  - name: only_new_rows
+    model: new_events
+    overrides:
+      macros: {is_incremental: true}
+      vars: {floor: 2}
+    given:
+      - input: ref('events')
+        rows: [{id: 1, seen_at: 2024-01-01}, {id: 2, seen_at: 2024-01-03}, {id: 3, seen_at: 2024-01-04}]
+      - input: this
+        rows: [{id: 1, seen_at: 2024-01-02}]
+    expect:
+      rows: [{id: 3}]
+`,
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(statuses(result)['only_new_rows']).toBe('pass');
+  });
+
+  it('report an unknown model, an input the model does not read, a missing input and bad rows, with file and line', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...PROJECT,
+      'models/unit.yml': `unit_tests:
+  - name: no_model
+    model: customer_total
+    given: []
+    expect: {rows: []}
+  - name: missing_input
+    model: customer_totals
+    given:
+      - input: ref('orders')
+        rows: []
+    expect: {rows: []}
+  - name: bad_rows
+    model: customer_totals
+    given:
+      - input: ref('orders')
+        rows: not a list
+    expect: {rows: []}
+`,
+    });
+    const message = await project.build().then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(message).toContain(
+      'models/unit.yml:2: unit test "no_model" tests unknown model "customer_total". Did you mean "customer_totals"?',
+    );
+    expect(message).toContain(
+      'models/unit.yml:6: unit test "missing_input": model "customer_totals" also reads customers; give rows for every input',
+    );
+    expect(message).toContain(
+      `models/unit.yml:15: unit test "bad_rows", input ref('orders'): rows must be a list of mappings`,
+    );
+  });
+});

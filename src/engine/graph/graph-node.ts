@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks';
-import type { UnitTestRows } from '../project/properties.js';
+import type { ColumnProperties, UnitTestRows } from '../project/properties.js';
 import type { Relation } from '../../base/warehouse/relation.js';
 import type {
   Materialization,
@@ -37,7 +37,7 @@ interface NodeBase {
   readonly dependsOn: readonly string[];
   readonly rawCode: string;
   readonly description: string;
-  readonly columns: readonly { readonly name: string; readonly description: string }[];
+  readonly columns: readonly ColumnProperties[];
 }
 
 /** A SQL model: it lives in the warehouse (an ephemeral one only as a CTE of its readers). */

@@ -28,6 +28,8 @@ export interface ModelConfig {
   readonly mergeExcludeColumns: readonly string[];
   /** `full_refresh: true|false`, which wins over `--full-refresh`; undefined when not a boolean. */
   readonly fullRefresh: boolean | undefined;
+  /** `contract: {enforced: true}`: the columns and types must be those the properties declare. */
+  readonly contractEnforced: boolean;
 }
 
 /** A seed's config as the CSV loader reads it. */

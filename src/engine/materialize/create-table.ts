@@ -1,6 +1,7 @@
 import { Relation } from '../../base/warehouse/relation.js';
 import type { ModelNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
+import { assertContract, contractDefinitions } from './contract.js';
 import { MaterializeError } from './materialize-error.js';
 import type { SqlExecutor } from '../../base/warehouse/sql-executor.js';
 
@@ -19,6 +20,17 @@ export async function createTable(
   select: string,
 ): Promise<number> {
   const compression = node.resolved.columnCompression;
+  if (node.resolved.contractEnforced) {
+    const contract = await assertContract(sql, node, select);
+    const names = contract.map((column) => quoteIdentifier(column.name)).join(', ');
+    return replaceDeclared(
+      sql,
+      node,
+      target,
+      contractDefinitions(contract, compression),
+      `insert into {staging} (${names})\nselect ${names} from (\n${select}\n)`,
+    );
+  }
   if (compression.size === 0) {
     return sql.createTableAs(`create or replace table ${target} as (\n${select}\n)`);
   }
@@ -38,11 +50,31 @@ export async function createTable(
     const method = compression.get(column.name);
     return `${quoteIdentifier(column.name)} ${column.type}${method ? ` using compression ${method}` : ''}`;
   });
+  return replaceDeclared(
+    sql,
+    node,
+    target,
+    definitions,
+    `insert into {staging}\nselect * from (\n${select}\n)`,
+  );
+}
+
+/**
+ * Declares a table under a staging name, fills it with `insert` (`{staging}` in it names the
+ * table), and renames it over `target`, in the caller's transaction.
+ */
+async function replaceDeclared(
+  sql: SqlExecutor,
+  node: ModelNode,
+  target: string,
+  definitions: readonly string[],
+  insert: string,
+): Promise<number> {
   const { relation } = node;
   const stagingName = `${relation.identifier}__dbt_new`;
   const staging = new Relation(relation.schema, stagingName).render();
   await sql.run(`create or replace table ${staging} (\n    ${definitions.join(',\n    ')}\n)`);
-  const rows = await sql.run(`insert into ${staging}\nselect * from (\n${select}\n)`);
+  const rows = await sql.run(insert.replace('{staging}', staging));
   await sql.run(`drop table if exists ${target}`);
   await sql.run(`alter table ${staging} rename to ${quoteIdentifier(relation.identifier)}`);
   return rows;

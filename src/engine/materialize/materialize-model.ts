@@ -3,6 +3,7 @@ import { quoteIdentifier } from '../../base/warehouse/quote.js';
 import type { HookStatements } from './hook-statements.js';
 import { applyIncrementalStrategy } from './incremental-strategies.js';
 import { dropCheckpoints } from '../data-test/test-checkpoint.js';
+import { assertContract } from './contract.js';
 import { createTable } from './create-table.js';
 import { MaterializeError } from './materialize-error.js';
 import type { RelationKind } from '../../base/warehouse/relation-kind.js';
@@ -55,6 +56,7 @@ export async function materializeModel(
     for (const hook of await input.preHooks()) await sql.run(hook);
     let result: MaterializeResult;
     if (materialized === 'view') {
+      if (node.resolved.contractEnforced) await assertContract(sql, node, input.sql);
       if (input.existing === 'table') await sql.run(`drop table ${target}`);
       await sql.run(`create or replace view ${target} as (\n${input.sql}\n)`);
       await dropCheckpoints(sql, target);
@@ -66,6 +68,7 @@ export async function materializeModel(
       await dropCheckpoints(sql, target);
       result = { rowsAffected: rows, message: `SELECT ${rows}` };
     } else {
+      if (node.resolved.contractEnforced) await assertContract(sql, node, input.sql);
       result = await applyIncremental(sql, node, input.sql, target);
     }
     for (const hook of await input.postHooks()) await sql.run(hook);

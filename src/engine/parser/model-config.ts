@@ -54,6 +54,8 @@ export function resolveModelConfig(
     mergeUpdateColumns: toList(config['merge_update_columns']).map(String),
     mergeExcludeColumns: toList(config['merge_exclude_columns']).map(String),
     fullRefresh: typeof fullRefresh === 'boolean' ? fullRefresh : undefined,
+    contractEnforced:
+      (config['contract'] as { enforced?: unknown } | null | undefined)?.enforced === true,
   };
 }
 

@@ -5,6 +5,7 @@ import type { ModelNode } from '../graph/graph-node.js';
 import { mergeConfig } from '../project/folder-config.js';
 import type { ModelFile } from '../project/load-project.js';
 import { buildNode } from './build-node.js';
+import { checkContract } from './contract-config.js';
 import { renderCapture, startCapture, type Capture } from './config-capture.js';
 import { materializationOf, resolveModelConfig } from './model-config.js';
 import type { ParseSession } from './parse-session.js';
@@ -67,12 +68,14 @@ function parseModel(
   const materialized = materializationOf(config, model.path, session.issues);
   if (!materialized) return undefined;
   const resolved = resolveModelConfig(model.name, model.path, config, materialized, session.issues);
+  const props = session.project.properties.models.get(model.name);
+  if (resolved.contractEnforced)
+    checkContract(model.name, model.path, materialized, props?.columns ?? [], session.issues);
   const relation = relationFor(session, model.name, config, {
     resourceType: 'model',
     path: model.path,
   });
   session.refRelations.set(model.name, relation);
-  const props = session.project.properties.models.get(model.name);
   return buildNode<ModelNode>(session, {
     resourceType: 'model',
     name: model.name,

@@ -8,6 +8,20 @@ export type { UnitTestProperties, UnitTestRows } from './unit-test-properties.js
 
 export type { TestDeclaration } from './test-declarations.js';
 
+/** A column as properties YAML describes it; `dataType` and `constraints` serve model contracts. */
+export interface ColumnProperties {
+  readonly name: string;
+  readonly description: string;
+  readonly dataType?: string;
+  readonly constraints?: readonly ColumnConstraint[];
+}
+
+/** A column constraint of a contract: `not_null`, `unique`, `primary_key`, `check` (with `expression`). */
+export interface ColumnConstraint {
+  readonly type: string;
+  readonly expression?: string;
+}
+
 /** Properties of one model, seed or snapshot (`models:`/`seeds:`/`snapshots:` entries). */
 export interface ResourceProperties {
   readonly name: string;
@@ -18,7 +32,7 @@ export interface ResourceProperties {
   readonly relation?: string;
   readonly description: string;
   readonly config: Readonly<Record<string, unknown>>;
-  readonly columns: readonly { readonly name: string; readonly description: string }[];
+  readonly columns: readonly ColumnProperties[];
   readonly tests: readonly TestDeclaration[];
 }
 
@@ -142,8 +156,8 @@ function parseColumns(
   reader: PropertiesFileReader,
   entry: YAMLMap,
   name: string,
-): { columns: { name: string; description: string }[]; tests: TestDeclaration[] } {
-  const columns: { name: string; description: string }[] = [];
+): { columns: ColumnProperties[]; tests: TestDeclaration[] } {
+  const columns: ColumnProperties[] = [];
   const tests: TestDeclaration[] = [];
   const list = reader.listAt(entry.get('columns', true), `columns of ${name}`);
   for (const column of list?.items ?? []) {
@@ -159,7 +173,20 @@ function parseColumns(
       reader.report(column, `a column of ${name} has no "name"`);
       continue;
     }
-    columns.push({ name: columnName, description: String(column.get('description') ?? '') });
+    const js = objectOf(toJson(column));
+    const constraints = (Array.isArray(js['constraints']) ? js['constraints'] : [])
+      .map((item) => objectOf(item))
+      .filter((item) => typeof item['type'] === 'string')
+      .map((item) => ({
+        type: String(item['type']),
+        ...(typeof item['expression'] === 'string' ? { expression: item['expression'] } : {}),
+      }));
+    columns.push({
+      name: columnName,
+      description: String(column.get('description') ?? ''),
+      ...(typeof js['data_type'] === 'string' ? { dataType: js['data_type'] } : {}),
+      ...(constraints.length > 0 ? { constraints } : {}),
+    });
     tests.push(...parseTestKeys(reader, column, `${name}.${columnName}`, columnName));
   }
   return { columns, tests };

@@ -98,6 +98,17 @@ describe('project errors are reported before anything runs (exit 2)', () => {
       }),
     );
     expect(error.message).toBe('models/bad.sql:2: no way');
+    // The models that ref it are not reported again as reading an unknown model.
+    const downstream = await projectError(
+      makeProject({
+        'models/bad.sql': "select 1 as id\n{{ exceptions.raise_compiler_error('no way') }}\n",
+        'models/broken_syntax.sql': 'select {{ 1 +  }}\n',
+        'models/uses_bad.sql':
+          "select * from {{ ref('bad') }} join {{ ref('broken_syntax') }} using (id)\n",
+      }),
+    );
+    expect(downstream.issues).toHaveLength(2);
+    expect(downstream.message).not.toContain('unknown model');
   });
 
   it('duplicate model names name both files', async ({ makeProject }) => {

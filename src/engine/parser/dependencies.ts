@@ -21,11 +21,12 @@ export class Dependencies {
 
   /** The dependencies of `capture`, without repeats; `who` names the node in messages. */
   resolve(capture: Capture, who: string, file: string): string[] {
-    const { issues, disabled, sources } = this.session;
+    const { issues, disabled, sources, broken } = this.session;
     const deps: string[] = [];
     for (const { name } of capture.refs) {
       const id = this.byName.get(name);
       if (id) deps.push(id);
+      else if (broken.has(name)) continue;
       else if (disabled.has(name))
         issues.push({ file, message: `${who} refers to model "${name}", which is disabled` });
       else

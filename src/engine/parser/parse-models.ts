@@ -47,6 +47,7 @@ function claimModels(session: ParseSession): ClaimedModel[] {
       relationFor(session, model.name, config, { resourceType: 'model', path: model.path }),
     );
     if (template) claimed.push({ model, template, capture: startCapture(config) });
+    else session.broken.add(model.name);
   }
   return claimed;
 }
@@ -58,7 +59,10 @@ function parseModel(
   capture: Capture,
 ): ModelNode | undefined {
   const self = session.refRelations.get(model.name);
-  if (!renderCapture(session, template, model.path, capture, self)) return undefined;
+  if (!renderCapture(session, template, model.path, capture, self)) {
+    session.broken.add(model.name);
+    return undefined;
+  }
   const { config } = capture;
   if (config['enabled'] === false) {
     session.disabled.add(model.name);

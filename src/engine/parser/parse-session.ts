@@ -32,6 +32,11 @@ export class ParseSession {
   readonly refRelations = new Map<string, Relation>();
   /** Models disabled by `enabled: false` (a ref to one says so). */
   readonly disabled = new Set<string>();
+  /**
+   * Models and snapshots whose template failed, already reported: a ref to one is not reported
+   * again as a ref to an unknown model.
+   */
+  readonly broken = new Set<string>();
   /** Names of models and seeds, unique across the project, and the file of each. */
   private readonly owners = new Map<string, string>();
   private readonly testNames = new Set<string>();

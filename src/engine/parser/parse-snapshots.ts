@@ -99,7 +99,10 @@ export function parseSnapshots(session: ParseSession): Map<string, Capture> {
   for (const source of [...blockSources(session), ...yamlSources(session)]) {
     if (!session.claim(source.name, source.path)) continue;
     const template = session.compileTemplate(source.text, source.path);
-    if (!template) continue;
+    if (!template) {
+      session.broken.add(source.name);
+      continue;
+    }
     const props = project.properties.snapshots.get(source.name);
     const folderConfig = resolveFolderConfig(project.file.snapshots, project.file.name, [
       ...source.folders,
@@ -122,7 +125,10 @@ function parseSnapshot(
   props: ResourceProperties | undefined,
 ): SnapshotNode | undefined {
   const placeholder = snapshotRelation(session, source, capture.config);
-  if (!renderCapture(session, template, source.path, capture, placeholder)) return undefined;
+  if (!renderCapture(session, template, source.path, capture, placeholder)) {
+    session.broken.add(source.name);
+    return undefined;
+  }
   const { config } = capture;
   if (config['enabled'] === false) {
     session.disabled.add(source.name);

@@ -429,3 +429,24 @@ select * from {{ model }} where not ({{ expression }}) or {{ limit_to | length }
     );
   });
 });
+
+describe('analyses', () => {
+  it('are compiled by compile, with refs resolved, and never run; an error names the file and line', ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'models/orders.sql': 'select 1 as id\n',
+      'analyses/order_count.sql': "select count(*) from {{ ref('orders') }}\n",
+    });
+    const compiledNodes = compileProject({ projectDir: project.dir });
+    const analysis = compiledNodes.find((n) => n.uniqueId === 'analysis.demo.order_count')!;
+    expect(analysis.sql).toBe('select count(*) from "main"."orders"');
+    expect(
+      readFileSync(join(project.dir, 'target/compiled/demo/analyses/order_count.sql'), 'utf8'),
+    ).toContain('"main"."orders"');
+    project.write({ 'analyses/broken.sql': "select 1\n{{ ref('nope') }}\n" });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /analyses\/broken\.sql:2: ref\('nope'\): no such model or seed/,
+    );
+  });
+});

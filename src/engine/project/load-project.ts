@@ -44,6 +44,8 @@ export interface Project {
   readonly models: readonly ModelFile[];
   readonly seeds: readonly SeedFile[];
   readonly snapshotFiles: readonly SnapshotFile[];
+  /** Analyses (`analyses/**\/*.sql`): compiled by `compile`, never run. */
+  readonly analysisFiles: readonly ProjectSourceFile[];
   /** Files whose `{% macro %}`/`{% test %}` blocks are callable everywhere. */
   readonly macroFiles: readonly ProjectSourceFile[];
   /** Singular data tests (`tests/**\/*.sql`, without `tests/generic` and `tests/fixtures`). */
@@ -216,6 +218,9 @@ export function loadProject(
     models: models.files,
     seeds: seeds.files,
     snapshotFiles: findSnapshotFiles(dir, file),
+    analysisFiles: file.analysisPaths
+      .flatMap((base) => glob(dir, base, ['**/*.sql']))
+      .map((path) => readSource(dir, path)),
     macroFiles: findMacroFiles(dir, file),
     singularTests,
     properties,

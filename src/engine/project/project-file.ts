@@ -24,6 +24,8 @@ export interface ProjectFile {
   readonly testPaths: readonly string[];
   /** Default `['snapshots']`. */
   readonly snapshotPaths: readonly string[];
+  /** Default `['analyses']`. */
+  readonly analysisPaths: readonly string[];
   /** Project `vars:` (overridden by `--vars`). Default `{}`. */
   readonly vars: Readonly<Record<string, unknown>>;
   /** The raw `models:` config tree (`+key` per folder). */
@@ -152,6 +154,7 @@ export function readProjectFile(
     'macro-paths',
     'test-paths',
     'snapshot-paths',
+    'analysis-paths',
     'on-run-start',
     'on-run-end',
   ]) {
@@ -170,6 +173,7 @@ export function readProjectFile(
     macroPaths: asStringList(raw['macro-paths'], ['macros']),
     testPaths: asStringList(raw['test-paths'], ['tests']),
     snapshotPaths: asStringList(raw['snapshot-paths'], ['snapshots']),
+    analysisPaths: asStringList(raw['analysis-paths'], ['analyses']),
     vars: asObject(raw['vars']),
     models: asObject(raw['models']),
     seeds: asObject(raw['seeds']),

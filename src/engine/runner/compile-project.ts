@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { renderNodeSql } from '../compile/render-node.js';
+import { basename, join } from 'node:path';
+import { renderHook, renderNodeSql } from '../compile/render-node.js';
 import { describeTemplateError } from '../compile/template-error.js';
 import type { GraphNode } from '../graph/graph-node.js';
 import { ProjectError, type ProjectIssue } from '../project/project-issue.js';
@@ -52,6 +52,22 @@ export function compileProject(
         ...(problem.line ? { line: problem.line } : {}),
         message: problem.message,
       });
+    }
+  }
+  // Analyses are compiled, never run, as in dbt; a selection picks nodes, so it leaves them out.
+  if (options.select === undefined) {
+    const projectName = parsed.project.file.name;
+    for (const analysis of parsed.project.analysisFiles) {
+      const compiledPath = `target/compiled/${projectName}/${analysis.path}`;
+      try {
+        const sql = renderHook(parsed, analysis.text);
+        if (write) writeFileAtomic(join(parsed.project.dir, compiledPath), `${sql}\n`);
+        const name = basename(analysis.path, '.sql');
+        out.push({ uniqueId: `analysis.${projectName}.${name}`, name, compiledPath, sql });
+      } catch (error) {
+        const problem = describeTemplateError(error);
+        issues.push({ file: analysis.path, line: problem.line, message: problem.message });
+      }
     }
   }
   if (issues.length > 0) throw new ProjectError(issues);

@@ -132,7 +132,7 @@ select 1 as failure from (select 1) as t where '{{ names | join(",") }}' != 'id,
     expect(result.results.find((r) => r.name.startsWith('same_columns'))?.status).toBe('pass');
     expect(
       readFileSync(join(project.dir, 'target/compiled/demo/models/where.sql'), 'utf8'),
-    ).toContain("select 'analytics' as db, true as ref_is_relation, false as text_is_relation");
+    ).toContain("select 'analytics' as db, True as ref_is_relation, False as text_is_relation");
     // Tests of a node that does not exist are a warning, as in dbt, not a failure of the project.
     expect(result.warnings.join('\n')).toMatch(
       /tests declared for unknown seed "ghost" are ignored/,

@@ -99,7 +99,7 @@ from {table}" -%}
 {{ s.strip().lower() }} {{ s.strip().upper() }} {{ s.strip().startswith('Ab') }} {{ s.strip().endswith(('x', 'AB')) }} {{ s.replace('b', 'c') | trim }} {{ s.strip().split('_') | join('/') }} {{ 'xxhixx'.strip('x') }} {{ '{} {name}'.format(1, name='n') }} {{ 'hello world'.title() }}`,
     );
     expect(compiled(project)).toBe(
-      'ab_ab_ab AB_AB_AB true true Ac_ac_AB Ab/ab/AB hi 1 n Hello World',
+      'ab_ab_ab AB_AB_AB True True Ac_ac_AB Ab/ab/AB hi 1 n Hello World',
     );
   });
 
@@ -146,7 +146,7 @@ from {table}" -%}
 {{ a == set(['z', 'y', 'x']) }} {{ a != set(['x']) }} {{ [1, 2] == [1, 2] }} {{ {'k': [1]} == {'k': [1]} }} {{ 'y' in a }} {{ a | sort | join(',') }} {{ a.difference(['x']) | list | length }} {{ a.issuperset(['x', 'y']) }} {{ local_md5('a') }} {{ fromjson('{"n": 2}').n }}`,
     );
     expect(compiled(project)).toBe(
-      'true true true true true x,y,z 2 true 0cc175b9c0f1b6a831c399e269772661 2',
+      'True True True True True x,y,z 2 True 0cc175b9c0f1b6a831c399e269772661 2',
     );
   });
 
@@ -158,7 +158,7 @@ from {table}" -%}
 {{ dt.datetime(2024, 1, 31, 13, 5, 9).strftime('%Y-%m-%d %H:%M:%S %a %b %j') }} {{ (dt.date(2024, 2, 28) + dt.timedelta(days=2)).isoformat() }} {{ dt.datetime.strptime('03/02/2024', '%d/%m/%Y').date() }} {{ dt.datetime(2024, 7, 1, 12, tzinfo=modules.pytz.utc).astimezone(modules.pytz.timezone('America/New_York')).isoformat() }} {{ dt.datetime(2024, 1, 2) - dt.datetime(2024, 1, 1) }} {{ dt.datetime(2024, 1, 2) > dt.datetime(2024, 1, 1) }} {{ modules.pytz.timezone('Asia/Tokyo').localize(dt.datetime(year=2026, month=9, day=1)).timestamp() == dt.datetime.fromisoformat('2026-08-31T15:00:00+00:00').timestamp() }} {{ run_started_at.tzinfo is not none }}`,
     );
     expect(compiled(project)).toBe(
-      'order_items_ home.me 2024 true 1+22 true\n2024-01-31 13:05:09 Wed Jan 031 2024-03-01 2024-02-03 2024-07-01T08:00:00-04:00 1 day, 0:00:00 true true true',
+      'order_items_ home.me 2024 True 1+22 True\n2024-01-31 13:05:09 Wed Jan 031 2024-03-01 2024-02-03 2024-07-01T08:00:00-04:00 1 day, 0:00:00 True True True',
     );
   });
 
@@ -191,7 +191,7 @@ from {table}" -%}
       `{%- set empty = [] -%}{%- set nothing = {} -%}
 {{ 'yes' if empty else 'no' }} {% if nothing %}yes{% else %}no{% endif %} {{ not empty }} {{ empty or 'fallback' }} {{ ['x'] and 'second' }} {{ (['a'] + ['b']) | join(',') }} {{ 'ab' * 2 }} {{ ([0] * 3) | length }} {{ '%s-%d-%.1f%%' % ('x', 3.7, 2.26) }} {{ 7 % 4 }} {{ 1 + 2 }}`,
     );
-    expect(compiled(project)).toBe('no no true fallback second a,b abab 3 x-3-2.3% 3 3');
+    expect(compiled(project)).toBe('no no True fallback second a,b abab 3 x-3-2.3% 3 3');
   });
 
   it('{% set ns.attr %}…{% endset %} captures a block into a namespace attribute', ({

@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { patchLoopFilter } from './loop-filter.js';
-import { patchEquality } from './python-builtins.js';
+import { patchEquality, patchOutput } from './python-builtins.js';
 import { patchMacroFrames } from './macro-frames.js';
 import { patchOperators } from './python-operators.js';
 import { STRING_METHODS } from './python-string-methods.js';
@@ -356,4 +356,5 @@ export function installJinjaSyntax(): void {
   patchLoopFilter(nodes, Parser, Compiler, runtime);
   patchMacroFrames(Compiler);
   patchEquality(Compiler, runtime);
+  patchOutput(Compiler, runtime);
 }

@@ -116,3 +116,53 @@ export function patchEquality(Compiler: any, runtime: any): void {
     return inOperator(key, value);
   };
 }
+
+/** Python's `repr` of a value inside a printed list or dict. */
+function pyRepr(value: unknown): string {
+  if (typeof value === 'string' || value instanceof String) {
+    const text = String(value);
+    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+    const escaped = text.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
+    return `${quote}${quote === "'" ? escaped.replaceAll("'", "\\'") : escaped}${quote}`;
+  }
+  return pyStr(value);
+}
+
+/**
+ * Python's `str` of a value, as Jinja prints it: `None`, `True`/`False`, lists and dicts in
+ * Python's notation (`['a', 1]`, `{'k': 'v'}`, which DuckDB also reads as list and struct
+ * literals); an undefined name prints nothing, as in Jinja; anything else as it prints itself.
+ */
+export function pyStr(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  if (value instanceof PySet) return value.toString();
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([key]) => key !== '__keywords',
+    );
+    return `{${entries.map(([key, item]) => `${pyRepr(key)}: ${pyRepr(item)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+/** `{{ value }}` and `a ~ b` print values as Python does ({@link pyStr}). */
+export function patchOutput(Compiler: any, runtime: any): void {
+  const suppressValue = runtime.suppressValue;
+  runtime.suppressValue = (value: unknown, autoescape: boolean): unknown =>
+    typeof value === 'string' ||
+    (value !== null && typeof value === 'object' && value.constructor?.name === 'SafeString')
+      ? suppressValue(value, autoescape)
+      : suppressValue(pyStr(value), autoescape);
+  runtime.pyConcat = (left: unknown, right: unknown): string => pyStr(left) + pyStr(right);
+  Compiler.prototype.compileConcat = function (this: any, node: any, frame: any) {
+    this._emit('runtime.pyConcat(');
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+}

@@ -25,24 +25,36 @@ const MONTHS = [
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
+// Making a formatter costs far more than using one: one per zone, for the life of the process.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
 /** A pytz time zone. */
 export class TimeZone {
   constructor(readonly zone: string) {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    formatterFor(zone);
   }
   /** Minutes east of UTC at the instant `ms`. */
   offsetAt(ms: number): number {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', {
-        timeZone: this.zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      })
+      formatterFor(this.zone)
         .formatToParts(new Date(ms))
         .map((part) => [part.type, Number(part.value)]),
     );
@@ -308,10 +320,11 @@ function fromIso(text: unknown, dateOnly: boolean): PyDateTime {
   );
 }
 
+const UTC = new FixedOffset(0);
+
 /** `run_started_at`: an aware UTC datetime, as dbt gives it. */
 export function utcDateTime(iso: string): PyDateTime {
-  const instant = Date.parse(iso);
-  return new PyDateTime(instant, 0, new FixedOffset(0));
+  return new PyDateTime(Date.parse(iso), 0, UTC);
 }
 
 function nowIn(zone: unknown): PyDateTime {

@@ -81,9 +81,16 @@ export function createRenderContext(
     ...introspection.functions,
     run_started_at: utcDateTime(options.runStartedAt),
     invocation_id: options.invocationId,
-    modules: { ...pythonDatetime(), re: pythonRe() },
+    modules: pythonModules(),
     ...options.extra,
   };
+}
+
+let modules: Record<string, unknown> | undefined;
+
+/** `modules.datetime`, `modules.pytz` and `modules.re`: stateless, so made once per process. */
+function pythonModules(): Record<string, unknown> {
+  return (modules ??= { ...pythonDatetime(), re: pythonRe() });
 }
 
 /** `ref()` (one name, or package and name) and `source()`, resolved by the hooks. */

@@ -6,24 +6,9 @@
  */
 import { splitArgs } from './template-arguments.js';
 import { CompilerError } from './template-error.js';
+import { formatOffset, MONTHS, pad, strftime } from './python-strftime.js';
 
 const DAY_MS = 86_400_000;
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
 
 // Making a formatter costs far more than using one: one per zone, for the life of the process.
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -210,37 +195,6 @@ export class PyDateTime {
   toString(): string {
     return this.isoformat(' ');
   }
-}
-
-function formatOffset(minutes: number, separator = ''): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const value = Math.abs(minutes);
-  return `${sign}${pad(Math.floor(value / 60))}${separator}${pad(value % 60)}`;
-}
-
-function strftime(value: PyDateTime, format: string): string {
-  const directives: Record<string, () => string> = {
-    Y: () => pad(value.year, 4),
-    y: () => pad(value.year % 100),
-    m: () => pad(value.month),
-    d: () => pad(value.day),
-    H: () => pad(value.hour),
-    I: () => pad(value.hour % 12 || 12),
-    p: () => (value.hour < 12 ? 'AM' : 'PM'),
-    M: () => pad(value.minute),
-    S: () => pad(value.second),
-    f: () => pad(value.microsecond, 6),
-    j: () => pad(Math.floor((value.date().wall - Date.UTC(value.year, 0, 1)) / DAY_MS) + 1, 3),
-    a: () => DAYS[value.weekday()]!.slice(0, 3),
-    A: () => DAYS[value.weekday()]!,
-    b: () => MONTHS[value.month - 1]!.slice(0, 3),
-    B: () => MONTHS[value.month - 1]!,
-    w: () => String((value.weekday() + 1) % 7),
-    z: () => (value.tzinfo ? formatOffset(value.tzinfo.offsetAt(value.wall)) : ''),
-    Z: () => value.tzinfo?.zone ?? '',
-    '%': () => '%',
-  };
-  return format.replace(/%(.)/g, (whole, code: string) => directives[code]?.() ?? whole);
 }
 
 function strptime(text: string, format: string): PyDateTime {

@@ -1,0 +1,65 @@
+/** Python's `strftime` directives, over what a date or datetime exposes. */
+
+/** What `strftime` reads of a Python date or datetime. */
+interface DateTimeParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly microsecond: number;
+  readonly tzinfo: { readonly zone: string; offsetAt(ms: number): number } | null;
+  readonly wall: number;
+  weekday(): number;
+  date(): { readonly wall: number };
+}
+
+const DAY_MS = 86_400_000;
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+export const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+
+export function formatOffset(minutes: number, separator = ''): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const value = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(value / 60))}${separator}${pad(value % 60)}`;
+}
+
+export function strftime(value: DateTimeParts, format: string): string {
+  const directives: Record<string, () => string> = {
+    Y: () => pad(value.year, 4),
+    y: () => pad(value.year % 100),
+    m: () => pad(value.month),
+    d: () => pad(value.day),
+    H: () => pad(value.hour),
+    I: () => pad(value.hour % 12 || 12),
+    p: () => (value.hour < 12 ? 'AM' : 'PM'),
+    M: () => pad(value.minute),
+    S: () => pad(value.second),
+    f: () => pad(value.microsecond, 6),
+    j: () => pad(Math.floor((value.date().wall - Date.UTC(value.year, 0, 1)) / DAY_MS) + 1, 3),
+    a: () => DAYS[value.weekday()]!.slice(0, 3),
+    A: () => DAYS[value.weekday()]!,
+    b: () => MONTHS[value.month - 1]!.slice(0, 3),
+    B: () => MONTHS[value.month - 1]!,
+    w: () => String((value.weekday() + 1) % 7),
+    z: () => (value.tzinfo ? formatOffset(value.tzinfo.offsetAt(value.wall)) : ''),
+    Z: () => value.tzinfo?.zone ?? '',
+    '%': () => '%',
+  };
+  return format.replace(/%(.)/g, (whole, code: string) => directives[code]?.() ?? whole);
+}

@@ -1,4 +1,4 @@
-/** Python's `strftime` directives, over what a date or datetime exposes. */
+// Python's `strftime` directives, over what a date or datetime exposes.
 
 /** What `strftime` reads of a Python date or datetime. */
 interface DateTimeParts {

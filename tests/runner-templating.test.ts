@@ -450,3 +450,14 @@ describe('analyses', () => {
     );
   });
 });
+
+describe('sources', () => {
+  it('without schema: live in the schema named after the source, as in dbt', ({ makeProject }) => {
+    const project = makeProject({
+      'models/sources.yml':
+        'version: 2\nsources:\n  - name: stripe\n    tables:\n      - name: payments\n',
+      'models/m.sql': "select * from {{ source('stripe', 'payments') }}\n",
+    });
+    expect(compiled(project, 'm')).toBe('select * from "stripe"."payments"');
+  });
+});

@@ -42,7 +42,7 @@ export interface SourceTable {
   readonly name: string;
   /** Defaults to `name`. */
   readonly identifier: string;
-  /** Defaults to `main`. */
+  /** Defaults to the source's `schema:`, then to the source's name, as in dbt. */
   readonly schema: string;
   readonly file: string;
   readonly description: string;
@@ -192,7 +192,7 @@ function parseColumns(
   return { columns, tests };
 }
 
-/** The tables of every `sources:` entry; a table's schema defaults to its source's, then `main`. */
+/** The tables of every `sources:` entry; a table's schema defaults to its source's, then to the source's name. */
 function parseSources(reader: PropertiesFileReader, root: YAMLMap): SourceTable[] {
   const sources = reader.listAt(root.get('sources', true), '"sources:"');
   const tables: SourceTable[] = [];
@@ -207,7 +207,8 @@ function parseSources(reader: PropertiesFileReader, root: YAMLMap): SourceTable[
       reader.report(sourceNode, 'a source has no "name"');
       continue;
     }
-    const schema = typeof source['schema'] === 'string' ? source['schema'] : 'main';
+    // As in dbt: a source without `schema:` lives in the schema named after the source.
+    const schema = typeof source['schema'] === 'string' ? source['schema'] : sourceName;
     const list = reader.listAt(sourceNode.get('tables', true), `tables of source ${sourceName}`);
     for (const tableNode of list?.items ?? []) {
       const table = parseResource(reader, tableNode);

@@ -176,6 +176,20 @@ seeds:
     ]);
   });
 
+  it('reads a relative path in a model from the project folder, wherever the runner runs', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'data/extra.csv': 'id\n7\n8\n',
+      'models/m.sql':
+        "{{ config(materialized='table') }}\nselect count(*)::int as n from read_csv_auto('data/extra.csv')\n",
+    });
+    expect(process.cwd()).not.toBe(project.dir);
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(await project.query('select n from m')).toEqual([{ n: 2 }]);
+  });
+
   it('applies seed column_types from dbt_project.yml', async ({ makeProject }) => {
     const project = makeProject({
       'dbt_project.yml': projectYml('seeds:\n  demo:\n    +column_types:\n      zip: varchar\n'),

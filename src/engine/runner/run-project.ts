@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ParsedProject } from '../parser/parse-project.js';
 import type { ResourceType } from '../graph/graph-node.js';
 import { SqlExecutor } from '../../base/warehouse/sql-executor.js';
+import { quoteLiteral } from '../../base/warehouse/quote.js';
 import { printLine, printWarning } from '../../base/console/console.js';
 import { clock, formatNodeLine } from './node-line.js';
 import type { NodeResult } from '../artifacts/node-result.js';
@@ -58,6 +59,10 @@ export async function runProject(
     if (print) for (const warning of warnings) printWarning(warning);
     if (options.beforeBuild) await options.beforeBuild(warehouse);
     const sql = new SqlExecutor(warehouse.connection);
+    // A relative path in a model (`read_csv('seeds/x.csv')`) means the project's, as where dbt runs.
+    await warehouse.connection.run(
+      `set file_search_path = ${quoteLiteral(`${parsed.project.dir},${process.cwd()}`)}`,
+    );
     ran = await runPlan(command, parsed, sql, new ExecutionPlan(parsed.nodes, selected), print);
   } finally {
     if (!options.warehouse) warehouse.close();

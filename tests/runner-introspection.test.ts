@@ -94,6 +94,30 @@ from {{ ref('orders') }}
     );
   });
 
+  it('runs each query a template makes exactly once, in order, however often it renders', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'dbt_project.yml': projectYml(
+        'on-run-start: ["create or replace table main.audit (n int)"]\n',
+      ),
+      'models/m.sql': `{%- do run_query('insert into main.audit values (1)') -%}
+{%- do run_query('insert into main.audit values (1)') -%}
+{%- set n = run_query('select count(*) from main.audit').rows[0][0] if execute else 0 -%}
+select {{ n }} as n`,
+      'models/clock.sql':
+        '{% do run_query("select \'" ~ modules.datetime.datetime.now().isoformat() ~ "\'") %}select 1 as x\n',
+    });
+    const result = await project.build();
+    expect(result.results.find((r) => r.name === 'm')!.status).toBe('success');
+    expect(await project.query('select n::int as n from m')).toEqual([{ n: 2 }]);
+    expect(await project.query('select count(*)::int as n from main.audit')).toEqual([{ n: 2 }]);
+    // A query whose text changes between renders cannot be replayed: an error at its line.
+    expect(result.results.find((r) => r.name === 'clock')!.message).toMatch(
+      /models\/clock\.sql:1\): query #1 of this template changed between renders/,
+    );
+  });
+
   it('hooks query the warehouse too', async ({ makeProject }) => {
     const project = makeProject({
       'dbt_project.yml': projectYml(

@@ -84,7 +84,7 @@ export async function materializeSnapshot(
     await assertOneRowPerKey(sql, node);
     const result =
       input.existing === 'table'
-        ? await updateSnapshot(sql, node, target, queryColumns, time)
+        ? await updateSnapshot(sql, node, target, queryColumns, await closingTime(sql, time))
         : await createSnapshot(sql, node, target, queryColumns);
     for (const hook of await input.postHooks()) await sql.run(hook);
     for (const temp of [SOURCE, CURRENT, INSERTS, CLOSES])
@@ -148,6 +148,15 @@ async function assertOneRowPerKey(sql: SqlExecutor, node: SnapshotNode): Promise
     node,
     `the query returns ${String(row['n'])} rows for unique_key (${keyText}) = (${value}); a snapshot needs one row per key, or its history would hold several current versions`,
   );
+}
+
+/**
+ * The snapshot's time as the versions' time type: a `timestamptz` `updated_at` gets the same UTC
+ * instant, not the naive UTC time read in the session's time zone.
+ */
+async function closingTime(sql: SqlExecutor, time: string): Promise<string> {
+  const type = await timeType(sql);
+  return type.startsWith('TIMESTAMP WITH TIME ZONE') ? `(${time} at time zone 'UTC')` : time;
 }
 
 /** The type of the versions' time (`updated_at`'s, or a timestamp for the check strategy). */

@@ -45,9 +45,10 @@ export function scdIdOf(config: SnapshotConfig, alias: string, updatedAt: string
 /** The condition that selects the current version of each key in the snapshot table. */
 export function isCurrent(config: SnapshotConfig, alias?: string): string {
   const column = `${alias ? `${alias}.` : ''}${quoteIdentifier(config.columns.dbtValidTo)}`;
+  // Versions written before dbt_valid_to_current was set hold null: they are current too, as in dbt.
   return config.validToCurrent === undefined
     ? `${column} is null`
-    : `${column} = (${config.validToCurrent})`;
+    : `(${column} = (${config.validToCurrent}) or ${column} is null)`;
 }
 
 /** What `dbt_valid_to` holds in a current version. */

@@ -13,6 +13,7 @@ export async function renderWithQueries<T>(
   const queries = new WarehouseQueries();
   for (;;) {
     let outcome: { value: T } | { error: unknown };
+    queries.startRender();
     try {
       outcome = { value: render(queries) };
     } catch (error) {

@@ -96,7 +96,7 @@ select id, seen_at from {{ ref('events') }}
   - name: only_new_rows
     model: new_events
     overrides:
-      macros: {is_incremental: true}
+      macros: {is_incremental: true, current_timestamp: "'2020-01-01'"}
       vars: {floor: 2}
     given:
       - input: ref('events')
@@ -110,6 +110,42 @@ select id, seen_at from {{ ref('events') }}
     const result = await project.build();
     expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
     expect(statuses(result)['only_new_rows']).toBe('pass');
+    expect(result.warnings.join('\n')).toContain(
+      'unit test "only_new_rows": the overrides of macro(s) current_timestamp are not applied here',
+    );
+  });
+
+  it('expect no rows (checked on every column), and refuse given rows that name a column the input lacks', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...PROJECT,
+      'models/unit.yml': `unit_tests:
+  - name: nobody
+    model: customer_totals
+    given:
+      - input: ref('orders')
+        rows: []
+      - input: ref('customers')
+        rows: []
+    expect:
+      rows: []
+  - name: typo
+    model: customer_totals
+    given:
+      - input: ref('orders')
+        rows: [{id: 1, customer_idd: 1}]
+      - input: ref('customers')
+        rows: []
+    expect:
+      rows: []
+`,
+    });
+    const result = await project.build();
+    expect(statuses(result)['nobody']).toBe('pass');
+    expect(result.results.find((r) => r.name === 'typo')!.message).toContain(
+      'unit test "typo": the rows given for orders name column(s) customer_idd, which it does not have (it has id, customer_id, amount, ordered_at)',
+    );
   });
 
   it('report an unknown model, an input the model does not read, a missing input and bad rows, with file and line', async ({

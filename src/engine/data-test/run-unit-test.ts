@@ -46,10 +46,34 @@ export function rowsSql(rows: UnitTestRows, columns: readonly TypedColumn[] | un
   return rows.rows.map(select).join('\nunion all\n');
 }
 
-/** The columns the expectation names (all of a `format: sql` query's), in their order. */
+/**
+ * The columns the expectation names, in their order; undefined for all of the model's (a
+ * `format: sql` query, or no rows expected at all).
+ */
 function expectedColumns(rows: UnitTestRows): string[] | undefined {
-  if (rows.format === 'sql') return undefined;
+  if (rows.format === 'sql' || rows.rows.length === 0) return undefined;
   return [...new Set(rows.rows.flatMap((row) => Object.keys(row)))];
+}
+
+/**
+ * Given rows may name only columns the input has: a misspelt key would otherwise leave the real
+ * column null and let the test pass for the wrong reason.
+ */
+export function checkGivenColumns(
+  test: string,
+  input: string,
+  rows: UnitTestRows,
+  columns: readonly TypedColumn[],
+): void {
+  if (rows.format === 'sql') return;
+  const known = new Set(columns.map((column) => column.name.toLowerCase()));
+  const unknown = [...new Set(rows.rows.flatMap((row) => Object.keys(row)))].filter(
+    (key) => !known.has(key.toLowerCase()),
+  );
+  if (unknown.length > 0)
+    throw new Error(
+      `unit test "${test}": the rows given for ${input} name column(s) ${unknown.join(', ')}, which it does not have (it has ${columns.map((c) => c.name).join(', ')})`,
+    );
 }
 
 /**

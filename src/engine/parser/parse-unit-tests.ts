@@ -70,6 +70,13 @@ export function parseUnitTests(session: ParseSession, dependencies: Dependencies
       );
       continue;
     }
+    const unapplied = Object.keys(test.overrides.macros).filter(
+      (name) => name !== 'is_incremental',
+    );
+    if (unapplied.length > 0)
+      session.warnings.push(
+        `${test.file}${test.line ? `:${test.line}` : ''}: unit test "${test.name}": the overrides of macro(s) ${unapplied.join(', ')} are not applied here (only is_incremental is), so the model runs with the real ones`,
+      );
     const node = buildNode<UnitTestNode>(session, {
       resourceType: 'unit_test',
       name: test.name,

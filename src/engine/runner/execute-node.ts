@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ParsedProject } from '../parser/parse-project.js';
 import { injectCtes, renderHook, renderNodeSql } from '../compile/render-node.js';
-import { rowsSql, runUnitTest } from '../data-test/run-unit-test.js';
+import { checkGivenColumns, rowsSql, runUnitTest } from '../data-test/run-unit-test.js';
 import { Relation } from '../../base/warehouse/relation.js';
 import { runDataTest, type TestOutcome } from '../data-test/run-data-test.js';
 import { runCheckpointedTest } from '../data-test/test-checkpoint.js';
@@ -230,6 +230,8 @@ async function runUnit(
       columns = await sql.columns(
         injectCtes(await renderModel({ isIncremental: false }), fixtures),
       );
+    const inputNode = parsed.nodes.get(input.node);
+    if (columns) checkGivenColumns(node.name, inputNode?.name ?? input.node, input.rows, columns);
     substitutes.set(input.node, new Relation('', name, name));
     fixtures.push({ name, sql: rowsSql(input.rows, columns) });
   }

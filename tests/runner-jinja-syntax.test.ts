@@ -155,10 +155,11 @@ from {table}" -%}
       makeProject,
       `{%- set re = modules.re -%}{%- set dt = modules.datetime -%}
 {{ re.sub('[^a-z0-9_]+', '_', 'Order Items!' | lower) }} {{ re.sub('(\\w+)@(\\w+)', '\\2.\\1', 'me@home') }} {{ re.match('(?P<y>\\d{4})-', '2024-05').group('y') }} {{ re.search('z', 'abc') is none }} {{ re.findall('\\d+', 'a1b22') | join('+') }} {{ re.compile('ORDER', re.IGNORECASE).match('order_id') is not none }}
-{{ dt.datetime(2024, 1, 31, 13, 5, 9).strftime('%Y-%m-%d %H:%M:%S %a %b %j') }} {{ (dt.date(2024, 2, 28) + dt.timedelta(days=2)).isoformat() }} {{ dt.datetime.strptime('03/02/2024', '%d/%m/%Y').date() }} {{ dt.datetime(2024, 7, 1, 12, tzinfo=modules.pytz.utc).astimezone(modules.pytz.timezone('America/New_York')).isoformat() }} {{ dt.datetime(2024, 1, 2) - dt.datetime(2024, 1, 1) }} {{ dt.datetime(2024, 1, 2) > dt.datetime(2024, 1, 1) }} {{ modules.pytz.timezone('Asia/Tokyo').localize(dt.datetime(year=2026, month=9, day=1)).timestamp() == dt.datetime.fromisoformat('2026-08-31T15:00:00+00:00').timestamp() }} {{ run_started_at.tzinfo is not none }}`,
+{{ dt.datetime(2024, 1, 31, 13, 5, 9).strftime('%Y-%m-%d %H:%M:%S %a %b %j') }} {{ (dt.date(2024, 2, 28) + dt.timedelta(days=2)).isoformat() }} {{ dt.datetime.strptime('03/02/2024', '%d/%m/%Y').date() }} {{ dt.datetime(2024, 7, 1, 12, tzinfo=modules.pytz.utc).astimezone(modules.pytz.timezone('America/New_York')).isoformat() }} {{ dt.datetime(2024, 1, 2) - dt.datetime(2024, 1, 1) }} {{ dt.datetime(2024, 1, 2) > dt.datetime(2024, 1, 1) }} {{ modules.pytz.timezone('Asia/Tokyo').localize(dt.datetime(year=2026, month=9, day=1)).timestamp() == dt.datetime.fromisoformat('2026-08-31T15:00:00+00:00').timestamp() }} {{ run_started_at.tzinfo is not none }}
+{{ modules.pytz.timezone('America/New_York').localize(dt.datetime(2024, 3, 10, 3, 30)).isoformat() }} {{ dt.date(2024, 1, 1) == dt.date(2024, 1, 1) }} {{ dt.timedelta(days=1) == dt.timedelta(hours=24) }} {{ re.sub('a(?=b)', 'X', 'ab ac') }} {{ re.sub('a+', '<\\g<0>>', 'caat') }} {% for x in set(['a', 'b']) if x != 'a' %}{{ x }}{% endfor %} {{ set([]) }}`,
     );
     expect(compiled(project)).toBe(
-      'order_items_ home.me 2024 True 1+22 True\n2024-01-31 13:05:09 Wed Jan 031 2024-03-01 2024-02-03 2024-07-01T08:00:00-04:00 1 day, 0:00:00 True True True',
+      'order_items_ home.me 2024 True 1+22 True\n2024-01-31 13:05:09 Wed Jan 031 2024-03-01 2024-02-03 2024-07-01T08:00:00-04:00 1 day, 0:00:00 True True True\n2024-03-10T03:30:00-04:00 True True Xb ac c<aa>t b set()',
     );
   });
 

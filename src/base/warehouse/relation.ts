@@ -60,6 +60,11 @@ export class Relation {
     return this;
   }
 
+  /** dbt's relations compare by what they name. */
+  __eq__(other: unknown): boolean {
+    return other instanceof Relation && other.render() === this.render();
+  }
+
   /** The SQL text of the relation. */
   render(): string {
     return this.rendered ?? `${quoteIdentifier(this.schema)}.${quoteIdentifier(this.identifier)}`;

@@ -49,11 +49,15 @@ export function patchLoopFilter(nodes: any, Parser: any, Compiler: any, runtime:
     if (arr === null || arr === undefined) return [];
     const items = Array.isArray(arr)
       ? arr
-      : typeof arr === 'object' && names > 1
-        ? Object.entries(arr as Record<string, unknown>)
-        : typeof arr === 'object'
-          ? Object.keys(arr as Record<string, unknown>)
-          : Array.from(arr as Iterable<unknown>);
+      : arr instanceof Map
+        ? [...(names > 1 ? arr.entries() : arr.keys())]
+        : typeof arr === 'object' && Symbol.iterator in (arr as object)
+          ? [...(arr as Iterable<unknown>)]
+          : typeof arr === 'object' && names > 1
+            ? Object.entries(arr as Record<string, unknown>)
+            : typeof arr === 'object'
+              ? Object.keys(arr as Record<string, unknown>)
+              : Array.from(arr as Iterable<unknown>);
     return items.filter(keep);
   };
 }

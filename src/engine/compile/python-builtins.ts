@@ -43,7 +43,7 @@ export class PySet extends Set<unknown> {
     return '';
   }
   override toString(): string {
-    return `{${[...this].map((item) => (typeof item === 'string' ? `'${item}'` : String(item))).join(', ')}}`;
+    return this.size === 0 ? 'set()' : `{${[...this].map(pyRepr).join(', ')}}`;
   }
 }
 
@@ -52,6 +52,9 @@ export function pyEquals(left: unknown, right: unknown): boolean {
   if (left === right) return true;
   if (left === null || left === undefined || right === null || right === undefined)
     return (left ?? null) === (right ?? null);
+  // Values that know their own equality: dates, timedeltas, relations.
+  const own = (left as { __eq__?: unknown }).__eq__;
+  if (typeof own === 'function') return Boolean(own.call(left, right));
   if (left instanceof Set && right instanceof Set)
     return left.size === right.size && [...left].every((item) => right.has(item));
   if (Array.isArray(left) && Array.isArray(right))

@@ -53,6 +53,14 @@ export class TimeZone {
     );
     return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
   }
+  /**
+   * Minutes east of UTC for a local wall time (given as if it were UTC): the offset in force at
+   * the instant that wall time names, which differs from the offset at the wall time read as UTC
+   * around a daylight-saving change.
+   */
+  offsetForWall(wall: number): number {
+    return this.offsetAt(wall - this.offsetAt(wall) * 60_000);
+  }
   localize(value: PyDateTime): PyDateTime {
     return value.replace({ tzinfo: this, __keywords: true });
   }
@@ -89,6 +97,9 @@ export class PyTimedelta {
   /** A number when compared (`<`), its text when printed or joined. */
   [Symbol.toPrimitive](hint: string): number | string {
     return hint === 'number' ? this.ms : this.toString();
+  }
+  __eq__(other: unknown): boolean {
+    return other instanceof PyTimedelta && other.ms === this.ms;
   }
   toString(): string {
     const rest = this.ms - this.days * DAY_MS;
@@ -143,7 +154,7 @@ export class PyDateTime {
   }
   /** The instant, for aware values; naive ones are taken as UTC. */
   timestamp(): number {
-    const offset = this.tzinfo ? this.tzinfo.offsetAt(this.wall) : 0;
+    const offset = this.tzinfo ? this.tzinfo.offsetForWall(this.wall) : 0;
     return (this.wall - offset * 60_000) / 1000;
   }
   astimezone(zone: TimeZone): PyDateTime {
@@ -173,7 +184,7 @@ export class PyDateTime {
     const date = `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}`;
     if (this.dateOnly) return date;
     const fraction = this.microsecond ? `.${pad(this.microsecond, 6)}` : '';
-    const offset = this.tzinfo ? formatOffset(this.tzinfo.offsetAt(this.wall), ':') : '';
+    const offset = this.tzinfo ? formatOffset(this.tzinfo.offsetForWall(this.wall), ':') : '';
     return `${date}${String(separator)}${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}${fraction}${offset}`;
   }
   __add__(other: unknown): PyDateTime {
@@ -191,6 +202,13 @@ export class PyDateTime {
   /** A number when compared (`<`), its text when printed or joined. */
   [Symbol.toPrimitive](hint: string): number | string {
     return hint === 'number' ? this.timestamp() * 1000 : this.toString();
+  }
+  __eq__(other: unknown): boolean {
+    if (!(other instanceof PyDateTime) || other.dateOnly !== this.dateOnly) return false;
+    if ((this.tzinfo === null) !== (other.tzinfo === null)) return false;
+    return this.tzinfo === null
+      ? this.wall === other.wall && this.micro === other.micro
+      : this.timestamp() === other.timestamp() && this.micro === other.micro;
   }
   toString(): string {
     return this.isoformat(' ');

@@ -87,16 +87,32 @@ class Match {
   }
 }
 
-/** Python's replacement syntax in JavaScript's: `\1` and `\g<1>` → `$1`, `\g<name>` → `$<name>`. */
-function replacement(repl: string): string {
-  return repl
-    .replace(/\$/g, '$$$$')
-    .replace(/\\g<(\d+)>/g, '$$$1')
-    .replace(/\\g<(\w+)>/g, '$$<$1>')
-    .replace(/\\(\d{1,2})/g, '$$$1')
-    .replace(/\\n/g, '\n')
-    .replace(/\\t/g, '\t')
-    .replace(/\\\\/g, '\\');
+/** Python's replacement template for one match: `\1`, `\g<1>`, `\g<name>`, `\g<0>`, `\\`, `\n`, `\t`. */
+function expand(repl: string, found: RegExpExecArray): string {
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const ch = repl[i]!;
+    if (ch !== '\\' || i === repl.length - 1) {
+      out += ch;
+      continue;
+    }
+    const rest = repl.slice(i + 1);
+    const numbered = /^\d{1,2}/.exec(rest);
+    const named = /^g<(\w+)>/.exec(rest);
+    if (numbered) {
+      out += found[Number(numbered[0])] ?? '';
+      i += numbered[0].length;
+    } else if (named) {
+      const key = named[1]!;
+      out += (/^\d+$/.test(key) ? found[Number(key)] : found.groups?.[key]) ?? '';
+      i += named[0].length;
+    } else {
+      const next = rest[0]!;
+      out += next === 'n' ? '\n' : next === 't' ? '\t' : next === '\\' ? '\\' : `\\${next}`;
+      i += 1;
+    }
+  }
+  return out;
 }
 
 /** A compiled pattern (`re.compile`), whose methods take the string first. */
@@ -135,17 +151,23 @@ class Pattern {
     );
   }
   sub(repl: unknown, text: unknown, count = 0): string {
-    const regex = this.with('g');
+    const whole = String(text);
     let left = Number(count) > 0 ? Number(count) : Infinity;
-    return String(text).replace(regex, (...args: unknown[]) => {
-      const whole = String(args[0]);
-      if (left <= 0) return whole;
+    return whole.replace(this.with('g'), (...args: unknown[]) => {
+      // JavaScript passes the match, its groups, the offset, the string and the named groups.
+      const named =
+        typeof args.at(-1) === 'object' ? (args.at(-1) as Record<string, string>) : undefined;
+      const tail = named ? 3 : 2;
+      const match = String(args[0]);
+      if (left <= 0) return match;
       left -= 1;
-      if (typeof repl === 'function') {
-        const found = this.regex.exec(whole) as RegExpExecArray;
-        return String(repl(new Match(found, whole)));
-      }
-      return whole.replace(this.regex, replacement(String(repl)));
+      const found = Object.assign([match, ...(args.slice(1, args.length - tail) as string[])], {
+        index: args.at(-tail) as number,
+        input: whole,
+        groups: named,
+      }) as RegExpExecArray;
+      if (typeof repl === 'function') return String(repl(new Match(found, whole)));
+      return expand(String(repl), found);
     });
   }
   split(text: unknown, maxsplit = 0): unknown[] {
@@ -209,6 +231,6 @@ export function pythonRe(): Record<string, unknown> {
         Number(kwargs['maxsplit'] ?? positional[2] ?? 0),
       );
     },
-    escape: (text: unknown) => String(text).replace(/[.*+?^${}()|[\]\\\-/#&~\s]/g, '\\$&'),
+    escape: (text: unknown) => String(text).replace(/[.*+?^${}()|[\]\\\-#&~\s]/g, '\\$&'),
   };
 }

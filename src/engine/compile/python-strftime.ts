@@ -9,7 +9,7 @@ interface DateTimeParts {
   readonly minute: number;
   readonly second: number;
   readonly microsecond: number;
-  readonly tzinfo: { readonly zone: string; offsetAt(ms: number): number } | null;
+  readonly tzinfo: { readonly zone: string; offsetForWall(wall: number): number } | null;
   readonly wall: number;
   weekday(): number;
   date(): { readonly wall: number };
@@ -57,7 +57,7 @@ export function strftime(value: DateTimeParts, format: string): string {
     b: () => MONTHS[value.month - 1]!.slice(0, 3),
     B: () => MONTHS[value.month - 1]!,
     w: () => String((value.weekday() + 1) % 7),
-    z: () => (value.tzinfo ? formatOffset(value.tzinfo.offsetAt(value.wall)) : ''),
+    z: () => (value.tzinfo ? formatOffset(value.tzinfo.offsetForWall(value.wall)) : ''),
     Z: () => value.tzinfo?.zone ?? '',
     '%': () => '%',
   };

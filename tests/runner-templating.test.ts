@@ -437,10 +437,17 @@ describe('analyses', () => {
     const project = makeProject({
       'models/orders.sql': 'select 1 as id\n',
       'analyses/order_count.sql': "select count(*) from {{ ref('orders') }}\n",
+      'models/recent.sql':
+        "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('orders') }}\n",
+      'analyses/recent_count.sql': "select count(*) from {{ ref('recent') }}\n",
     });
     const compiledNodes = compileProject({ projectDir: project.dir });
     const analysis = compiledNodes.find((n) => n.uniqueId === 'analysis.demo.order_count')!;
     expect(analysis.sql).toBe('select count(*) from "main"."orders"');
+    // An ephemeral model an analysis reads is inlined, as in a model.
+    expect(compiledNodes.find((n) => n.name === 'recent_count')!.sql).toBe(
+      'with __dbt__cte__recent as (\n\nselect * from "main"."orders"\n)\nselect count(*) from __dbt__cte__recent',
+    );
     expect(
       readFileSync(join(project.dir, 'target/compiled/demo/analyses/order_count.sql'), 'utf8'),
     ).toContain('"main"."orders"');

@@ -1,3 +1,4 @@
+import nunjucks from 'nunjucks';
 import type { GraphNode } from '../graph/graph-node.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
 import type { WarehouseQueries } from './warehouse-queries.js';
@@ -132,27 +133,53 @@ export function renderNodeSql(
   state: RenderState = {},
 ): string {
   if (!node.template) throw new Error(`${node.uniqueId} has no SQL to render`);
+  return renderWithEphemerals(parsed, node, node.template, state);
+}
+
+/**
+ * An analysis (`analyses/*.sql`): rendered as a model would be, with the ephemeral models it
+ * reads inlined, but for no node (`this` is undefined).
+ */
+export function renderAnalysis(parsed: RenderScope, text: string, path: string): string {
+  return renderWithEphemerals(
+    parsed,
+    undefined,
+    new nunjucks.Template(text, parsed.env, path, true),
+    {},
+  );
+}
+
+function renderWithEphemerals(
+  parsed: RenderScope,
+  node: GraphNode | undefined,
+  template: nunjucks.Template,
+  state: RenderState,
+): string {
   const ctes: { name: string; sql: string }[] = [];
   const seen = new Set<string>();
-  const renderWith = (target: GraphNode, targetState: RenderState): string => {
+  const renderWith = (
+    target: GraphNode | undefined,
+    targetTemplate: nunjucks.Template,
+    targetState: RenderState,
+  ): string => {
     // A test of an ephemeral model (or with one as an argument) reads its CTE.
     const ephemerals: string[] =
-      target.resourceType === 'test'
+      target?.resourceType === 'test'
         ? target.dependsOn.filter((id) => parsed.nodes.get(id)?.materialized === 'ephemeral')
         : [];
     const sql = stripTrailingSemicolons(
-      target.template!.render(executeContext(parsed, target, targetState, ephemerals)),
+      targetTemplate.render(executeContext(parsed, target, targetState, ephemerals)),
     );
     for (const id of ephemerals) {
       if (seen.has(id)) continue;
       seen.add(id);
       const ephemeral = parsed.nodes.get(id)!;
-      const body = renderWith(ephemeral, { queries: state.queries });
+      const body = renderWith(ephemeral, ephemeral.template!, { queries: state.queries });
       ctes.push({ name: ephemeralCteName(ephemeral.name), sql: body });
     }
     return sql;
   };
-  const sql = renderWith(node, state);
+  const sql = renderWith(node, template, state);
   return injectCtes(sql, ctes);
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { renderHook, renderNodeSql } from '../compile/render-node.js';
+import { renderAnalysis, renderNodeSql } from '../compile/render-node.js';
 import { describeTemplateError } from '../compile/template-error.js';
 import type { GraphNode } from '../graph/graph-node.js';
 import { ProjectError, type ProjectIssue } from '../project/project-issue.js';
@@ -60,7 +60,7 @@ export function compileProject(
     for (const analysis of parsed.project.analysisFiles) {
       const compiledPath = `target/compiled/${projectName}/${analysis.path}`;
       try {
-        const sql = renderHook(parsed, analysis.text);
+        const sql = renderAnalysis(parsed, analysis.text, analysis.path);
         if (write) writeFileAtomic(join(parsed.project.dir, compiledPath), `${sql}\n`);
         const name = basename(analysis.path, '.sql');
         out.push({ uniqueId: `analysis.${projectName}.${name}`, name, compiledPath, sql });

@@ -4,6 +4,7 @@ import {
   type DuckDBExtractedStatements,
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
+import { refuseFileReads } from './file-access.js';
 import { fromDuckDbError, QueryRefused } from './query-refused.js';
 
 /**
@@ -43,7 +44,15 @@ export async function prepareReadOnly(
   } catch (cause) {
     throw fromDuckDbError(cause);
   }
-  if (READ_TYPES.has(prepared.statementType)) return prepared;
+  if (READ_TYPES.has(prepared.statementType)) {
+    try {
+      await refuseFileReads(connection, sql, prepared.statementType === StatementType.EXPLAIN);
+    } catch (error) {
+      prepared.destroySync();
+      throw error;
+    }
+    return prepared;
+  }
   const type = StatementType[prepared.statementType] ?? String(prepared.statementType);
   prepared.destroySync();
   throw new QueryRefused(

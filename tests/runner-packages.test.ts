@@ -265,3 +265,59 @@ models:
     expect(compiled(project, 'm')).toBe("select '[1][1][2]' as s");
   });
 });
+
+describe("a package's models and seeds", () => {
+  const SHOP = installed(
+    'shop',
+    'shop',
+    {
+      'seeds/shop_codes.csv': 'code,label\n1,one\n2,two\n',
+      'macros/label.sql': '{% macro code_label(column) %}upper({{ column }}){% endmacro %}\n',
+      'models/staging/shop_orders.sql':
+        "select code, {{ code_label('label') }} as label, {{ var('shop_factor') }} as factor from {{ ref('shop_codes') }}\n",
+      'models/staging/shop_orders.yml':
+        'version: 2\nmodels:\n  - name: shop_orders\n    columns:\n      - name: code\n        tests: [not_null, unique]\n',
+      'models/extras/shop_extra.sql': 'select 1 as x\n',
+    },
+    'vars:\n  shop_factor: 1\nmodels:\n  shop:\n    +materialized: table\n    +schema: shop\n',
+  );
+
+  it('are built with the root project, their macros and vars first, the root project overriding their config', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...SHOP,
+      'dbt_project.yml': projectYml(
+        'vars:\n  shop:\n    shop_factor: 10\nmodels:\n  shop:\n    extras:\n      +enabled: false\n',
+      ),
+      'models/report.sql': "select sum(code * factor) as total from {{ ref('shop_orders') }}\n",
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(Object.keys(statuses(result)).sort()).toEqual(
+      [
+        'not_null_shop_orders_code',
+        'report',
+        'shop_codes',
+        'shop_orders',
+        'unique_shop_orders_code',
+      ].sort(),
+    );
+    // The package's +schema and +materialized apply; the root's vars scoped to it win over its own.
+    expect(
+      await project.query(
+        'select code::int as code, label, factor::int as factor from main_shop.shop_orders order by code',
+      ),
+    ).toEqual([
+      { code: 1, label: 'ONE', factor: 10 },
+      { code: 2, label: 'TWO', factor: 10 },
+    ]);
+    expect(await project.query('select total::int as total from report')).toEqual([{ total: 30 }]);
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.shop.shop_orders'].package_name).toBe('shop');
+    expect(manifest.nodes['seed.shop.shop_codes'].depends_on).toBeDefined();
+    expect(manifest.nodes['model.demo.report'].depends_on.nodes).toEqual([
+      'model.shop.shop_orders',
+    ]);
+  });
+});

@@ -72,7 +72,7 @@ function commonFields(node: GraphNode, projectName: string): Record<string, unkn
     unique_id: node.uniqueId,
     resource_type: node.resourceType,
     name: node.name,
-    package_name: projectName,
+    package_name: node.packageName ?? projectName,
     original_file_path: node.path,
     path: node.path,
     description: node.description,

@@ -156,14 +156,16 @@ export class MacroLibrary {
    * more than the renders themselves once dbt's own macros were in. Renders are synchronous and
    * never nested, so the scope always holds the context of the render running.
    */
-  bind(context: Record<string, unknown>): Record<string, unknown> {
+  bind(context: Record<string, unknown>, packageName?: string): Record<string, unknown> {
     const live = (this.live ??= this.makeLive());
     const adapter = {
       ...(context['adapter'] as Record<string, unknown> | undefined),
       dispatch: live.dispatch,
     };
     for (const scope of live.scopes) scope.write(context, adapter);
-    return { ...live.exposed, adapter };
+    // A package's own nodes call its macros by their bare names first, as its macros do.
+    const own = packageName === undefined ? undefined : live.spaces[packageName];
+    return own ? { ...live.exposed, ...own, adapter } : { ...live.exposed, adapter };
   }
 
   private live?: LiveMacros;
@@ -192,6 +194,7 @@ export class MacroLibrary {
       dispatch,
       scopes: [internal, root, ...packages],
       exposed: { ...spaces, ...root.bound },
+      spaces,
     };
   }
 
@@ -278,4 +281,6 @@ interface LiveMacros {
   readonly scopes: readonly MacroScope[];
   /** What templates see besides their context: every namespace, and the root's macros bare. */
   readonly exposed: Readonly<Record<string, unknown>>;
+  /** Each namespace's macros by name. */
+  readonly spaces: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

@@ -13,6 +13,8 @@ export interface RenderScope {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   /** Project vars with `--vars` applied. */
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The vars of each installed package's nodes. */
+  readonly packageVars: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly fullRefresh: boolean;
   readonly runStartedAt: string;
   readonly invocationId: string;

@@ -88,7 +88,10 @@ function executeContext(
 ): Record<string, unknown> {
   const context = createRenderContext(executeHooks(parsed, node, state, ephemerals), {
     projectName: parsed.project.file.name,
-    vars: { ...parsed.vars, ...state.vars },
+    vars: {
+      ...((node?.packageName && parsed.packageVars.get(node.packageName)) || parsed.vars),
+      ...state.vars,
+    },
     self: (node && state.substitutes?.get(node.uniqueId)) ?? node?.relation,
     env: state.env ? { ...process.env, ...state.env } : undefined,
     fullRefresh: parsed.fullRefresh,
@@ -98,7 +101,7 @@ function executeContext(
     queries: state.queries,
     database: parsed.database,
   });
-  return { ...context, ...parsed.macros.bind(context) };
+  return { ...context, ...parsed.macros.bind(context, node?.packageName) };
 }
 
 /**

@@ -28,6 +28,8 @@ interface NodeBase {
   /** `model.<project>.<name>`, `seed.…`, `test.…`, `source.<project>.<source>.<table>`. */
   readonly uniqueId: string;
   readonly name: string;
+  /** The installed package it belongs to (`package_name`); undefined for the root project's. */
+  readonly packageName?: string;
   /** The file it comes from, relative to the project dir (`original_file_path`). */
   readonly path: string;
   /** The final config as written (project < YAML < file), for templates and `manifest.json`. */

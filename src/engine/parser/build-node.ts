@@ -26,7 +26,7 @@ export function buildNode<N extends GraphNode>(session: ParseSession, spec: Node
     description: '',
     columns: [],
     ...fields,
-    uniqueId: session.uniqueId(spec.resourceType, idName ?? spec.name),
+    uniqueId: session.uniqueId(spec.resourceType, idName ?? spec.name, spec.packageName),
     tags: toList(spec.config['tags']).map(String),
   } as unknown as N;
 }

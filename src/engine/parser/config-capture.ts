@@ -11,11 +11,13 @@ export interface Capture {
   readonly sources: [string, string][];
   /** The config so far: the defaults it started with, merged with every `config(...)` call. */
   config: Record<string, unknown>;
+  /** The installed package of the node rendered; undefined for the root project's. */
+  readonly packageName?: string;
 }
 
 /** A capture starting from `config` (project and YAML config, or a test's defaults). */
-export function startCapture(config: Record<string, unknown> = {}): Capture {
-  return { refs: [], sources: [], config };
+export function startCapture(config: Record<string, unknown> = {}, packageName?: string): Capture {
+  return { refs: [], sources: [], config, ...(packageName ? { packageName } : {}) };
 }
 
 /**
@@ -54,7 +56,7 @@ export function captureContext(
 ): Record<string, unknown> {
   return createRenderContext(captureHooks(session, capture), {
     projectName: session.projectName,
-    vars: session.vars,
+    vars: (capture.packageName && session.packageVars.get(capture.packageName)) || session.vars,
     self,
     fullRefresh: session.fullRefresh,
     runStartedAt: session.runStartedAt,
@@ -78,7 +80,7 @@ export function renderCapture(
 ): boolean {
   try {
     const context = captureContext(session, capture, self, extra);
-    template.render({ ...context, ...session.macros.bind(context) });
+    template.render({ ...context, ...session.macros.bind(context, capture.packageName) });
     return true;
   } catch (error) {
     const problem = describeTemplateError(error);

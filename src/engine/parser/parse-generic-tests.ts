@@ -18,13 +18,17 @@ import { resolveTestConfig, testConfigDefaults } from './test-config.js';
  */
 export function parseGenericTests(session: ParseSession, dependencies: Dependencies): void {
   const { project } = session;
+  // Models and seeds of installed packages have their package in their unique_id: find by name.
+  const byKindAndName = new Map(
+    [...session.nodes.values()].map((node) => [`${node.resourceType}:${node.name}`, node]),
+  );
   for (const [kind, map] of [
     ['model', project.properties.models],
     ['seed', project.properties.seeds],
     ['snapshot', project.properties.snapshots],
   ] as const) {
     for (const props of map.values()) {
-      const target = session.nodes.get(session.uniqueId(kind, props.name));
+      const target = byKindAndName.get(`${kind}:${props.name}`);
       if (target && target.resourceType !== 'test' && target.resourceType !== 'unit_test') {
         for (const declaration of props.tests)
           addGenericTest(session, dependencies, declaration, target);

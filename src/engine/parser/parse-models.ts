@@ -44,9 +44,14 @@ function claimModels(session: ParseSession): ClaimedModel[] {
     const config = mergeConfig({ materialized: 'view' }, model.folderConfig, props?.config ?? {});
     session.refRelations.set(
       model.name,
-      relationFor(session, model.name, config, { resourceType: 'model', path: model.path }),
+      relationFor(session, model.name, config, {
+        resourceType: 'model',
+        path: model.path,
+        packageName: model.packageName,
+      }),
     );
-    if (template) claimed.push({ model, template, capture: startCapture(config) });
+    if (template)
+      claimed.push({ model, template, capture: startCapture(config, model.packageName) });
     else session.broken.add(model.name);
   }
   return claimed;
@@ -78,11 +83,13 @@ function parseModel(
   const relation = relationFor(session, model.name, config, {
     resourceType: 'model',
     path: model.path,
+    packageName: model.packageName,
   });
   session.refRelations.set(model.name, relation);
   return buildNode<ModelNode>(session, {
     resourceType: 'model',
     name: model.name,
+    ...(model.packageName ? { packageName: model.packageName } : {}),
     path: model.path,
     config,
     relation,

@@ -64,6 +64,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     macros,
     nodes,
     vars,
+    packageVars: session.packageVars,
     fullRefresh,
     runStartedAt,
     invocationId,

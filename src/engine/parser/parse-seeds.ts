@@ -16,11 +16,13 @@ export function parseSeeds(session: ParseSession): void {
     const relation = relationFor(session, seed.name, config, {
       resourceType: 'seed',
       path: seed.path,
+      packageName: seed.packageName,
     });
     session.refRelations.set(seed.name, relation);
     const node = buildNode<SeedNode>(session, {
       resourceType: 'seed',
       name: seed.name,
+      ...(seed.packageName ? { packageName: seed.packageName } : {}),
       path: seed.path,
       config,
       relation,

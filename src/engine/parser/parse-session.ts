@@ -7,7 +7,7 @@ import { describeTemplateError } from '../compile/template-error.js';
 import type { GraphNode, SourceNode } from '../graph/graph-node.js';
 import type { Project } from '../project/load-project.js';
 import type { ProjectIssue } from '../project/project-issue.js';
-import { projectVars } from './project-vars.js';
+import { packageVars, projectVars } from './project-vars.js';
 
 /**
  * What the parsers of one parse pass share: the project, the template environment and macros,
@@ -21,6 +21,8 @@ export class ParseSession {
   readonly env = createTemplateEnvironment();
   readonly macros: MacroLibrary;
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The vars each installed package's nodes see (see {@link packageVars}). */
+  readonly packageVars: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   readonly runStartedAt = new Date().toISOString();
   readonly invocationId = randomUUID();
   readonly projectName: string;
@@ -59,12 +61,15 @@ export class ParseSession {
       this.issues,
     );
     this.vars = projectVars(project, vars);
+    this.packageVars = new Map(
+      project.packages.map((pkg) => [pkg.name, packageVars(project, pkg.name, vars)]),
+    );
     this.projectName = project.file.name;
   }
 
   /** `<resourceType>.<project>.<name>`, dbt's `unique_id`. */
-  uniqueId(resourceType: GraphNode['resourceType'], name: string): string {
-    return `${resourceType}.${this.projectName}.${name}`;
+  uniqueId(resourceType: GraphNode['resourceType'], name: string, packageName?: string): string {
+    return `${resourceType}.${packageName ?? this.projectName}.${name}`;
   }
 
   /** Compiles (once per text) a template, or reports its syntax error and returns undefined. */

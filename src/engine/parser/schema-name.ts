@@ -37,6 +37,8 @@ export interface NamedNode {
   readonly resourceType: 'model' | 'seed' | 'snapshot';
   /** The file, relative to the project. */
   readonly path: string;
+  /** The installed package the node belongs to; undefined for the root project's. */
+  readonly packageName?: string;
 }
 
 /** `generate_alias_name(custom_alias_name, node)` when the project defines it, else the alias or name. */
@@ -62,12 +64,12 @@ export function relationFor(
   const node = {
     name,
     resource_type: named.resourceType,
-    package_name: session.projectName,
-    unique_id: session.uniqueId(named.resourceType, name),
+    package_name: named.packageName ?? session.projectName,
+    unique_id: session.uniqueId(named.resourceType, name, named.packageName),
     path: named.path.split('/').slice(1).join('/'),
     original_file_path: named.path,
     fqn: [
-      session.projectName,
+      named.packageName ?? session.projectName,
       ...named.path
         .replace(/\.(sql|csv)$/, '')
         .split('/')

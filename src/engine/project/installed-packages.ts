@@ -17,7 +17,10 @@ export interface PackageSourceFile {
   readonly text: string;
 }
 
-/** A package installed under `dbt_packages/`: a dbt project whose macros the root project calls. */
+/**
+ * A package installed under `dbt_packages/`: a dbt project whose macros the root project calls and
+ * whose models and seeds are built with the root project's (load-project.ts finds them).
+ */
 export interface InstalledPackage {
   /** The package's `name:` in its `dbt_project.yml`: the namespace of its macros. */
   readonly name: string;
@@ -26,8 +29,6 @@ export interface InstalledPackage {
   readonly file: ProjectFile;
   /** Macro files, then generic tests (`<test-path>/generic/**`), as for the root project. */
   readonly macroFiles: readonly PackageSourceFile[];
-  /** Its model files, relative to the root project (built with the root project's models). */
-  readonly modelPaths: readonly string[];
 }
 
 /** What was found under the packages folder, with problems and warnings to report. */
@@ -65,10 +66,7 @@ function readPackage(
       sqlFiles(join(absoluteDir, base, 'generic')).map((path) => `${base}/generic/${path}`),
     ),
   ].map(read);
-  const modelPaths = file.modelPaths.flatMap((base) =>
-    sqlFiles(join(absoluteDir, base)).map((path) => `${relativeDir}/${base}/${path}`),
-  );
-  return { name: file.name, dir: relativeDir, file, macroFiles, modelPaths };
+  return { name: file.name, dir: relativeDir, file, macroFiles };
 }
 
 /** Package names in `package-lock.yml`, when it lists them (dbt 1.8 writes `name:` per package). */
@@ -128,11 +126,6 @@ export function loadInstalledPackages(
     }
     byName.set(pkg.name, pkg.dir);
     packages.push(pkg);
-    if (pkg.modelPaths.length > 0) {
-      warnings.push(
-        `package ${pkg.name} has ${pkg.modelPaths.length} model(s), which are not built: package models are not supported yet (its macros and tests are)`,
-      );
-    }
   }
   const declarations = readPackageDeclarations(rootDir);
   const missing = lockedNames(rootDir).filter((name) => !byName.has(name));

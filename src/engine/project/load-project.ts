@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { folderSegments, resolveFolderConfig } from './folder-config.js';
+import { folderSegments, mergeConfig, resolveFolderConfig } from './folder-config.js';
 import { loadInstalledPackages, type InstalledPackage } from './installed-packages.js';
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
@@ -19,6 +19,8 @@ export interface ProjectSourceFile {
 /** A model file (`models/**\/*.sql`); `name` is the file name without `.sql`. */
 export interface ModelFile extends ProjectSourceFile {
   readonly name: string;
+  /** The installed package it belongs to; undefined for the root project's. */
+  readonly packageName?: string;
   /** Config from `dbt_project.yml` for the model's folder (`+materialized`, `+tags` …). */
   readonly folderConfig: Readonly<Record<string, unknown>>;
 }
@@ -26,6 +28,8 @@ export interface ModelFile extends ProjectSourceFile {
 /** A seed file (`seeds/**\/*.csv`). */
 export interface SeedFile {
   readonly name: string;
+  /** The installed package it belongs to; undefined for the root project's. */
+  readonly packageName?: string;
   readonly path: string;
   readonly absolutePath: string;
   readonly folderConfig: Readonly<Record<string, unknown>>;
@@ -82,10 +86,33 @@ interface FoundFiles<T> {
   readonly fqns: string[][];
 }
 
-function findModels(dir: string, file: ProjectFile): FoundFiles<ModelFile> {
+/**
+ * Where a project's resources are found: the root project's, or an installed package's, whose
+ * files sit under its folder and whose config is its own `dbt_project.yml` overridden by the root
+ * project's (`models: {<package>: {…}}`, and the root's top-level `+` keys), as dbt applies them.
+ */
+interface ResourceScope {
+  readonly file: ProjectFile;
+  /** The package's folder relative to the root project, or '' for the root project. */
+  readonly prefix: string;
+  readonly root?: ProjectFile;
+}
+
+function scopedConfig(scope: ResourceScope, kind: 'models' | 'seeds', fqn: string[]) {
+  const own = resolveFolderConfig(scope.file[kind], scope.file.name, fqn);
+  return scope.root
+    ? mergeConfig(own, resolveFolderConfig(scope.root[kind], scope.file.name, fqn))
+    : own;
+}
+
+function basePath(scope: ResourceScope, path: string): string {
+  return scope.prefix ? `${scope.prefix}/${path}` : path;
+}
+
+function findModels(dir: string, scope: ResourceScope): FoundFiles<ModelFile> {
   const files: ModelFile[] = [];
   const fqns: string[][] = [];
-  for (const modelPath of file.modelPaths) {
+  for (const modelPath of scope.file.modelPaths.map((path) => basePath(scope, path))) {
     for (const path of glob(dir, modelPath, ['**/*.sql'])) {
       // dbt's fqn: the folders, then the model's name (`models: {p: {staging: {stg_x: {…}}}}`).
       const fqn = [...folderSegments(path, [modelPath]), basename(path, '.sql')];
@@ -93,17 +120,18 @@ function findModels(dir: string, file: ProjectFile): FoundFiles<ModelFile> {
       files.push({
         ...readSource(dir, path),
         name: basename(path, '.sql'),
-        folderConfig: resolveFolderConfig(file.models, file.name, fqn),
+        ...(scope.root ? { packageName: scope.file.name } : {}),
+        folderConfig: scopedConfig(scope, 'models', fqn),
       });
     }
   }
   return { files, fqns };
 }
 
-function findSeeds(dir: string, file: ProjectFile): FoundFiles<SeedFile> {
+function findSeeds(dir: string, scope: ResourceScope): FoundFiles<SeedFile> {
   const files: SeedFile[] = [];
   const fqns: string[][] = [];
-  for (const seedPath of file.seedPaths) {
+  for (const seedPath of scope.file.seedPaths.map((path) => basePath(scope, path))) {
     for (const path of glob(dir, seedPath, ['**/*.csv'])) {
       const fqn = [...folderSegments(path, [seedPath]), basename(path, '.csv')];
       fqns.push(fqn);
@@ -111,7 +139,8 @@ function findSeeds(dir: string, file: ProjectFile): FoundFiles<SeedFile> {
         name: basename(path, '.csv'),
         path,
         absolutePath: join(dir, path),
-        folderConfig: resolveFolderConfig(file.seeds, file.name, fqn),
+        ...(scope.root ? { packageName: scope.file.name } : {}),
+        folderConfig: scopedConfig(scope, 'seeds', fqn),
       });
     }
   }
@@ -206,17 +235,26 @@ export function loadProject(
 ): Project {
   const dir = resolve(projectDir);
   const file = readProjectFile(dir, PROJECT_FILE, options.renderValue);
-  const models = findModels(dir, file);
-  const seeds = findSeeds(dir, file);
+  const models = findModels(dir, { file, prefix: '' });
+  const seeds = findSeeds(dir, { file, prefix: '' });
   const singularTests = findSingularTests(dir, file);
   const propertyFiles = findPropertyFiles(dir, file);
-  const { properties, issues } = readProperties(dir, propertyFiles);
   const installed = loadInstalledPackages(dir, file, options.renderValue);
+  // A package's models and seeds are built with the root project's, and described in its YAML.
+  const scopes = installed.packages.map((pkg) => ({ file: pkg.file, prefix: pkg.dir, root: file }));
+  const packageModels = scopes.flatMap((scope) => findModels(dir, scope).files);
+  const packageSeeds = scopes.flatMap((scope) => findSeeds(dir, scope).files);
+  const packageProperties = scopes.flatMap((scope) =>
+    [...scope.file.modelPaths, ...scope.file.seedPaths].flatMap((base) =>
+      propertyFilesUnder(dir, basePath(scope, base)),
+    ),
+  );
+  const { properties, issues } = readProperties(dir, [...propertyFiles, ...packageProperties]);
   return Object.freeze({
     dir,
     file,
-    models: models.files,
-    seeds: seeds.files,
+    models: [...models.files, ...packageModels],
+    seeds: [...seeds.files, ...packageSeeds],
     snapshotFiles: findSnapshotFiles(dir, file),
     analysisFiles: file.analysisPaths
       .flatMap((base) => glob(dir, base, ['**/*.sql']))

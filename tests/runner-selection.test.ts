@@ -43,13 +43,13 @@ describe('selection', () => {
     const project = makeProject(files);
     expect(names(project, ['stg'])).toEqual([
       'not_null_stg_id',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
       'stg',
     ]);
     expect(names(project, ['stg+'])).toEqual([
       'mart',
       'not_null_stg_id',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
       'report',
       'stg',
     ]);
@@ -57,7 +57,7 @@ describe('selection', () => {
       'mart',
       'not_null_stg_id',
       'raw',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
       'stg',
     ]);
     expect(names(project, ['+stg+'])).toEqual(names(project, ['raw+']));
@@ -69,7 +69,7 @@ describe('selection', () => {
     makeProject,
   }) => {
     const project = makeProject(files);
-    const relationships = 'relationships_mart_id__ref_stg___id';
+    const relationships = 'relationships_mart_id__id__ref_stg_';
     // eager (dbt's default): mart alone brings its relationships test, although it also checks stg.
     expect(names(project, ['mart'])).toEqual(['mart', relationships]);
     expect(names(project, ['stg'])).toEqual(['not_null_stg_id', relationships, 'stg']);
@@ -91,7 +91,7 @@ describe('selection', () => {
 
   it('applies indirect selection to --exclude as well', ({ makeProject }) => {
     const project = makeProject(files);
-    const relationships = 'relationships_mart_id__ref_stg___id';
+    const relationships = 'relationships_mart_id__id__ref_stg_';
     // eager: excluding stg leaves out every test that touches it, the relationships test included.
     expect(names(project, undefined, ['stg'])).not.toContain(relationships);
     expect(names(project, undefined, ['stg'])).not.toContain('not_null_stg_id');
@@ -121,7 +121,7 @@ describe('selection', () => {
     const cautious = await run('--select', 'mart', '--indirect-selection', 'cautious');
     expect(cautious.code).toBe(0);
     expect(cautious.stdout).not.toContain('relationships');
-    expect((await run('--select', 'mart')).stdout).toContain('relationships_mart_id__ref_stg___id');
+    expect((await run('--select', 'mart')).stdout).toContain('relationships_mart_id__id__ref_stg_');
     const bad = await run('--indirect-selection', 'lazy');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('eager, buildable, cautious, empty');
@@ -131,18 +131,18 @@ describe('selection', () => {
     const project = makeProject(files);
     expect(names(project, ['tag:nightly'])).toEqual([
       'mart',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
     ]);
     expect(names(project, ['tag:adhoc'])).toEqual(['side']);
     // Like dbt, path: also matches the tests declared in YAML files under the path.
     expect(names(project, ['path:models/staging'])).toEqual([
       'not_null_stg_id',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
       'stg',
     ]);
     expect(names(project, ['models/marts'])).toEqual([
       'mart',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
     ]);
     expect(names(project, ['config.materialized:incremental'])).toEqual(['report']);
     expect(names(project, ['resource_type:seed'])).toEqual(['raw']);
@@ -172,7 +172,7 @@ describe('selection', () => {
     const tests = await project.build({}, 'test');
     expect(statuses(tests)).toEqual({
       not_null_stg_id: 'pass',
-      relationships_mart_id__ref_stg___id: 'pass',
+      relationships_mart_id__id__ref_stg_: 'pass',
     });
   });
 
@@ -187,7 +187,7 @@ describe('selection', () => {
       'stg',
       'not_null_stg_id',
       'mart',
-      'relationships_mart_id__ref_stg___id',
+      'relationships_mart_id__id__ref_stg_',
       'report',
     ]);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
@@ -134,8 +135,8 @@ models:
     const result = await project.build();
     const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
     expect(byName['uniq_equals_total_events_id']!.failures).toBe(2);
-    expect(byName['uniq_equals_total_events__id__k']!.failures).toBe(1);
-    expect(byName['uniq_equals_total_events__id__k__seq']!.status).toBe('pass');
+    expect(byName['uniq_equals_total_events_id__k']!.failures).toBe(1);
+    expect(byName['uniq_equals_total_events_id__k__seq']!.status).toBe('pass');
     expect(result.exitCode).toBe(1);
   });
 
@@ -160,7 +161,7 @@ models:
     });
     const result = await project.build();
     const byName = Object.fromEntries(result.results.map((r) => [r.name, r]));
-    expect(byName['dbt_utils_unique_combination_of_columns_events__id__Kind__true']).toMatchObject({
+    expect(byName['dbt_utils_unique_combination_of_columns_events_id__Kind__True']).toMatchObject({
       status: 'fail',
       failures: 2,
     });
@@ -198,7 +199,7 @@ models:
     });
     const result = await project.build();
     expect(statuses(result)).toMatchObject({
-      relationships_kids_parent_id__ref_parents___id: 'pass',
+      relationships_kids_parent_id__id__ref_parents_: 'pass',
       n_is_big_enough: 'warn',
       not_null_kids_n: 'pass',
     });
@@ -269,7 +270,7 @@ models:
     expect(passing.exitCode).toBe(0);
     expect(new Set(passing.results.map((r) => r.status))).toEqual(new Set(['success', 'pass']));
     expect(passing.results).toHaveLength(7);
-    expect(passing.results.at(-1)!.name).toBe('relationships_kids_parent_id__ref_parents___id');
+    expect(passing.results.at(-1)!.name).toBe('relationships_kids_parent_id__id__ref_parents_');
     project.write({
       'models/props.yml': `version: 2
 models:
@@ -466,5 +467,46 @@ describe('sources', () => {
       'models/m.sql': "select * from {{ source('stripe', 'payments') }}\n",
     });
     expect(compiled(project, 'm')).toBe('select * from "stripe"."payments"');
+  });
+});
+
+describe('generic test names', () => {
+  it("are dbt's: source_ for a source's, arguments sorted by name, and a hash past 63 characters", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'models/sources.yml': `version: 2
+sources:
+  - name: landing
+    schema: main
+    tables:
+      - name: raw
+        columns:
+          - name: id
+            data_tests: [unique]
+`,
+      'models/raw_copy.sql': "select * from {{ source('landing', 'raw') }}\n",
+      'models/raw_copy.yml': `version: 2
+models:
+  - name: raw_copy
+    columns:
+      - name: id
+        data_tests:
+          - accepted_values: {values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], quote: false}
+          - relationships: {to: "ref('raw_copy')", field: id}
+`,
+    });
+    project.write({ 'seeds/raw.csv': 'id\n1\n' });
+    const nodes = compileProject({ projectDir: project.dir, write: false });
+    const names = nodes.map((n) => n.name).filter((n) => n !== 'raw_copy');
+    // The column is an argument like the others (`column_name`), sorted with them.
+    const full = 'accepted_values_raw_copy_id__False__1__2__3__4__5__6__7__8__9__10__11__12';
+    expect(names.sort()).toEqual(
+      [
+        'source_unique_landing_raw_id',
+        'relationships_raw_copy_id__id__ref_raw_copy_',
+        `accepted_values_raw_copy_${createHash('md5').update(full).digest('hex')}`,
+      ].sort(),
+    );
   });
 });

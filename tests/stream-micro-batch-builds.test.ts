@@ -96,7 +96,7 @@ describe('MicroBatchBuilds', () => {
     // The complete build is due although nothing new landed; its failing test stops Gold.
     expect(builds.due()).toBe(true);
     expect(await builds.run()).toBe(false);
-    expect(output.err).toContain('less_than_three_silver_counts (fail)');
+    expect(output.err).toContain('less_than_three_silver_counts_ (fail)');
     expect(await counts(warehouse)).toEqual({ silver: 3, gold: 1 });
     expect(builds.pending).toBe(true);
   });

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Relation } from '../../base/warehouse/relation.js';
+import { pyStr } from '../compile/python-builtins.js';
 import { didYouMean } from '../compile/suggest.js';
 import { describeTemplateError } from '../compile/template-error.js';
 import type { RelationNode, TestNode } from '../graph/graph-node.js';
@@ -136,23 +138,36 @@ function unknownTestMessage(
   )}`.replace(/"test_/g, '"');
 }
 
-/** dbt's naming: `not_null_orders_order_id`, `accepted_values_orders_status__a__b`. */
+/**
+ * dbt's name for a generic test (`synthesize_generic_test_names`): the test (`source_` before a
+ * source's, its package before that), the tested node (`<source>_<table>` for a source), then every
+ * argument but `model`, sorted by name, each value (a list's items, a dict's values) as Python
+ * prints it with anything but letters, digits and `_` made `_`, joined by `__`. A name of 64
+ * characters or more becomes its first 30 and the md5 of the whole, so `--select` by name and
+ * anything reading the artifacts see dbt's names.
+ */
 function genericTestName(declaration: TestDeclaration, target: RelationNode): string {
-  const base = [
-    declaration.namespace === undefined
-      ? declaration.testName
-      : `${declaration.namespace}_${declaration.testName}`,
-    target.name,
-    declaration.columnName,
-  ]
-    .filter(Boolean)
-    .join('_');
-  const argText = Object.values(declaration.args)
-    .flatMap((value) =>
-      toList(value).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))),
-    )
-    .join('__');
-  return (argText ? `${base}__${argText}` : base).replace(/[^A-Za-z0-9_]+/g, '_');
+  const isSource = target.resourceType === 'source';
+  const own = `${isSource ? 'source_' : ''}${declaration.testName}`;
+  const testType = declaration.namespace === undefined ? own : `${declaration.namespace}_${own}`;
+  const tested = isSource ? target.uniqueId.split('.').slice(2).join('_') : target.name;
+  const args: Record<string, unknown> = { ...declaration.args };
+  if (declaration.columnName !== undefined) args['column_name'] = declaration.columnName;
+  const parts = Object.keys(args)
+    .sort()
+    .filter((name) => name !== 'model')
+    .flatMap((name) => {
+      const value = args[name];
+      if (Array.isArray(value)) return value;
+      if (value !== null && typeof value === 'object') return Object.values(value);
+      return [value];
+    })
+    .map((part) => pyStr(part).replace(/[^0-9a-zA-Z_]+/g, '_'));
+  const identifier = `${testType}_${tested}`;
+  const full = `${identifier}_${parts.join('__')}`;
+  return full.length >= 64
+    ? `${identifier.slice(0, 30)}_${createHash('md5').update(full).digest('hex')}`
+    : full;
 }
 
 const BARE_RELATION = /^\s*(ref|source)\s*\(.*\)\s*$/s;

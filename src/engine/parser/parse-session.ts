@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Relation } from '../../base/warehouse/relation.js';
 import { MacroLibrary } from '../compile/macro-library.js';
@@ -106,15 +106,9 @@ export class ParseSession {
     return this.owners.get(name);
   }
 
-  /**
-   * A test name unique in the project: dbt's, with a hash for names over 64 characters and a
-   * `_2`, `_3` … suffix for repeats.
-   */
+  /** A test name unique in the project: `_2`, `_3` … after a name taken already. */
   claimTestName(wanted: string): string {
-    let name =
-      wanted.length > 64
-        ? `${wanted.slice(0, 50)}_${createHash('md5').update(wanted).digest('hex').slice(0, 10)}`
-        : wanted;
+    let name = wanted;
     for (let i = 2; this.testNames.has(name); i++) name = `${wanted}_${i}`;
     this.testNames.add(name);
     return name;

@@ -1,13 +1,16 @@
-// npm run bench:compile [-- --models N --repeat R]
+// npm run bench:compile [-- --models N --repeat R --dbt-utils DIR]
 // Parse/compile pass over a generated dbt-style project (default 1,000 models): loads the project,
 // parses every model and test (capturing refs/config), checks the graph, renders all SQL.
-// Prints a table and writes bench/results/compile.json. Target: under 2 seconds.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// With --dbt-utils (a dbt-utils checkout, which the repository does not hold), every model also
+// calls dbt_utils macros, installed as `dbt deps` leaves a local package; the results then go to
+// bench/results/compile-dbt-utils.json. Prints a table. Target: under 2 seconds.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
+import { UserError } from '../src/base/errors/user-error.js';
 import { parseProject } from '../src/engine/parser/parse-project.js';
 import { renderNodeSql } from '../src/engine/compile/render-node.js';
 import { findCycles } from '../src/engine/graph/find-cycles.js';
@@ -20,7 +23,7 @@ import { positiveInteger } from './lib/bench-cli.js';
 const TARGET_SECONDS = 2;
 
 /** Writes a layered project: 10 layers, each model refs 1–3 models of the layer below, uses macros, config and vars. */
-function generateProject(dir: string, models: number): { tests: number } {
+function generateProject(dir: string, models: number, dbtUtils?: string): { tests: number } {
   const write = (path: string, text: string): void => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -38,6 +41,13 @@ function generateProject(dir: string, models: number): { tests: number } {
     'models/sources.yml',
     'version: 2\nsources:\n  - name: landing\n    tables:\n      - name: raw_messages\n',
   );
+  if (dbtUtils) {
+    mkdirSync(join(dir, 'dbt_packages'), { recursive: true });
+    symlinkSync(resolve(dbtUtils), join(dir, 'dbt_packages', 'dbt_utils'), 'dir');
+  }
+  const utilsCalls = dbtUtils
+    ? `, {{ dbt_utils.generate_surrogate_key(['message_id', 'created_at']) }} as sk, {{ dbt_utils.safe_divide('1', '2') }} as ratio`
+    : '';
   const layers = 10;
   const perLayer = Math.ceil(models / layers);
   let tests = 0;
@@ -47,7 +57,7 @@ function generateProject(dir: string, models: number): { tests: number } {
     const name = `m_${layer}_${i}`;
     let body: string;
     if (layer === 0) {
-      body = `select message_id, created_at, {{ hash_cols(['message_id', 'sequence_id']) }} as h\nfrom {{ source('landing', 'raw_messages') }}\n`;
+      body = `select message_id, created_at, {{ hash_cols(['message_id', 'sequence_id']) }} as h${utilsCalls}\nfrom {{ source('landing', 'raw_messages') }}\n`;
     } else {
       const below = (k: number): string => {
         const first = (layer - 1) * perLayer;
@@ -57,7 +67,7 @@ function generateProject(dir: string, models: number): { tests: number } {
       body =
         `{{ config(materialized='incremental', unique_key='message_id', tags=['l${layer}']) }}\n` +
         `with\n${parents.map((p, k) => `p${k} as (select * from {{ ref('${p}') }})`).join(',\n')}\n` +
-        `select p0.message_id, p0.created_at, p0.h\nfrom p0\n` +
+        `select p0.message_id, p0.created_at, p0.h${utilsCalls}\nfrom p0\n` +
         `{% if is_incremental() %}where p0.created_at > {{ window_start(var('watermark_minutes')) }}{% endif %}\n`;
     }
     write(`models/layer_${layer}/${name}.sql`, body);
@@ -118,12 +128,19 @@ runCli(async () => {
     .description('Time the parse/compile pass over a generated project.')
     .option('--models <n>', 'models in the generated project', positiveInteger, 1000)
     .option('--repeat <n>', 'runs; the median is reported', positiveInteger, 3)
+    .option('--dbt-utils <dir>', 'a dbt-utils checkout: every model also calls its macros')
     .exitOverride();
   program.parse();
-  const { models, repeat } = program.opts<{ models: number; repeat: number }>();
+  const { models, repeat, dbtUtils } = program.opts<{
+    models: number;
+    repeat: number;
+    dbtUtils?: string;
+  }>();
+  if (dbtUtils && !existsSync(join(dbtUtils, 'dbt_project.yml')))
+    throw new UserError(`--dbt-utils ${dbtUtils}: no dbt_project.yml there`, 2);
   const dir = mkdtempSync(join(tmpdir(), 'bench-compile-'));
   try {
-    const { tests } = generateProject(dir, models);
+    const { tests } = generateProject(dir, models, dbtUtils);
     const runs: (Phases & { nodes: number })[] = [];
     for (let i = 0; i < repeat; i++) runs.push(measure(dir));
     const phases = (['load', 'parse', 'graph', 'render', 'total'] as const).map((phase) => ({
@@ -138,7 +155,7 @@ runCli(async () => {
     });
     for (const p of phases) table.push([p.phase, p.median.toFixed(3), p.min.toFixed(3)]);
     printLine(
-      `Parse/compile pass: ${models} models, ${tests} tests, ${runs[0]!.nodes} rendered nodes, ${repeat} run(s)`,
+      `Parse/compile pass: ${models} models${dbtUtils ? ' calling dbt_utils macros' : ''}, ${tests} tests, ${runs[0]!.nodes} rendered nodes, ${repeat} run(s)`,
     );
     printLine(table.toString());
     const pass = total < TARGET_SECONDS;
@@ -147,7 +164,11 @@ runCli(async () => {
         ? colors.green(`total ${total.toFixed(3)}s < target ${TARGET_SECONDS}s: OK`)
         : colors.red(`total ${total.toFixed(3)}s ≥ target ${TARGET_SECONDS}s: TOO SLOW`),
     );
-    const out = join(import.meta.dirname, 'results', 'compile.json');
+    const out = join(
+      import.meta.dirname,
+      'results',
+      dbtUtils ? 'compile-dbt-utils.json' : 'compile.json',
+    );
     writeFileAtomic(
       out,
       `${JSON.stringify(
@@ -159,6 +180,7 @@ runCli(async () => {
             node: process.version,
           },
           models,
+          callsDbtUtils: dbtUtils !== undefined,
           tests,
           renderedNodes: runs[0]!.nodes,
           repeat,

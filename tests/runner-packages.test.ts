@@ -278,6 +278,11 @@ describe("a package's models and seeds", () => {
       'models/staging/shop_orders.yml':
         'version: 2\nmodels:\n  - name: shop_orders\n    columns:\n      - name: code\n        tests: [not_null, unique]\n',
       'models/extras/shop_extra.sql': 'select 1 as x\n',
+      'snapshots/shop_history.sql': `{% snapshot shop_history %}
+{{ config(unique_key='code', strategy='check', check_cols=['label']) }}
+select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
+{% endsnapshot %}
+`,
     },
     'vars:\n  shop_factor: 1\nmodels:\n  shop:\n    +materialized: table\n    +schema: shop\n',
   );
@@ -299,6 +304,7 @@ describe("a package's models and seeds", () => {
         'not_null_shop_orders_code',
         'report',
         'shop_codes',
+        'shop_history',
         'shop_orders',
         'unique_shop_orders_code',
       ].sort(),
@@ -315,6 +321,12 @@ describe("a package's models and seeds", () => {
     expect(await project.query('select total::int as total from report')).toEqual([{ total: 30 }]);
     const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
     expect(manifest.nodes['model.shop.shop_orders'].package_name).toBe('shop');
+    // A package's snapshot is the package's too, its macros called by bare name.
+    expect(manifest.nodes['snapshot.shop.shop_history'].package_name).toBe('shop');
+    expect(await project.query('select label from main.shop_history order by code')).toEqual([
+      { label: 'ONE' },
+      { label: 'TWO' },
+    ]);
     expect(manifest.nodes['seed.shop.shop_codes'].depends_on).toBeDefined();
     expect(manifest.nodes['model.demo.report'].depends_on.nodes).toEqual([
       'model.shop.shop_orders',

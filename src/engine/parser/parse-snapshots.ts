@@ -22,6 +22,7 @@ interface SnapshotSource {
   /** The whole file (`raw_code`). */
   readonly rawCode: string;
   readonly folders: readonly string[];
+  readonly packageName?: string;
 }
 
 function lineAt(text: string, index: number): number {
@@ -52,6 +53,7 @@ function blockSources(session: ParseSession): SnapshotSource[] {
         text: '\n'.repeat(lineAt(file.text, bodyStart) - 1) + body,
         rawCode: file.text,
         folders: file.folders,
+        ...(file.packageName ? { packageName: file.packageName } : {}),
       });
     }
   }
@@ -85,7 +87,11 @@ function snapshotRelation(
   if (typeof targetSchema === 'string' && targetSchema !== '') {
     return new Relation(targetSchema, String(config['alias'] ?? source.name));
   }
-  return relationFor(session, source.name, config, { resourceType: 'snapshot', path: source.path });
+  return relationFor(session, source.name, config, {
+    resourceType: 'snapshot',
+    path: source.path,
+    packageName: source.packageName,
+  });
 }
 
 /**
@@ -104,11 +110,19 @@ export function parseSnapshots(session: ParseSession): Map<string, Capture> {
       continue;
     }
     const props = project.properties.snapshots.get(source.name);
-    const folderConfig = resolveFolderConfig(project.file.snapshots, project.file.name, [
-      ...source.folders,
-      source.name,
-    ]);
-    const capture = startCapture(mergeConfig(folderConfig, props?.config ?? {}));
+    const fqn = [...source.folders, source.name];
+    const pkg = project.packages.find((candidate) => candidate.name === source.packageName);
+    // A package's snapshots: its dbt_project.yml's config, overridden by the root project's.
+    const folderConfig = pkg
+      ? mergeConfig(
+          resolveFolderConfig(pkg.file.snapshots, pkg.name, fqn),
+          resolveFolderConfig(project.file.snapshots, pkg.name, fqn),
+        )
+      : resolveFolderConfig(project.file.snapshots, project.file.name, fqn);
+    const capture = startCapture(
+      mergeConfig(folderConfig, props?.config ?? {}),
+      source.packageName,
+    );
     const node = parseSnapshot(session, source, template, capture, props);
     if (!node) continue;
     session.nodes.set(node.uniqueId, node);
@@ -147,6 +161,7 @@ function parseSnapshot(
   return buildNode<SnapshotNode>(session, {
     resourceType: 'snapshot',
     name: source.name,
+    ...(source.packageName ? { packageName: source.packageName } : {}),
     path: source.path,
     config,
     relation,

@@ -39,6 +39,8 @@ export interface SeedFile {
 export interface SnapshotFile extends ProjectSourceFile {
   /** Its folders below the snapshot path (the fqn of a snapshot is these and its name). */
   readonly folders: readonly string[];
+  /** The installed package it belongs to; undefined for the root project's. */
+  readonly packageName?: string;
 }
 
 /** Everything read from a project directory, before templating. Frozen once built. */
@@ -147,13 +149,16 @@ function findSeeds(dir: string, scope: ResourceScope): FoundFiles<SeedFile> {
   return { files, fqns };
 }
 
-function findSnapshotFiles(dir: string, file: ProjectFile): SnapshotFile[] {
-  return file.snapshotPaths.flatMap((snapshotPath) =>
-    glob(dir, snapshotPath, ['**/*.sql']).map((path) => ({
-      ...readSource(dir, path),
-      folders: folderSegments(path, [snapshotPath]),
-    })),
-  );
+function findSnapshotFiles(dir: string, scope: ResourceScope): SnapshotFile[] {
+  return scope.file.snapshotPaths
+    .map((path) => basePath(scope, path))
+    .flatMap((snapshotPath) =>
+      glob(dir, snapshotPath, ['**/*.sql']).map((path) => ({
+        ...readSource(dir, path),
+        folders: folderSegments(path, [snapshotPath]),
+        ...(scope.root ? { packageName: scope.file.name } : {}),
+      })),
+    );
 }
 
 /** Macro files, then the generic tests, which are macros kept under the test paths. */
@@ -245,8 +250,8 @@ export function loadProject(
   const packageModels = scopes.flatMap((scope) => findModels(dir, scope).files);
   const packageSeeds = scopes.flatMap((scope) => findSeeds(dir, scope).files);
   const packageProperties = scopes.flatMap((scope) =>
-    [...scope.file.modelPaths, ...scope.file.seedPaths].flatMap((base) =>
-      propertyFilesUnder(dir, basePath(scope, base)),
+    [...scope.file.modelPaths, ...scope.file.seedPaths, ...scope.file.snapshotPaths].flatMap(
+      (base) => propertyFilesUnder(dir, basePath(scope, base)),
     ),
   );
   const { properties, issues } = readProperties(dir, [...propertyFiles, ...packageProperties]);
@@ -255,7 +260,10 @@ export function loadProject(
     file,
     models: [...models.files, ...packageModels],
     seeds: [...seeds.files, ...packageSeeds],
-    snapshotFiles: findSnapshotFiles(dir, file),
+    snapshotFiles: [
+      ...findSnapshotFiles(dir, { file, prefix: '' }),
+      ...scopes.flatMap((scope) => findSnapshotFiles(dir, scope)),
+    ],
     analysisFiles: file.analysisPaths
       .flatMap((base) => glob(dir, base, ['**/*.sql']))
       .map((path) => readSource(dir, path)),

@@ -7,6 +7,8 @@ export interface ProjectValueContext {
   /** `--vars` only: dbt renders `dbt_project.yml` before the project's own `vars:` exist. */
   readonly cliVars: Readonly<Record<string, unknown>>;
   readonly projectName?: string;
+  /** `target.database`: the warehouse's catalog name. Default `warehouse`. */
+  readonly database?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -42,7 +44,13 @@ export function createProjectValueRenderer(
         `Environment variable "${key}" is not set and env_var() has no default`,
       );
     },
-    target: { name: 'dev', schema: 'main', type: 'duckdb', database: 'warehouse', threads: 1 },
+    target: {
+      name: 'dev',
+      schema: 'main',
+      type: 'duckdb',
+      database: options.database ?? 'warehouse',
+      threads: 1,
+    },
     project_name: options.projectName,
   };
   return (template: string): unknown => {

@@ -24,15 +24,16 @@ export function prepareProject(
   options: BuildOptions,
   types: ReadonlySet<ResourceType>,
 ): PreparedProject {
+  const database = catalogName(
+    options.warehouse?.path ?? resolveDbPath(options.projectDir, options.dbPath),
+  );
   const project = loadProject(options.projectDir, {
-    renderValue: createProjectValueRenderer({ cliVars: options.vars ?? {} }),
+    renderValue: createProjectValueRenderer({ cliVars: options.vars ?? {}, database }),
   });
   const parsed = parseProject(project, {
     vars: options.vars,
     fullRefresh: options.fullRefresh ?? false,
-    database: catalogName(
-      options.warehouse?.path ?? resolveDbPath(options.projectDir, options.dbPath),
-    ),
+    database,
   });
   const issues = [...parsed.issues, ...findCycles(parsed.nodes)];
   if (issues.length > 0) throw new ProjectError(issues);

@@ -219,7 +219,23 @@ describe('the query endpoint through pg', () => {
         ["select (select count(*) from read_csv('/etc/passwd')) as n", /read_csv\(\) is refused/],
         ["with f as (from glob('/etc/*')) select * from f", /glob\(\) is refused/],
         ["select * from query('select 1')", /query\(\) is refused/],
-        ["explain select * from read_text('/etc/hostname')", /read_text\(\) is refused/],
+        ["explain select * from read_text('/etc/hostname')", /cannot check this EXPLAIN/],
+        [
+          "explain analyze (select ') select 1 --' as a, content::int from read_text('/etc/hostname'))",
+          /cannot check this EXPLAIN/,
+        ],
+        [`select * from "${dir}/w.duckdb.query".json`, /is refused/],
+        [
+          "select * from json_execute_serialized_sql(json_serialize_sql('select * from read_text(''/etc/hostname'')'))",
+          /json_execute_serialized_sql\(\) is refused/,
+        ],
+        ["select * from histogram('/etc/passwd', a)", /histogram\(\) is refused/],
+        [
+          `select * from enable_profiling(save_location='${join(dir, 'prof.json')}', format='json')`,
+          /enable_profiling\(\) is refused/,
+        ],
+        ["select current_setting('home_directory')", /current_setting\(\) is refused/],
+        ['select * from checkpoint()', /checkpoint\(\) is refused/],
       ];
       for (const [sql, message] of refusals) {
         const error = await client.query(sql).then(
@@ -237,6 +253,14 @@ describe('the query endpoint through pg', () => {
       await expect(client.query('explain analyze delete from raw_messages')).rejects.toThrow(
         /read-only/,
       );
+      // Checked before DuckDB binds it: not even whether a file exists comes back.
+      const probe = await client.query("select * from read_json('/nonexistent.json')").then(
+        () => null,
+        (e: Error) => e.message,
+      );
+      expect(probe).toMatch(/read_json\(\) is refused/);
+      expect(probe).not.toMatch(/No files found/);
+      expect(existsSync(join(dir, 'prof.json'))).toBe(false);
       expect(existsSync(join(dir, 'out.csv'))).toBe(false);
       expect(existsSync(join(dir, 'other.duckdb'))).toBe(false);
       expect(await landedCount(client)).toBe(20);

@@ -1,14 +1,57 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fromDuckDbError, QueryRefused } from './query-refused.js';
 
-/** Table functions that read files or run SQL they are handed as text (which could read files). */
-const FILE_FUNCTION = /^(read_|parquet_)|_scan$|^(glob|sniff_csv|query|query_table)$/i;
-/** A table name DuckDB would read as a file (a replacement scan): a path or a data file's name. */
-const FILE_LIKE_TABLE =
-  /[/\\~]|:\/\/|\.(csv|tsv|txt|json|jsonl|ndjson|parquet|gz|zst|xlsx?|arrow|avro)$/i;
+/**
+ * The table functions a reader may call: generators and the catalog. Every other one is refused,
+ * since DuckDB's read files (`read_*`, `parquet_*`, `glob`, `sniff_csv`), run SQL given as text or
+ * as a plan (`query`, `query_table`, `json_execute_serialized_sql`, the `histogram` macros built on
+ * them), write files (`enable_profiling`, `enable_logging`) or change the database (`checkpoint`).
+ */
+const ALLOWED_TABLE_FUNCTIONS = new Set([
+  'range',
+  'generate_series',
+  'unnest',
+  'repeat',
+  'repeat_row',
+  'json_each',
+  'json_tree',
+  'summary',
+  'duckdb_columns',
+  'duckdb_constraints',
+  'duckdb_databases',
+  'duckdb_dependencies',
+  'duckdb_functions',
+  'duckdb_indexes',
+  'duckdb_keywords',
+  'duckdb_schemas',
+  'duckdb_sequences',
+  'duckdb_tables',
+  'duckdb_types',
+  'duckdb_views',
+  'pragma_table_info',
+  'pragma_show',
+  'pragma_version',
+  'pragma_platform',
+  'pragma_collations',
+  'pragma_database_size',
+  'pragma_storage_info',
+  'icu_calendar_names',
+  'pg_timezone_names',
+]);
+/** Scalar functions that tell the machine's configuration (directories, secrets' settings). */
+const REFUSED_FUNCTIONS = new Set(['current_setting', 'getenv']);
+/** A name DuckDB would read as a file (a replacement scan): a path or a data file's name. */
+const FILE_LIKE =
+  /[/\\~]|:\/\/|\.(csv|tsv|txt|json|jsonl|ndjson|parquet|gz|zst|xlsx?|arrow|avro|duckdb|db)$/i;
 
-/** The names of the table functions and tables a serialized query reads. */
-function readsOf(node: unknown, out: { functions: string[]; tables: string[] }): void {
+interface Reads {
+  readonly tableFunctions: string[];
+  readonly functions: string[];
+  readonly tables: string[];
+}
+
+/** The table functions, functions and tables (catalog.schema.table as DuckDB joins them) a query names. */
+function readsOf(node: unknown, out: Reads): void {
   if (Array.isArray(node)) {
     for (const item of node) readsOf(item, out);
     return;
@@ -17,60 +60,50 @@ function readsOf(node: unknown, out: { functions: string[]; tables: string[] }):
   const record = node as Record<string, unknown>;
   if (record['type'] === 'TABLE_FUNCTION') {
     const name = (record['function'] as { function_name?: unknown } | undefined)?.function_name;
-    if (typeof name === 'string') out.functions.push(name);
+    if (typeof name === 'string') out.tableFunctions.push(name.toLowerCase());
+  } else if (typeof record['function_name'] === 'string') {
+    out.functions.push(record['function_name'].toLowerCase());
   }
-  if (record['type'] === 'BASE_TABLE' && typeof record['table_name'] === 'string')
-    out.tables.push(record['table_name']);
+  if (record['type'] === 'BASE_TABLE' && typeof record['table_name'] === 'string') {
+    const parts = [record['catalog_name'], record['schema_name'], record['table_name']];
+    out.tables.push(parts.filter((part) => typeof part === 'string' && part !== '').join('.'));
+  }
   for (const value of Object.values(record)) readsOf(value, out);
 }
 
-/** The statement an EXPLAIN explains, or undefined when the text does not start as one. */
-function explained(sql: string): string | undefined {
-  const prefix = /^\s*explain\s+(?:analy[sz]e\s+)?(?:\([^)]*\)\s*)?/i.exec(sql);
-  return prefix ? sql.slice(prefix[0].length) : undefined;
-}
-
 /**
- * Refuses a reader's query that would read the machine's files: DuckDB reads files for any
- * connection (`read_text('/etc/…')`, `select * from 'x.csv'`), and the only switches that stop it
- * (`enable_external_access`, `disabled_filesystems`) are global, which would stop the consumer's
- * own landing too. So the query is checked as DuckDB parses it (`json_serialize_sql`): no table
- * function that reads files or runs SQL text, no table named like a file. A query DuckDB cannot
- * serialize (a PRAGMA, PIVOT, or an EXPLAIN of anything but a query) cannot be checked and is
- * refused with the reason.
+ * Checks a reader's query, before DuckDB binds it (binding already opens the files it names), for
+ * anything that would read or write the machine's files or tell its configuration: DuckDB lets any
+ * connection do so, and the switches that stop it (`enable_external_access`,
+ * `disabled_filesystems`) are global, so they would stop the consumer's own landing too. The query
+ * is read as DuckDB parses it (`json_serialize_sql`): only the table functions listed above, no
+ * table named like a file, no `current_setting`. Throws a {@link QueryRefused} naming what it met;
+ * returns false when DuckDB cannot serialize the statement (anything but a plain query: the caller
+ * refuses it by its type).
  */
-export async function refuseFileReads(
-  connection: DuckDBConnection,
-  sql: string,
-  isExplain: boolean,
-): Promise<void> {
-  const target = isExplain ? explained(sql) : sql;
-  let ast: Record<string, unknown> | undefined;
-  if (target !== undefined) {
-    try {
-      const prepared = await connection.prepare('select json_serialize_sql($1::varchar)');
-      prepared.bindVarchar(1, target);
-      const reader = await prepared.runAndReadAll();
-      prepared.destroySync();
-      ast = JSON.parse(String(reader.getRows()[0]?.[0])) as Record<string, unknown>;
-    } catch (cause) {
-      throw fromDuckDbError(cause);
-    }
+export async function checkFileAccess(connection: DuckDBConnection, sql: string): Promise<boolean> {
+  let ast: Record<string, unknown>;
+  try {
+    const prepared = await connection.prepare('select json_serialize_sql($1::varchar)');
+    prepared.bindVarchar(1, sql);
+    const reader = await prepared.runAndReadAll();
+    prepared.destroySync();
+    ast = JSON.parse(String(reader.getRows()[0]?.[0])) as Record<string, unknown>;
+  } catch (cause) {
+    throw fromDuckDbError(cause);
   }
-  if (!ast || ast['error'] === true) {
-    throw new QueryRefused(
-      `the live warehouse is read-only through the consumer's endpoint, which checks each query for file access and cannot check this form${isExplain ? ' (an EXPLAIN of anything but a query)' : ' (a PRAGMA or PIVOT)'}: write it as a SELECT`,
-      '42501',
-    );
-  }
-  const reads = { functions: [] as string[], tables: [] as string[] };
+  if (ast['error'] === true) return false;
+  const reads: Reads = { tableFunctions: [], functions: [], tables: [] };
   readsOf(ast['statements'], reads);
-  const fn = reads.functions.find((name) => FILE_FUNCTION.test(name));
-  const table = reads.tables.find((name) => FILE_LIKE_TABLE.test(name));
-  if (fn !== undefined || table !== undefined) {
+  const refused =
+    reads.tableFunctions.find((name) => !ALLOWED_TABLE_FUNCTIONS.has(name))?.concat('()') ??
+    reads.functions.find((name) => REFUSED_FUNCTIONS.has(name))?.concat('()') ??
+    reads.tables.find((name) => FILE_LIKE.test(name));
+  if (refused !== undefined) {
     throw new QueryRefused(
-      `the live warehouse is read-only through the consumer's endpoint, and reads its own tables, never files: ${fn !== undefined ? `${fn}()` : `'${table}'`} is refused`,
+      `the live warehouse is read-only through the consumer's endpoint, and reads its own tables, never files or settings: ${refused} is refused`,
       '42501',
     );
   }
+  return true;
 }

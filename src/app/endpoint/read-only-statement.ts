@@ -4,16 +4,15 @@ import {
   type DuckDBExtractedStatements,
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
-import { refuseFileReads } from './file-access.js';
+import { checkFileAccess } from './file-access.js';
 import { fromDuckDbError, QueryRefused } from './query-refused.js';
 
 /**
- * The statement types a reader may run, as DuckDB reports them for a prepared statement. SELECT
- * covers what DuckDB rewrites into a query: `SHOW`, `DESCRIBE`, `SUMMARIZE`, `FROM t`, `VALUES`,
- * and the table-valued pragmas (`PRAGMA table_info`, `PRAGMA version`). EXPLAIN is allowed for
- * plans; an `EXPLAIN ANALYZE` of a write reports EXPLAIN too, and fails on the read-only
- * transaction every statement runs in. CALL, PRAGMA (settings), SET, COPY, ATTACH, EXPORT and all
- * writes are refused: `SELECT * FROM fn()` reads what a CALL would.
+ * The statement types a reader may run, as DuckDB reports them for a prepared statement, once the
+ * query passed the file check (file-access.ts). SELECT covers what DuckDB rewrites into a query:
+ * `SHOW`, `DESCRIBE`, `SUMMARIZE`, `FROM t`, `VALUES`. An EXPLAIN, a PRAGMA or a PIVOT cannot be
+ * checked and is refused with that reason. CALL, SET, COPY, ATTACH, EXPORT and all writes are
+ * refused by their type: `SELECT * FROM fn()` reads what a CALL would.
  */
 const READ_TYPES: ReadonlySet<StatementType> = new Set([
   StatementType.SELECT,
@@ -30,31 +29,43 @@ export async function prepareReadOnly(
   connection: DuckDBConnection,
   sql: string,
 ): Promise<DuckDBPreparedStatement | null> {
-  let prepared: DuckDBPreparedStatement;
+  let statements: DuckDBExtractedStatements | null;
   try {
-    const statements = await extract(connection, sql);
-    if (statements === null || statements.count === 0) return null;
-    if (statements.count > 1) {
-      throw new QueryRefused(
-        `the consumer's endpoint runs one statement per query, this one holds ${statements.count}: send them one at a time`,
-        '0A000',
-      );
-    }
-    prepared = await statements.prepare(0);
+    statements = await extract(connection, sql);
   } catch (cause) {
     throw fromDuckDbError(cause);
   }
-  if (READ_TYPES.has(prepared.statementType)) {
-    try {
-      await refuseFileReads(connection, sql, prepared.statementType === StatementType.EXPLAIN);
-    } catch (error) {
-      prepared.destroySync();
-      throw error;
-    }
-    return prepared;
+  if (statements === null || statements.count === 0) return null;
+  if (statements.count > 1) {
+    throw new QueryRefused(
+      `the consumer's endpoint runs one statement per query, this one holds ${statements.count}: send them one at a time`,
+      '0A000',
+    );
   }
-  const type = StatementType[prepared.statementType] ?? String(prepared.statementType);
+  // Checked before it is prepared: binding a query already opens the files it names.
+  const checked = await checkFileAccess(connection, sql);
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await statements.prepare(0);
+  } catch (cause) {
+    // DuckDB's own message about a statement it could not check could tell what a file holds.
+    if (!checked)
+      throw new QueryRefused(
+        "the live warehouse is read-only through the consumer's endpoint: this statement is refused",
+        '25006',
+      );
+    throw fromDuckDbError(cause);
+  }
+  const statementType = prepared.statementType;
+  const type = StatementType[statementType] ?? String(statementType);
+  if (checked && READ_TYPES.has(statementType)) return prepared;
   prepared.destroySync();
+  if (READ_TYPES.has(statementType)) {
+    throw new QueryRefused(
+      `the live warehouse is read-only through the consumer's endpoint, which checks each query for file access and cannot check this ${type} (a PRAGMA, PIVOT or EXPLAIN): write it as a SELECT`,
+      '42501',
+    );
+  }
   throw new QueryRefused(
     `the live warehouse is read-only through the consumer's endpoint: ${type} statements are refused`,
     '25006',

@@ -14,6 +14,8 @@ models:
       - name: status
         data_type: text
         constraints: [{type: check, expression: "status in ('open', 'shipped')"}]
+      - name: amount
+        data_type: numeric
 `;
 
 describe('model contracts (contract: {enforced: true})', () => {
@@ -22,9 +24,10 @@ describe('model contracts (contract: {enforced: true})', () => {
   }) => {
     const project = makeProject({
       'models/orders.sql':
-        "{{ config(materialized='table') }}\nselect 1::integer as id, 'open' as status union all select 2, 'shipped'\n",
+        "{{ config(materialized='table') }}\nselect 1::integer as id, 'open' as status, 2.50::decimal(38,2) as amount union all select 2, 'shipped', 1\n",
       'models/orders.yml': CONTRACT,
     });
+    // numeric matches DECIMAL(38,2): contracts compare types without precision and scale.
     expect((await project.build()).exitCode).toBe(0);
     expect(
       await project.query(
@@ -33,11 +36,12 @@ describe('model contracts (contract: {enforced: true})', () => {
     ).toEqual([
       { column_name: 'id', data_type: 'INTEGER', is_nullable: 'NO' },
       { column_name: 'status', data_type: 'VARCHAR', is_nullable: 'YES' },
+      { column_name: 'amount', data_type: 'DECIMAL(18,3)', is_nullable: 'YES' },
     ]);
     // A duplicate key or a status outside the check fails the build, and the last table stays.
     project.write({
       'models/orders.sql':
-        "{{ config(materialized='table') }}\nselect 1::integer as id, 'open' as status union all select 1, 'lost'\n",
+        "{{ config(materialized='table') }}\nselect 1::integer as id, 'open' as status, 1::decimal(18,3) as amount union all select 1, 'lost', 2\n",
     });
     const refused = await project.build();
     expect(refused.exitCode).toBe(1);
@@ -49,7 +53,7 @@ describe('model contracts (contract: {enforced: true})', () => {
     makeProject,
   }) => {
     const project = makeProject({
-      'models/orders.sql': "select 1::bigint as id, 'open' as state\n",
+      'models/orders.sql': "select 1::bigint as id, 'open' as state, 1.5 as amount\n",
       'models/orders.yml': CONTRACT,
     });
     const result = await project.build();

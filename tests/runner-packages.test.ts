@@ -274,7 +274,7 @@ describe("a package's models and seeds", () => {
       'seeds/shop_codes.csv': 'code,label\n1,one\n2,two\n',
       'macros/label.sql': '{% macro code_label(column) %}upper({{ column }}){% endmacro %}\n',
       'models/staging/shop_orders.sql':
-        "select code, {{ code_label('label') }} as label, {{ var('shop_factor') }} as factor from {{ ref('shop_codes') }}\n",
+        "{{ config(materialized='table') }}\nselect code, {{ code_label('label') }} as label, {{ var('shop_factor') }} as factor from {{ ref('shop_codes') }}\n",
       'models/staging/shop_orders.yml':
         'version: 2\nmodels:\n  - name: shop_orders\n    columns:\n      - name: code\n        tests: [not_null, unique]\n',
       'models/extras/shop_extra.sql': 'select 1 as x\n',
@@ -293,7 +293,7 @@ select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
     const project = makeProject({
       ...SHOP,
       'dbt_project.yml': projectYml(
-        'vars:\n  shop:\n    shop_factor: 10\nmodels:\n  shop:\n    extras:\n      +enabled: false\n',
+        'vars:\n  shop:\n    shop_factor: 10\nmodels:\n  shop:\n    extras:\n      +enabled: false\n    staging:\n      +materialized: view\n',
       ),
       'models/report.sql': "select sum(code * factor) as total from {{ ref('shop_orders') }}\n",
     });
@@ -319,6 +319,12 @@ select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
       { code: 2, label: 'TWO', factor: 10 },
     ]);
     expect(await project.query('select total::int as total from report')).toEqual([{ total: 30 }]);
+    // The root project's config for a package's model wins even over the model's own config().
+    expect(
+      await project.query(
+        "select table_type from information_schema.tables where table_name = 'shop_orders'",
+      ),
+    ).toEqual([{ table_type: 'VIEW' }]);
     const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
     expect(manifest.nodes['model.shop.shop_orders'].package_name).toBe('shop');
     // A package's snapshot is the package's too, its macros called by bare name.

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
@@ -471,7 +470,7 @@ describe('sources', () => {
 });
 
 describe('generic test names', () => {
-  it("are dbt's: source_ for a source's, arguments sorted by name, and a hash past 63 characters", async ({
+  it("are dbt's: source_ for a source's, arguments sorted by name, whole however long", async ({
     makeProject,
   }) => {
     const project = makeProject({
@@ -502,11 +501,7 @@ models:
     // The column is an argument like the others (`column_name`), sorted with them.
     const full = 'accepted_values_raw_copy_id__False__1__2__3__4__5__6__7__8__9__10__11__12';
     expect(names.sort()).toEqual(
-      [
-        'source_unique_landing_raw_id',
-        'relationships_raw_copy_id__id__ref_raw_copy_',
-        `accepted_values_raw_copy_${createHash('md5').update(full).digest('hex')}`,
-      ].sort(),
+      ['source_unique_landing_raw_id', 'relationships_raw_copy_id__id__ref_raw_copy_', full].sort(),
     );
   });
 });

@@ -20,10 +20,16 @@ function constraintSql(type: string, expression: string | undefined): string | u
   return undefined;
 }
 
+/** A type without its size, precision and scale, which dbt's contracts do not compare. */
+function baseType(type: string): string {
+  return type.replace(/\(.*\)$/, '').trim();
+}
+
 /**
  * Holds a model to its enforced contract before it is built, as dbt does: the SELECT must give
  * exactly the declared columns (any order), each of the declared type, compared as DuckDB names
- * types (`int` is `INTEGER`, `text` is `VARCHAR`). A mismatch fails the model with a table of
+ * types (`int` is `INTEGER`, `text` is `VARCHAR`) and, as in dbt, without size, precision or
+ * scale (`numeric` matches `DECIMAL(38,2)`). A mismatch fails the model with a table of
  * what differs; returns the declared columns, for the table's DDL.
  */
 export async function assertContract(
@@ -49,7 +55,7 @@ export async function assertContract(
   for (const column of contract) {
     const built = find(actual, column.name);
     if (!built) rows.push([column.name, '', column.type, 'missing in definition']);
-    else if (built.type !== column.type)
+    else if (baseType(built.type) !== baseType(column.type))
       rows.push([column.name, built.type, column.type, 'data type mismatch']);
   }
   for (const built of actual)

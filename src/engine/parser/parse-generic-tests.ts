@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Relation } from '../../base/warehouse/relation.js';
 import { pyStr } from '../compile/python-builtins.js';
 import { didYouMean } from '../compile/suggest.js';
@@ -142,9 +141,9 @@ function unknownTestMessage(
  * dbt's name for a generic test (`synthesize_generic_test_names`): the test (`source_` before a
  * source's, its package before that), the tested node (`<source>_<table>` for a source), then every
  * argument but `model`, sorted by name, each value (a list's items, a dict's values) as Python
- * prints it with anything but letters, digits and `_` made `_`, joined by `__`. A name of 64
- * characters or more becomes its first 30 and the md5 of the whole, so `--select` by name and
- * anything reading the artifacts see dbt's names.
+ * prints it with anything but letters, digits and `_` made `_`, joined by `__`: the node's name and
+ * unique_id, so `--select` by name and anything reading the artifacts see dbt's names (dbt shortens
+ * only a name's table alias and compiled file, past 63 characters).
  */
 function genericTestName(declaration: TestDeclaration, target: RelationNode): string {
   const isSource = target.resourceType === 'source';
@@ -164,10 +163,7 @@ function genericTestName(declaration: TestDeclaration, target: RelationNode): st
     })
     .map((part) => pyStr(part).replace(/[^0-9a-zA-Z_]+/g, '_'));
   const identifier = `${testType}_${tested}`;
-  const full = `${identifier}_${parts.join('__')}`;
-  return full.length >= 64
-    ? `${identifier.slice(0, 30)}_${createHash('md5').update(full).digest('hex')}`
-    : full;
+  return `${identifier}_${parts.join('__')}`;
 }
 
 const BARE_RELATION = /^\s*(ref|source)\s*\(.*\)\s*$/s;

@@ -68,7 +68,8 @@ function parseModel(
     session.broken.add(model.name);
     return undefined;
   }
-  const { config } = capture;
+  // dbt applies the root project's config for a package's model last, over its own config().
+  const config = model.rootConfig ? mergeConfig(capture.config, model.rootConfig) : capture.config;
   if (config['enabled'] === false) {
     session.disabled.add(model.name);
     session.refRelations.delete(model.name);

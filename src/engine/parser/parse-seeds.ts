@@ -11,7 +11,8 @@ export function parseSeeds(session: ParseSession): void {
   for (const seed of project.seeds) {
     if (!session.claim(seed.name, seed.path)) continue;
     const props = project.properties.seeds.get(seed.name);
-    const config = mergeConfig(seed.folderConfig, props?.config ?? {});
+    // dbt applies the root project's config for a package's seed last.
+    const config = mergeConfig(seed.folderConfig, props?.config ?? {}, seed.rootConfig ?? {});
     if (config['enabled'] === false) continue;
     const relation = relationFor(session, seed.name, config, {
       resourceType: 'seed',

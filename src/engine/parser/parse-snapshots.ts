@@ -112,18 +112,18 @@ export function parseSnapshots(session: ParseSession): Map<string, Capture> {
     const props = project.properties.snapshots.get(source.name);
     const fqn = [...source.folders, source.name];
     const pkg = project.packages.find((candidate) => candidate.name === source.packageName);
-    // A package's snapshots: its dbt_project.yml's config, overridden by the root project's.
-    const folderConfig = pkg
-      ? mergeConfig(
-          resolveFolderConfig(pkg.file.snapshots, pkg.name, fqn),
-          resolveFolderConfig(project.file.snapshots, pkg.name, fqn),
-        )
-      : resolveFolderConfig(project.file.snapshots, project.file.name, fqn);
+    const folderConfig = resolveFolderConfig(
+      (pkg ?? project).file.snapshots,
+      pkg?.name ?? project.file.name,
+      fqn,
+    );
     const capture = startCapture(
       mergeConfig(folderConfig, props?.config ?? {}),
       source.packageName,
     );
-    const node = parseSnapshot(session, source, template, capture, props);
+    // dbt applies the root project's config for a package's snapshot last, over its own config().
+    const rootConfig = pkg ? resolveFolderConfig(project.file.snapshots, pkg.name, fqn) : undefined;
+    const node = parseSnapshot(session, source, template, capture, props, rootConfig);
     if (!node) continue;
     session.nodes.set(node.uniqueId, node);
     captures.set(node.uniqueId, capture);
@@ -137,13 +137,14 @@ function parseSnapshot(
   template: nunjucks.Template,
   capture: Capture,
   props: ResourceProperties | undefined,
+  rootConfig: Record<string, unknown> | undefined,
 ): SnapshotNode | undefined {
   const placeholder = snapshotRelation(session, source, capture.config);
   if (!renderCapture(session, template, source.path, capture, placeholder)) {
     session.broken.add(source.name);
     return undefined;
   }
-  const { config } = capture;
+  const config = rootConfig ? mergeConfig(capture.config, rootConfig) : capture.config;
   if (config['enabled'] === false) {
     session.disabled.add(source.name);
     return undefined;

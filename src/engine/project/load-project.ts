@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { folderSegments, mergeConfig, resolveFolderConfig } from './folder-config.js';
+import { folderSegments, resolveFolderConfig } from './folder-config.js';
 import { loadInstalledPackages, type InstalledPackage } from './installed-packages.js';
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
@@ -23,6 +23,11 @@ export interface ModelFile extends ProjectSourceFile {
   readonly packageName?: string;
   /** Config from `dbt_project.yml` for the model's folder (`+materialized`, `+tags` …). */
   readonly folderConfig: Readonly<Record<string, unknown>>;
+  /**
+   * A package's model: the root project's config for it, which dbt applies last, over the model's
+   * own `config()` and properties.
+   */
+  readonly rootConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** A seed file (`seeds/**\/*.csv`). */
@@ -33,6 +38,8 @@ export interface SeedFile {
   readonly path: string;
   readonly absolutePath: string;
   readonly folderConfig: Readonly<Record<string, unknown>>;
+  /** A package's seed: the root project's config for it, applied last. */
+  readonly rootConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** A file under the snapshot paths holding `{% snapshot name %}` blocks. */
@@ -100,11 +107,16 @@ interface ResourceScope {
   readonly root?: ProjectFile;
 }
 
-function scopedConfig(scope: ResourceScope, kind: 'models' | 'seeds', fqn: string[]) {
-  const own = resolveFolderConfig(scope.file[kind], scope.file.name, fqn);
+/** A resource's folder config, and for a package's the root project's config for it. */
+function scopedConfig(
+  scope: ResourceScope,
+  kind: 'models' | 'seeds',
+  fqn: string[],
+): { folderConfig: Record<string, unknown>; rootConfig?: Record<string, unknown> } {
+  const folderConfig = resolveFolderConfig(scope.file[kind], scope.file.name, fqn);
   return scope.root
-    ? mergeConfig(own, resolveFolderConfig(scope.root[kind], scope.file.name, fqn))
-    : own;
+    ? { folderConfig, rootConfig: resolveFolderConfig(scope.root[kind], scope.file.name, fqn) }
+    : { folderConfig };
 }
 
 function basePath(scope: ResourceScope, path: string): string {
@@ -123,7 +135,7 @@ function findModels(dir: string, scope: ResourceScope): FoundFiles<ModelFile> {
         ...readSource(dir, path),
         name: basename(path, '.sql'),
         ...(scope.root ? { packageName: scope.file.name } : {}),
-        folderConfig: scopedConfig(scope, 'models', fqn),
+        ...scopedConfig(scope, 'models', fqn),
       });
     }
   }
@@ -142,7 +154,7 @@ function findSeeds(dir: string, scope: ResourceScope): FoundFiles<SeedFile> {
         path,
         absolutePath: join(dir, path),
         ...(scope.root ? { packageName: scope.file.name } : {}),
-        folderConfig: scopedConfig(scope, 'seeds', fqn),
+        ...scopedConfig(scope, 'seeds', fqn),
       });
     }
   }

@@ -339,3 +339,21 @@ select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
     ]);
   });
 });
+
+describe("a package's nodes as generate_alias_name sees them", () => {
+  it('have the fqn and path within the package, as dbt gives them', async ({ makeProject }) => {
+    const project = makeProject({
+      ...installed('shop', 'shop', { 'models/staging/shop_orders.sql': 'select 1 as code\n' }),
+      'macros/names.sql': `{% macro generate_alias_name(custom_alias_name, node) -%}
+{%- if node.package_name == 'shop' -%}{{ node.fqn | join('__') }}__{{ node.path | replace('/', '_') | replace('.sql', '') }}
+{%- else -%}{{ custom_alias_name or node.name }}{%- endif -%}
+{%- endmacro %}`,
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    expect(
+      await project.query(
+        "select table_name from information_schema.tables where table_name like 'shop%'",
+      ),
+    ).toEqual([{ table_name: 'shop__staging__shop_orders__staging_shop_orders' }]);
+  });
+});

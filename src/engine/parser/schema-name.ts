@@ -61,16 +61,22 @@ export function relationFor(
   config: Readonly<Record<string, unknown>>,
   named: NamedNode,
 ): Relation {
+  // A package's file as the package sees it: `models/staging/x.sql`, not `dbt_packages/pkg/…`.
+  const pkgDir = session.project.packages.find((pkg) => pkg.name === named.packageName)?.dir;
+  const ownPath =
+    pkgDir && named.path.startsWith(`${pkgDir}/`)
+      ? named.path.slice(pkgDir.length + 1)
+      : named.path;
   const node = {
     name,
     resource_type: named.resourceType,
     package_name: named.packageName ?? session.projectName,
     unique_id: session.uniqueId(named.resourceType, name, named.packageName),
-    path: named.path.split('/').slice(1).join('/'),
-    original_file_path: named.path,
+    path: ownPath.split('/').slice(1).join('/'),
+    original_file_path: ownPath,
     fqn: [
       named.packageName ?? session.projectName,
-      ...named.path
+      ...ownPath
         .replace(/\.(sql|csv)$/, '')
         .split('/')
         .slice(1),

@@ -91,9 +91,12 @@ function addGenericTest(
   if (config['enabled'] === false) return;
   const newRowsProblem = newRowsByProblem(config['new_rows_by'], target, config['where']);
   if (newRowsProblem) return report(`test "${name}" on ${target.name}: ${newRowsProblem}`);
+  // A test declared in a package's YAML is the package's, as in dbt.
+  const owner = session.project.packages.find((pkg) => declaration.file.startsWith(`${pkg.dir}/`));
   const node = buildNode<TestNode>(session, {
     resourceType: 'test',
     name,
+    ...(owner ? { packageName: owner.name } : {}),
     path: declaration.file,
     config,
     resolved: resolveTestConfig(config),

@@ -110,9 +110,6 @@ select id, seen_at from {{ ref('events') }}
     const result = await project.build();
     expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
     expect(statuses(result)['only_new_rows']).toBe('pass');
-    expect(result.warnings.join('\n')).toContain(
-      'unit test "only_new_rows": the overrides of macro(s) current_timestamp are not applied here',
-    );
   });
 
   it('expect no rows (checked on every column), and refuse given rows that name a column the input lacks', async ({
@@ -146,6 +143,38 @@ select id, seen_at from {{ ref('events') }}
     expect(result.results.find((r) => r.name === 'typo')!.message).toContain(
       'unit test "typo": the rows given for orders name column(s) customer_idd, which it does not have (it has id, customer_id, amount, ordered_at)',
     );
+  });
+
+  it('override macros everywhere they are called: from the model, from other macros, qualified or not', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'seeds/events.csv': 'id\n1\n',
+      'macros/clock.sql': `{% macro run_day() %}current_date{% endmacro %}
+{% macro stamped(column) %}{{ column }} || '@' || cast({{ run_day() }} as varchar){% endmacro %}`,
+      'models/stamped.sql':
+        "select id, {{ stamped('cast(id as varchar)') }} as tag, {{ dbt.current_timestamp() }} as at from {{ ref('events') }}\n",
+      'models/unit.yml': `unit_tests:
+  - name: fixed_clock
+    model: stamped
+    overrides:
+      macros:
+        run_day: "date '2020-01-02'"
+        dbt.current_timestamp: "timestamp '2020-01-02 03:04:05'"
+    given:
+      - input: ref('events')
+        rows: [{id: 7}]
+    expect:
+      rows: [{id: 7, tag: '7@2020-01-02', at: '2020-01-02 03:04:05'}]
+`,
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(statuses(result)['fixed_clock']).toBe('pass');
+    // Outside the unit test the macros are themselves again.
+    expect(
+      await project.query("select tag like '1@20%' and tag <> '1@2020-01-02' as real from stamped"),
+    ).toEqual([{ real: true }]);
   });
 
   it('report an unknown model, an input the model does not read, a missing input and bad rows, with file and line', async ({

@@ -168,6 +168,42 @@ export class MacroLibrary {
     return own ? { ...live.exposed, ...own, adapter } : { ...live.exposed, adapter };
   }
 
+  /**
+   * Runs `render` with macros replaced by fixed values, as a unit test's `overrides: macros:` asks
+   * (`current_timestamp: "'2020-01-01'"`, `dbt_utils.current_timestamp: …`), everywhere they are
+   * called from: templates, and other macros by bare or qualified name. Restored afterwards.
+   */
+  withOverrides<T>(overrides: Readonly<Record<string, unknown>>, render: () => T): T {
+    const live = (this.live ??= this.makeLive());
+    const undo: (() => void)[] = [];
+    const replace = (target: Record<string, unknown>, key: string, value: unknown): void => {
+      if (!(key in target)) return;
+      const previous = target[key];
+      target[key] = value;
+      undo.push(() => {
+        target[key] = previous;
+      });
+    };
+    for (const [name, value] of Object.entries(overrides)) {
+      const macro = (): unknown => value;
+      const dot = name.indexOf('.');
+      const space = dot > 0 ? name.slice(0, dot) : undefined;
+      const bare = dot > 0 ? name.slice(dot + 1) : name;
+      for (const [spaceName, macros] of Object.entries(live.spaces)) {
+        if (space !== undefined && spaceName !== space) continue;
+        replace(macros as Record<string, unknown>, bare, macro);
+        const restore = live.scopeOf.get(spaceName)?.override(bare, macro);
+        if (restore) undo.push(restore);
+      }
+      if (space === undefined) replace(live.exposed as Record<string, unknown>, bare, macro);
+    }
+    try {
+      return render();
+    } finally {
+      for (const step of undo.reverse()) step();
+    }
+  }
+
   private live?: LiveMacros;
 
   private makeLive(): LiveMacros {
@@ -193,6 +229,11 @@ export class MacroLibrary {
     return {
       dispatch,
       scopes: [internal, root, ...packages],
+      scopeOf: new Map([
+        [INTERNAL_NAMESPACE, internal],
+        [this.rootName, root],
+        ...this.packages.map((pkg, i): [string, MacroScope] => [pkg.name, packages[i]!]),
+      ]),
       exposed: { ...spaces, ...root.bound },
       spaces,
     };
@@ -281,6 +322,8 @@ interface LiveMacros {
   readonly scopes: readonly MacroScope[];
   /** What templates see besides their context: every namespace, and the root's macros bare. */
   readonly exposed: Readonly<Record<string, unknown>>;
+  /** Each namespace's scope, by the namespace's name. */
+  readonly scopeOf: ReadonlyMap<string, MacroScope>;
   /** Each namespace's macros by name. */
   readonly spaces: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

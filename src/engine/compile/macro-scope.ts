@@ -112,6 +112,16 @@ export class MacroScope {
     }
   }
 
+  /** Makes `name` mean `value` to this namespace's macros, if it names one; returns the undo. */
+  override(name: string, value: unknown): (() => void) | undefined {
+    if (!(name in this.bound)) return undefined;
+    const previous = this.scope[name];
+    this.scope[name] = value;
+    return () => {
+      this.scope[name] = previous;
+    };
+  }
+
   /** Makes `context` (and `adapter`) the names the macros see, in place of the last render's. */
   write(context: Record<string, unknown>, adapter: unknown): void {
     const written: string[] = [];

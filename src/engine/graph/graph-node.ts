@@ -98,6 +98,8 @@ export interface UnitTestInfo {
   readonly vars: Readonly<Record<string, unknown>>;
   /** `overrides.macros.is_incremental`. */
   readonly isIncremental: boolean;
+  /** The other `overrides.macros`: each macro's fixed value while the model renders. */
+  readonly macros: Readonly<Record<string, unknown>>;
   readonly envVars: Readonly<Record<string, string>>;
 }
 

@@ -70,13 +70,6 @@ export function parseUnitTests(session: ParseSession, dependencies: Dependencies
       );
       continue;
     }
-    const unapplied = Object.keys(test.overrides.macros).filter(
-      (name) => name !== 'is_incremental',
-    );
-    if (unapplied.length > 0)
-      session.warnings.push(
-        `${test.file}${test.line ? `:${test.line}` : ''}: unit test "${test.name}": the overrides of macro(s) ${unapplied.join(', ')} are not applied here (only is_incremental is), so the model runs with the real ones`,
-      );
     const node = buildNode<UnitTestNode>(session, {
       resourceType: 'unit_test',
       name: test.name,
@@ -91,6 +84,9 @@ export function parseUnitTests(session: ParseSession, dependencies: Dependencies
         expect: test.expect,
         vars: test.overrides.vars,
         isIncremental: test.overrides.macros['is_incremental'] === true,
+        macros: Object.fromEntries(
+          Object.entries(test.overrides.macros).filter(([name]) => name !== 'is_incremental'),
+        ),
         envVars: test.overrides.envVars,
       },
     });

@@ -211,13 +211,15 @@ async function runUnit(
   const fixtures: { name: string; sql: string }[] = [];
   const renderModel = (state: { isIncremental: boolean }) =>
     render(sql, model, (queries) =>
-      renderNodeSql(parsed, model, {
-        ...state,
-        substitutes,
-        vars: node.unitTest.vars,
-        env: node.unitTest.envVars,
-        queries,
-      }),
+      parsed.macros.withOverrides(node.unitTest.macros, () =>
+        renderNodeSql(parsed, model, {
+          ...state,
+          substitutes,
+          vars: node.unitTest.vars,
+          env: node.unitTest.envVars,
+          queries,
+        }),
+      ),
     );
   const given = node.unitTest.given;
   // Inputs first, `this` last: rows given for a model not built yet take the types of its output.

@@ -278,6 +278,8 @@ describe("a package's models and seeds", () => {
       'models/staging/shop_orders.yml':
         'version: 2\nmodels:\n  - name: shop_orders\n    columns:\n      - name: code\n        tests: [not_null, unique]\n',
       'models/extras/shop_extra.sql': 'select 1 as x\n',
+      'snapshots/codes.yml':
+        "snapshots:\n  - name: shop_codes_history\n    relation: ref('shop_codes')\n    config: {unique_key: code, strategy: check, check_cols: all}\n",
       'snapshots/shop_history.sql': `{% snapshot shop_history %}
 {{ config(unique_key='code', strategy='check', check_cols=['label']) }}
 select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
@@ -304,6 +306,7 @@ select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
         'not_null_shop_orders_code',
         'report',
         'shop_codes',
+        'shop_codes_history',
         'shop_history',
         'shop_orders',
         'unique_shop_orders_code',
@@ -329,6 +332,7 @@ select code, {{ code_label('label') }} as label from {{ ref('shop_codes') }}
     expect(manifest.nodes['model.shop.shop_orders'].package_name).toBe('shop');
     // A package's snapshot is the package's too, its macros called by bare name.
     expect(manifest.nodes['snapshot.shop.shop_history'].package_name).toBe('shop');
+    expect(manifest.nodes['snapshot.shop.shop_codes_history'].package_name).toBe('shop');
     expect(await project.query('select label from main.shop_history order by code')).toEqual([
       { label: 'ONE' },
       { label: 'TWO' },

@@ -62,19 +62,27 @@ function blockSources(session: ParseSession): SnapshotSource[] {
 
 /** dbt 1.9's snapshots defined in properties YAML: `relation: ref('x')` or `source('s', 't')`. */
 function yamlSources(session: ParseSession): SnapshotSource[] {
-  const { snapshotPaths } = session.project.file;
-  return [...session.project.properties.snapshots.values()]
+  const { project } = session;
+  return [...project.properties.snapshots.values()]
     .filter(
       (props): props is ResourceProperties & { relation: string } => props.relation !== undefined,
     )
-    .map((props) => ({
-      name: props.name,
-      path: props.file,
-      line: props.line ?? 1,
-      text: `select * from {{ ${props.relation} }}`,
-      rawCode: `select * from {{ ${props.relation} }}`,
-      folders: folderSegments(props.file, snapshotPaths),
-    }));
+    .map((props) => {
+      // A package's YAML snapshot is the package's, its folders counted from its snapshot paths.
+      const pkg = project.packages.find((candidate) => props.file.startsWith(`${candidate.dir}/`));
+      const roots = pkg
+        ? pkg.file.snapshotPaths.map((path) => `${pkg.dir}/${path}`)
+        : project.file.snapshotPaths;
+      return {
+        name: props.name,
+        path: props.file,
+        line: props.line ?? 1,
+        text: `select * from {{ ${props.relation} }}`,
+        rawCode: `select * from {{ ${props.relation} }}`,
+        folders: folderSegments(props.file, roots),
+        ...(pkg ? { packageName: pkg.name } : {}),
+      };
+    });
 }
 
 /** `target_schema` (dbt before 1.9) is the schema as written; `schema` goes through generate_schema_name. */

@@ -177,6 +177,51 @@ select id, seen_at from {{ ref('events') }}
     ).toEqual([{ real: true }]);
   });
 
+  it('run before their model even when a test of an input also reads that model', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'models/parent.sql': 'select 1 as id\n',
+      'models/child.sql': "select id from {{ ref('parent') }}\n",
+      'models/report.sql': "select count(*) as n from {{ ref('child') }}\n",
+      'models/props.yml': `version: 2
+models:
+  - name: parent
+    columns:
+      - name: id
+        data_tests:
+          - relationships: {to: "ref('child')", field: id}
+unit_tests:
+  - name: child_copies
+    model: child
+    given:
+      - input: ref('parent')
+        rows: [{id: 5}]
+    expect:
+      rows: [{id: 5}]
+`,
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    const order = result.results.map((r) => r.name);
+    expect(order.indexOf('child_copies')).toBeLessThan(order.indexOf('child'));
+    expect(order.indexOf('child')).toBeLessThan(order.indexOf('report'));
+  });
+
+  it('refuse a source input that does not exist yet, saying so', async ({ makeProject }) => {
+    const project = makeProject({
+      'models/sources.yml':
+        'version: 2\nsources:\n  - name: ecom\n    schema: raw\n    tables:\n      - name: stores\n',
+      'models/stg.sql': "select id from {{ source('ecom', 'stores') }}\n",
+      'models/unit.yml':
+        "unit_tests:\n  - name: copies\n    model: stg\n    given:\n      - input: source('ecom', 'stores')\n        rows: [{id: 1}]\n    expect:\n      rows: [{id: 1}]\n",
+    });
+    const result = await project.build();
+    expect(result.results.find((r) => r.name === 'copies')!.message).toContain(
+      'unit test "copies": the source ecom.stores ("raw"."stores") does not exist in the warehouse',
+    );
+  });
+
   it('report an unknown model, an input the model does not read, a missing input and bad rows, with file and line', async ({
     makeProject,
   }) => {

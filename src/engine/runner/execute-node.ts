@@ -233,6 +233,10 @@ async function runUnit(
         injectCtes(await renderModel({ isIncremental: false }), fixtures),
       );
     const inputNode = parsed.nodes.get(input.node);
+    if (!columns && inputNode?.resourceType === 'source')
+      throw new Error(
+        `unit test "${node.name}": the source ${inputNode.uniqueId.split('.').slice(2).join('.')} (${inputNode.relation.render()}) does not exist in the warehouse, so the types of its given rows are unknown: load it first, as dbt needs too`,
+      );
     if (columns) checkGivenColumns(node.name, inputNode?.name ?? input.node, input.rows, columns);
     substitutes.set(input.node, new Relation('', name, name));
     fixtures.push({ name, sql: rowsSql(input.rows, columns) });

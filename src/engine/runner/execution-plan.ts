@@ -103,7 +103,9 @@ export class ExecutionPlan {
     if ((this.unitTestsOf.get(id) ?? []).some((test) => this.pending.has(test))) return false;
     for (const dep of this.deps(id)) {
       if (this.pending.has(dep)) return false;
-      if (node.resourceType === 'test') continue;
+      // A test (a unit test too) needs what it reads built, not tested: waiting for the tests of
+      // its inputs could wait on the very model a unit test must run before.
+      if (isTest(node)) continue;
       for (const test of this.testsOf.get(dep) ?? []) {
         if (test !== id && this.pending.has(test) && this.testCanPrecede(test, id)) return false;
       }
@@ -126,8 +128,11 @@ export class ExecutionPlan {
       }
     }
     if (!best && this.pending.size > 0) {
-      // Cannot happen after cycle detection; run the rest in name order rather than hang.
-      const id = [...this.pending].sort()[0]!;
+      // Cannot happen after cycle detection; should it, run a node whose inputs are all built
+      // (the waits for upstream tests set aside), in name order, rather than hang.
+      const pending = [...this.pending].sort();
+      const id =
+        pending.find((p) => this.deps(p).every((dep) => !this.pending.has(dep))) ?? pending[0]!;
       return this.nodes.get(id);
     }
     return best;

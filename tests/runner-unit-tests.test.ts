@@ -222,6 +222,44 @@ unit_tests:
     );
   });
 
+  it('read rows from fixture files under tests/fixtures (csv and sql), and name a missing one', async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...PROJECT,
+      'tests/fixtures/few_orders.csv': 'id,customer_id,amount\n1,1,2.25\n2,1,1.00\n',
+      'tests/fixtures/sub/two_customers.sql':
+        "select 1 as id, 'Ada' as name union all select 2, 'Grace'\n",
+      'models/unit.yml': `unit_tests:
+  - name: from_files
+    model: customer_totals
+    given:
+      - input: ref('orders')
+        format: csv
+        fixture: few_orders
+      - input: ref('customers')
+        format: sql
+        fixture: two_customers
+    expect:
+      rows:
+        - {customer_id: 1, orders: 2, total: 3.25}
+        - {customer_id: 2, orders: 0, total: 0}
+`,
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    expect(statuses(result)['from_files']).toBe('pass');
+    project.write({
+      'models/unit.yml': UNIT_TESTS.replace(
+        'format: csv\n        rows: |\n          id,name\n          1,Ada\n          2,Grace\n',
+        'format: csv\n        fixture: nowhere\n',
+      ),
+    });
+    await expect(project.build()).rejects.toThrow(
+      /no fixture file nowhere\.csv under the test paths' fixtures\/ folders/,
+    );
+  });
+
   it('report an unknown model, an input the model does not read, a missing input and bad rows, with file and line', async ({
     makeProject,
   }) => {

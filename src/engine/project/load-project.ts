@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { folderSegments, resolveFolderConfig } from './folder-config.js';
@@ -6,6 +6,7 @@ import { loadInstalledPackages, type InstalledPackage } from './installed-packag
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
 import type { ProjectIssue } from './project-issue.js';
 import type { RenderProjectValue } from './templated-values.js';
+import type { ReadFixture } from './unit-test-properties.js';
 import { parsePropertiesFile, type Properties } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 
@@ -196,9 +197,21 @@ function findPropertyFiles(dir: string, file: ProjectFile): string[] {
   ];
 }
 
+/** Unit test fixture files, `fixtures/**\/<name>.csv|sql` under the test paths, as dbt finds them. */
+function fixtureReader(dir: string, file: ProjectFile): ReadFixture {
+  return (name, extension) => {
+    for (const testPath of file.testPaths) {
+      const [path] = glob(dir, `${testPath}/fixtures`, [`**/${name}.${extension}`]);
+      if (path && existsSync(join(dir, path))) return readFileSync(join(dir, path), 'utf8');
+    }
+    return undefined;
+  };
+}
+
 function readProperties(
   dir: string,
   propertyFiles: readonly string[],
+  readFixture: ReadFixture,
 ): { properties: Properties; issues: ProjectIssue[] } {
   const properties: Properties = {
     models: new Map(),
@@ -209,7 +222,13 @@ function readProperties(
   };
   const issues: ProjectIssue[] = [];
   for (const path of propertyFiles) {
-    parsePropertiesFile(path, readFileSync(join(dir, path), 'utf8'), properties, issues);
+    parsePropertiesFile(
+      path,
+      readFileSync(join(dir, path), 'utf8'),
+      properties,
+      issues,
+      readFixture,
+    );
   }
   return { properties, issues };
 }
@@ -266,7 +285,11 @@ export function loadProject(
       (base) => propertyFilesUnder(dir, basePath(scope, base)),
     ),
   );
-  const { properties, issues } = readProperties(dir, [...propertyFiles, ...packageProperties]);
+  const { properties, issues } = readProperties(
+    dir,
+    [...propertyFiles, ...packageProperties],
+    fixtureReader(dir, file),
+  );
   return Object.freeze({
     dir,
     file,

@@ -2,7 +2,11 @@ import { isMap, parseDocument, LineCounter, type YAMLMap } from 'yaml';
 import type { ProjectIssue } from './project-issue.js';
 import { objectOf, PropertiesFileReader, toJson } from './properties-reader.js';
 import { parseTestDeclarations, type TestDeclaration } from './test-declarations.js';
-import { parseUnitTests, type UnitTestProperties } from './unit-test-properties.js';
+import {
+  parseUnitTests,
+  type ReadFixture,
+  type UnitTestProperties,
+} from './unit-test-properties.js';
 
 export type { UnitTestProperties, UnitTestRows } from './unit-test-properties.js';
 
@@ -64,6 +68,7 @@ export function parsePropertiesFile(
   text: string,
   into: Properties,
   issues: ProjectIssue[],
+  readFixture: ReadFixture = () => undefined,
 ): void {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
@@ -83,7 +88,7 @@ export function parsePropertiesFile(
   for (const kind of ['models', 'seeds', 'snapshots'] as const)
     parseResources(reader, root, kind, into[kind]);
   into.sources.push(...parseSources(reader, root));
-  into.unitTests.push(...parseUnitTests(reader, root));
+  into.unitTests.push(...parseUnitTests(reader, root, readFixture));
 }
 
 /** The `models:` or `seeds:` entries, each name described once across all files. */

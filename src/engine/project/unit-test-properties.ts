@@ -35,15 +35,36 @@ function parseCsv(text: string): Record<string, string | null>[] {
   );
 }
 
-/** `rows:` in the given `format:` (default `dict`), or undefined after reporting what is wrong. */
+/** Reads a unit test fixture file (`tests/fixtures/<name>.csv` or `.sql`); undefined when there is none. */
+export type ReadFixture = (name: string, extension: 'csv' | 'sql') => string | undefined;
+
+/**
+ * `rows:` in the given `format:` (default `dict`), or the `fixture:` file of a csv or sql format,
+ * or undefined after reporting what is wrong.
+ */
 function rowsOf(
   reader: PropertiesFileReader,
   node: unknown,
   entry: Record<string, unknown>,
   where: string,
+  readFixture: ReadFixture,
 ): UnitTestRows | undefined {
   const format = entry['format'] ?? 'dict';
-  const rows = entry['rows'];
+  let rows = entry['rows'];
+  if (typeof entry['fixture'] === 'string') {
+    if (format !== 'csv' && format !== 'sql') {
+      reader.report(node, `${where}: a fixture file needs format csv or sql`);
+      return undefined;
+    }
+    rows = readFixture(entry['fixture'], format);
+    if (rows === undefined) {
+      reader.report(
+        node,
+        `${where}: no fixture file ${entry['fixture']}.${format} under the test paths' fixtures/ folders`,
+      );
+      return undefined;
+    }
+  }
   if (format === 'sql') {
     if (typeof rows === 'string') return { format: 'sql', sql: rows };
     reader.report(node, `${where}: format sql needs rows: a SQL query`);
@@ -81,6 +102,7 @@ function rowsOf(
 function parseUnitTest(
   reader: PropertiesFileReader,
   node: YAMLMap,
+  readFixture: ReadFixture,
 ): UnitTestProperties | undefined {
   const js = objectOf(toJson(node));
   const name = js['name'];
@@ -101,7 +123,7 @@ function parseUnitTest(
       );
       return undefined;
     }
-    const rows = rowsOf(reader, item, entry, `${where}, input ${entry['input']}`);
+    const rows = rowsOf(reader, item, entry, `${where}, input ${entry['input']}`, readFixture);
     if (!rows) return undefined;
     given.push({ input: entry['input'], rows });
   }
@@ -110,7 +132,13 @@ function parseUnitTest(
     reader.report(node, `${where}: expect: {rows: [...]} is required`);
     return undefined;
   }
-  const expect = rowsOf(reader, expectNode, objectOf(toJson(expectNode)), `${where}, expect`);
+  const expect = rowsOf(
+    reader,
+    expectNode,
+    objectOf(toJson(expectNode)),
+    `${where}, expect`,
+    readFixture,
+  );
   if (!expect) return undefined;
   const overrides = objectOf(js['overrides']);
   return {
@@ -133,7 +161,11 @@ function parseUnitTest(
 }
 
 /** The `unit_tests:` entries of a properties file (dbt 1.8's unit tests). */
-export function parseUnitTests(reader: PropertiesFileReader, root: YAMLMap): UnitTestProperties[] {
+export function parseUnitTests(
+  reader: PropertiesFileReader,
+  root: YAMLMap,
+  readFixture: ReadFixture,
+): UnitTestProperties[] {
   const list = reader.listAt(root.get('unit_tests', true), '"unit_tests:"');
   const out: UnitTestProperties[] = [];
   for (const item of list?.items ?? []) {
@@ -141,7 +173,7 @@ export function parseUnitTests(reader: PropertiesFileReader, root: YAMLMap): Uni
       reader.report(item, 'a unit test must be an entry with a "name"');
       continue;
     }
-    const test = parseUnitTest(reader, item);
+    const test = parseUnitTest(reader, item, readFixture);
     if (test) out.push(test);
   }
   return out;

@@ -74,7 +74,7 @@ describe('snapshots', () => {
     expect(await history(project, 'snapshots.orders_snapshot')).toEqual(rows);
   });
 
-  it('check strategy: a change in a checked column makes a version; others do not; new query columns are added', async ({
+  it('check strategy over three builds: a change in a checked column makes a version, others do not, a value may come back; new query columns are added', async ({
     makeProject,
   }) => {
     const project = makeProject({
@@ -122,6 +122,25 @@ select * from {{ ref('customers') }}
       );
       expect(readFileSync(compiled, 'utf8')).toContain('from "main"."customers"');
     }
+    // A third build: a key changes back to a value it had; nothing else changed, nothing else moves.
+    project.write({
+      'seeds/customers.csv': 'id,status,note,tier\n1,active,changed,gold\n2,active,b,silver\n',
+    });
+    expect((await project.build()).exitCode).toBe(0);
+    expect(
+      await project.query(
+        'select id::int as id, status, dbt_valid_to is null as current from main.customers_snapshot order by id, dbt_valid_from',
+      ),
+    ).toEqual([
+      { id: 1, status: 'active', current: true },
+      { id: 2, status: 'active', current: false },
+      { id: 2, status: 'closed', current: false },
+      { id: 2, status: 'active', current: true },
+    ]);
+    const ids = await project.query(
+      'select count(*)::int as n, count(distinct dbt_scd_id)::int as ids from main.customers_snapshot',
+    );
+    expect(ids).toEqual([{ n: 4, ids: 4 }]);
   });
 
   it('YAML snapshots (dbt 1.9): relation:, schema through generate_schema_name, hard_deletes new_record, dbt_valid_to_current', async ({

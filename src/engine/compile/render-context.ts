@@ -159,15 +159,22 @@ function variableFunctions(
         `Required var "${key}" is not set: add it under vars: in dbt_project.yml, pass --vars '{${key}: ...}', or give var() a default`,
       );
     },
-    env_var: (name: unknown, ...rest: unknown[]): unknown => {
-      const key = String(name);
-      const value = env[key];
-      if (value !== undefined) return value;
-      if (rest.length > 0) return rest[0];
-      throw new CompilerError(
-        `Environment variable "${key}" is not set and env_var() has no default`,
-      );
-    },
+    env_var: envVarFunction(env),
+  };
+}
+
+/** `env_var(name, default)`: a variable not set and without a default is an error. */
+export function envVarFunction(
+  env: NodeJS.ProcessEnv,
+): (name: unknown, ...rest: unknown[]) => unknown {
+  return (name, ...rest) => {
+    const key = String(name);
+    const value = env[key];
+    if (value !== undefined) return value;
+    if (rest.length > 0) return rest[0];
+    throw new CompilerError(
+      `Environment variable "${key}" is not set and env_var() has no default`,
+    );
   };
 }
 

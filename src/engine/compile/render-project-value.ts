@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { envVarFunction } from './render-context.js';
 import { createTemplateEnvironment } from './template-environment.js';
 import { CompilerError, describeTemplateError } from './template-error.js';
 
@@ -35,15 +36,7 @@ export function createProjectValueRenderer(
         `Required var "${key}" is not set: dbt_project.yml sees only --vars, so pass --vars '{${key}: ...}' or give var() a default`,
       );
     },
-    env_var: (name: unknown, ...rest: unknown[]): unknown => {
-      const key = String(name);
-      const value = environment[key];
-      if (value !== undefined) return value;
-      if (rest.length > 0) return rest[0];
-      throw new CompilerError(
-        `Environment variable "${key}" is not set and env_var() has no default`,
-      );
-    },
+    env_var: envVarFunction(environment),
     target: {
       name: 'dev',
       schema: 'main',

@@ -26,7 +26,7 @@ describe('artifacts and output', () => {
     ).toEqual([
       ['seed.demo.s', 'success'],
       ['model.demo.m', 'success'],
-      ['test.demo.unique_m_id', 'pass'],
+      ['test.demo.unique_m_id.4dffd0a90e', 'pass'],
     ]);
     const model = runResults.results[1];
     expect(model).toMatchObject({
@@ -56,7 +56,7 @@ describe('artifacts and output', () => {
       description: 'the m',
       relation_name: '"main"."m"',
     });
-    expect(manifest.nodes['test.demo.unique_m_id']).toMatchObject({
+    expect(manifest.nodes['test.demo.unique_m_id.4dffd0a90e']).toMatchObject({
       resource_type: 'test',
       depends_on: { nodes: ['model.demo.m'] },
       attached_node: 'model.demo.m',

@@ -96,10 +96,15 @@ function compiled(p: TestProject, test: string): string {
   return readFileSync(join(p.dir, 'target/compiled/demo/models/inc.yml', `${test}.sql`), 'utf8');
 }
 
+/** The checkpoints by test, each test's unique_id without dbt's hash suffix. */
 async function checkpoints(p: TestProject): Promise<Record<string, unknown>[]> {
-  return p.query(
+  const rows = await p.query(
     'select test_id, checked_through, checked_rows from dbt_internal.test_checkpoints order by test_id',
   );
+  return rows.map((row) => ({
+    ...row,
+    test_id: String(row['test_id']).replace(/\.[0-9a-f]{10}$/, ''),
+  }));
 }
 
 async function write(p: TestProject, statement: string): Promise<void> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { it } from './support/fixtures.js';
-import { compileProject } from '../src/engine/runner/compile-project.js';
+import { compileProject, listNodes } from '../src/engine/runner/compile-project.js';
 import { projectYml, statuses, type TestProject } from './support/runner-project.js';
 
 afterEach(() => {
@@ -503,5 +503,19 @@ models:
     expect(names.sort()).toEqual(
       ['source_unique_landing_raw_id', 'relationships_raw_copy_id__id__ref_raw_copy_', full].sort(),
     );
+  });
+
+  it("have dbt's unique_id, with the md5 suffix dbt computes from the name and the test's metadata", ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      'models/customers.sql': 'select 1 as customer_id\n',
+      'models/customers.yml':
+        'version: 2\nmodels:\n  - name: customers\n    columns:\n      - name: customer_id\n        data_tests: [unique, not_null]\n',
+    });
+    const ids = listNodes({ projectDir: project.dir }).map((node) => node.uniqueId);
+    // The ids dbt gives these two tests in its jaffle_shop example.
+    expect(ids).toContain('test.demo.unique_customers_customer_id.c5af1ff4b1');
+    expect(ids).toContain('test.demo.not_null_customers_customer_id.5c9bf9911d');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Relation } from '../../base/warehouse/relation.js';
 import { pyStr } from '../compile/python-builtins.js';
 import { didYouMean } from '../compile/suggest.js';
@@ -96,6 +97,7 @@ function addGenericTest(
   const node = buildNode<TestNode>(session, {
     resourceType: 'test',
     name,
+    idName: `${name}.${dbtTestHash(name, declaration, target)}`,
     ...(owner ? { packageName: owner.name } : {}),
     path: declaration.file,
     config,
@@ -167,6 +169,44 @@ function genericTestName(declaration: TestDeclaration, target: RelationNode): st
     .map((part) => pyStr(part).replace(/[^0-9a-zA-Z_]+/g, '_'));
   const identifier = `${testType}_${tested}`;
   return `${identifier}_${parts.join('__')}`;
+}
+
+/** dbt's `get_hashable_md`: dicts with sorted keys, lists item by item, anything else its `str`. */
+function hashable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hashable);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, hashable((value as Record<string, unknown>)[key])]),
+    );
+  return pyStr(value);
+}
+
+/**
+ * The suffix of a generic test's unique_id, as dbt makes it: the last 10 hex digits of the md5 of
+ * the test's name and the Python repr of its metadata (namespace, name, and its unrendered kwargs
+ * with `column_name` and `model`), so that `test.<package>.<name>.<hash>` is dbt's.
+ */
+function dbtTestHash(name: string, declaration: TestDeclaration, target: RelationNode): string {
+  const tested =
+    target.resourceType === 'source'
+      ? `source('${target.uniqueId.split('.')[2]}', '${target.name}')`
+      : `ref('${target.name}')`;
+  const kwargs: Record<string, unknown> = {
+    ...declaration.args,
+    ...(declaration.columnName !== undefined ? { column_name: declaration.columnName } : {}),
+    model: `{{ get_where_subquery(${tested}) }}`,
+  };
+  const metadata = {
+    kwargs,
+    name: declaration.testName,
+    namespace: declaration.namespace ?? null,
+  };
+  return createHash('md5')
+    .update(name + pyStr(hashable(metadata)))
+    .digest('hex')
+    .slice(-10);
 }
 
 const BARE_RELATION = /^\s*(ref|source)\s*\(.*\)\s*$/s;

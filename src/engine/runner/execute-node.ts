@@ -94,10 +94,7 @@ async function runNode(
       const { status, message, failures } = await runUnit(parsed, sql, node, compiledPath);
       return { ...base, status, message, rowsAffected: null, failures, compiledPath };
     }
-    const { message, rowsAffected } =
-      node.resourceType === 'snapshot'
-        ? await runSnapshot(parsed, sql, node, compiledPath)
-        : await runModel(parsed, sql, node, compiledPath);
+    const { message, rowsAffected } = await runModel(parsed, sql, node, compiledPath);
     return { ...base, status: 'success', message, rowsAffected, failures: null, compiledPath };
   } catch (error) {
     const message = runtimeMessage(node, error, compiledPath);
@@ -132,8 +129,8 @@ function render(
 }
 
 /**
- * Renders and materializes a model with its hooks, writing the compiled SQL and what was executed
- * (`target/run/`).
+ * Renders and builds a model or a snapshot with its hooks, writing the compiled SQL and what was
+ * executed (`target/run/`).
  */
 async function runModel(
   parsed: ParsedProject,
@@ -147,44 +144,23 @@ async function runModel(
   const configured = node.config['full_refresh'];
   const fullRefresh = typeof configured === 'boolean' ? configured : parsed.fullRefresh;
   const incremental = node.materialized === 'incremental' && existing === 'table' && !fullRefresh;
-  const compiled = await render(sql, node, (queries) =>
+  const rendered = await render(sql, node, (queries) =>
     renderNodeSql(parsed, node, { isIncremental: incremental, queries }),
   );
+  // A snapshot's query keeps the lines before it in its file, padded so that errors name them.
+  const compiled = node.resourceType === 'snapshot' ? rendered.trim() : rendered;
   writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
-  const preHooks = () => renderHooks(parsed, sql, node, 'pre_hook');
-  const postHooks = () => renderHooks(parsed, sql, node, 'post_hook');
-  const result = await materializeModel(sql, {
-    node,
-    sql: compiled,
-    preHooks,
-    postHooks,
-    existing,
-    incremental,
-  });
-  writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
-  return result;
-}
-
-/** Renders and builds a snapshot with its hooks, writing its compiled and executed SQL. */
-async function runSnapshot(
-  parsed: ParsedProject,
-  sql: SqlExecutor,
-  node: GraphNode,
-  compiledPath: string,
-): Promise<MaterializeResult> {
-  const projectDir = parsed.project.dir;
-  const existing = await relationKind(sql, node.relation!);
-  const compiled = (
-    await render(sql, node, (queries) => renderNodeSql(parsed, node, { queries }))
-  ).trim();
-  writeFileAtomic(join(projectDir, compiledPath), `${compiled}\n`);
-  const result = await materializeSnapshot(sql, {
+  const build = {
     node,
     sql: compiled,
     preHooks: () => renderHooks(parsed, sql, node, 'pre_hook'),
     postHooks: () => renderHooks(parsed, sql, node, 'post_hook'),
     existing,
-  });
+  };
+  const result =
+    node.resourceType === 'snapshot'
+      ? await materializeSnapshot(sql, build)
+      : await materializeModel(sql, { ...build, incremental });
   writeFileAtomic(join(projectDir, runPathFor(compiledPath)), `${sql.executed.join(';\n\n')};\n`);
   return result;
 }

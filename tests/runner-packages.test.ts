@@ -365,3 +365,33 @@ describe("a package's nodes as generate_alias_name sees them", () => {
     ).toEqual([{ table_name: 'shop__staging__shop_orders__staging_shop_orders' }]);
   });
 });
+
+describe("a package's analyses", () => {
+  it("are compiled with the package's macros and vars, under the package's name", ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...installed(
+        'shop',
+        'shop',
+        {
+          'macros/label.sql': '{% macro code_label(column) %}upper({{ column }}){% endmacro %}\n',
+          'models/shop_orders.sql': 'select 1 as code\n',
+          'analyses/shop_labels.sql':
+            "select {{ code_label('code') }}, {{ var('shop_factor') }} from {{ ref('shop_orders') }}\n",
+        },
+        'vars:\n  shop_factor: 7\n',
+      ),
+      'analyses/root_count.sql': "select count(*) from {{ ref('shop_orders') }}\n",
+    });
+    const nodes = compileProject({ projectDir: project.dir });
+    const analysis = nodes.find((n) => n.uniqueId === 'analysis.shop.shop_labels');
+    expect(analysis?.sql).toBe('select upper(code), 7 from "main"."shop_orders"');
+    expect(readFileSync(join(project.dir, analysis!.compiledPath), 'utf8')).toContain(
+      'upper(code)',
+    );
+    expect(nodes.find((n) => n.uniqueId === 'analysis.demo.root_count')?.sql).toBe(
+      'select count(*) from "main"."shop_orders"',
+    );
+  });
+});

@@ -85,11 +85,12 @@ function executeContext(
   node: GraphNode | undefined,
   state: RenderState,
   ephemerals: string[],
+  packageName = node?.packageName,
 ): Record<string, unknown> {
   const context = createRenderContext(executeHooks(parsed, node, state, ephemerals), {
     projectName: parsed.project.file.name,
     vars: {
-      ...((node?.packageName && parsed.packageVars.get(node.packageName)) || parsed.vars),
+      ...((packageName && parsed.packageVars.get(packageName)) || parsed.vars),
       ...state.vars,
     },
     self: (node && state.substitutes?.get(node.uniqueId)) ?? node?.relation,
@@ -101,7 +102,7 @@ function executeContext(
     queries: state.queries,
     database: parsed.database,
   });
-  return { ...context, ...parsed.macros.bind(context, node?.packageName) };
+  return { ...context, ...parsed.macros.bind(context, packageName) };
 }
 
 /**
@@ -141,14 +142,19 @@ export function renderNodeSql(
 
 /**
  * An analysis (`analyses/*.sql`): rendered as a model would be, with the ephemeral models it
- * reads inlined, but for no node (`this` is undefined).
+ * reads inlined, but for no node (`this` is undefined). A package's analysis calls its package's
+ * macros unqualified and sees its package's vars.
  */
-export function renderAnalysis(parsed: RenderScope, text: string, path: string): string {
+export function renderAnalysis(
+  parsed: RenderScope,
+  analysis: { readonly text: string; readonly path: string; readonly packageName?: string },
+): string {
   return renderWithEphemerals(
     parsed,
     undefined,
-    new nunjucks.Template(text, parsed.env, path, true),
+    new nunjucks.Template(analysis.text, parsed.env, analysis.path, true),
     {},
+    analysis.packageName,
   );
 }
 
@@ -157,6 +163,7 @@ function renderWithEphemerals(
   node: GraphNode | undefined,
   template: nunjucks.Template,
   state: RenderState,
+  packageName?: string,
 ): string {
   const ctes: { name: string; sql: string }[] = [];
   const seen = new Set<string>();
@@ -171,7 +178,15 @@ function renderWithEphemerals(
         ? target.dependsOn.filter((id) => parsed.nodes.get(id)?.materialized === 'ephemeral')
         : [];
     const sql = stripTrailingSemicolons(
-      targetTemplate.render(executeContext(parsed, target, targetState, ephemerals)),
+      targetTemplate.render(
+        executeContext(
+          parsed,
+          target,
+          targetState,
+          ephemerals,
+          target ? target.packageName : packageName,
+        ),
+      ),
     );
     for (const id of ephemerals) {
       if (seen.has(id)) continue;

@@ -17,6 +17,11 @@ export interface ProjectSourceFile {
   readonly text: string;
 }
 
+/** An analysis file; `packageName` is set for an installed package's. */
+export interface AnalysisFile extends ProjectSourceFile {
+  readonly packageName?: string;
+}
+
 /** A model file (`models/**\/*.sql`); `name` is the file name without `.sql`. */
 export interface ModelFile extends ProjectSourceFile {
   readonly name: string;
@@ -58,8 +63,8 @@ export interface Project {
   readonly models: readonly ModelFile[];
   readonly seeds: readonly SeedFile[];
   readonly snapshotFiles: readonly SnapshotFile[];
-  /** Analyses (`analyses/**\/*.sql`): compiled by `compile`, never run. */
-  readonly analysisFiles: readonly ProjectSourceFile[];
+  /** Analyses (`analyses/**\/*.sql`), the root project's then its packages': compiled, never run. */
+  readonly analysisFiles: readonly AnalysisFile[];
   /** Files whose `{% macro %}`/`{% test %}` blocks are callable everywhere. */
   readonly macroFiles: readonly ProjectSourceFile[];
   /** Singular data tests (`tests/**\/*.sql`, without `tests/generic` and `tests/fixtures`). */
@@ -160,6 +165,15 @@ function findSeeds(dir: string, scope: ResourceScope): FoundFiles<SeedFile> {
     }
   }
   return { files, fqns };
+}
+
+function findAnalyses(dir: string, scope: ResourceScope): AnalysisFile[] {
+  return scope.file.analysisPaths
+    .flatMap((base) => glob(dir, basePath(scope, base), ['**/*.sql']))
+    .map((path) => ({
+      ...readSource(dir, path),
+      ...(scope.root ? { packageName: scope.file.name } : {}),
+    }));
 }
 
 function findSnapshotFiles(dir: string, scope: ResourceScope): SnapshotFile[] {
@@ -299,9 +313,7 @@ export function loadProject(
       ...findSnapshotFiles(dir, { file, prefix: '' }),
       ...scopes.flatMap((scope) => findSnapshotFiles(dir, scope)),
     ],
-    analysisFiles: file.analysisPaths
-      .flatMap((base) => glob(dir, base, ['**/*.sql']))
-      .map((path) => readSource(dir, path)),
+    analysisFiles: [{ file, prefix: '' }, ...scopes].flatMap((scope) => findAnalyses(dir, scope)),
     macroFiles: findMacroFiles(dir, file),
     singularTests,
     properties,

@@ -60,10 +60,11 @@ export function compileProject(
     for (const analysis of parsed.project.analysisFiles) {
       const compiledPath = `target/compiled/${projectName}/${analysis.path}`;
       try {
-        const sql = renderAnalysis(parsed, analysis.text, analysis.path);
+        const sql = renderAnalysis(parsed, analysis);
         if (write) writeFileAtomic(join(parsed.project.dir, compiledPath), `${sql}\n`);
         const name = basename(analysis.path, '.sql');
-        out.push({ uniqueId: `analysis.${projectName}.${name}`, name, compiledPath, sql });
+        const owner = analysis.packageName ?? projectName;
+        out.push({ uniqueId: `analysis.${owner}.${name}`, name, compiledPath, sql });
       } catch (error) {
         const problem = describeTemplateError(error);
         issues.push({ file: analysis.path, line: problem.line, message: problem.message });

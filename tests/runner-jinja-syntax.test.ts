@@ -195,6 +195,37 @@ from {table}" -%}
     expect(compiled(project)).toBe('no no True fallback second a,b abab 3 x-3-2.3% 3 3');
   });
 
+  it("Python's floats: / gives a float, floats stay floats and print with .0, // and % floor", ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{{ 10 / 2 }} {{ 10 / 4 }} {{ 7 // 2 }} {{ 7.0 // 2 }} {{ -7 % 3 }} {{ (10 / 2) + 1 }} {{ -(4 / 2) }} {{ [1.0, 2] }} {{ (10 / 2) == 5 }} {{ (10 / 2) == (20 / 4) }} {{ 5 in [10 / 2] }} {{ (10 / 2) is float }} {{ 5 is float }} {{ (10 / 2) is number }} {{ 4.6 | round }} {{ (10 / 2) | int }} {{ 'yes' if 0 / 1 else 'no' }} {{ 10000000000000000 / 1 }}`,
+    );
+    expect(compiled(project)).toBe(
+      '5.0 2.5 3 3.0 2 6.0 -2.0 [1.0, 2] True True True True False True 5.0 5 no 1e+16',
+    );
+  });
+
+  it('a division by zero is an error naming the line, as Python raises', ({ makeProject }) => {
+    const project = withModel(makeProject, 'select 1\n{{ 1 / 0 }}\n');
+    expect(compileError(project)).toMatch(/models\/m\.sql:2: .*division by zero/);
+  });
+
+  it("modules.re's $ matches before a final newline, \\A and \\Z only at the ends; strftime's week directives", ({
+    makeProject,
+  }) => {
+    const project = withModel(
+      makeProject,
+      `{%- set re = modules.re -%}{%- set dt = modules.datetime -%}
+{{ re.search('a$', 'xa\\n') is not none }} {{ re.search('a\\Z', 'xa\\n') is none }} {{ re.findall('^b', 'a\\nb', re.M) | length }} {{ re.search('\\Ab', 'a\\nb', re.M) is none }} {{ re.sub('[$]', 'D', '$1') }} {{ re.sub('[]x]', '_', 'a]x') }}
+{% for d in ['2021-01-01', '2021-01-04', '2024-12-30', '2023-01-01'] %}{{ dt.datetime.strptime(d, '%Y-%m-%d').strftime('%U/%W/%V/%G/%u') }} {% endfor %}{{ dt.datetime(2026, 12, 4, 9, 5, 3).strftime('%c|%x|%X') }}`,
+    );
+    expect(compiled(project)).toBe(
+      'True True 1 True D1 a__\n00/00/53/2020/5 01/01/01/2021/1 52/53/01/2025/1 01/00/52/2022/7 Fri Dec  4 09:05:03 2026|12/04/26|09:05:03',
+    );
+  });
+
   it('{% set ns.attr %}…{% endset %} captures a block into a namespace attribute', ({
     makeProject,
   }) => {

@@ -1,5 +1,6 @@
 import type nunjucks from 'nunjucks';
 import { PYTHON_GLOBALS } from './python-builtins.js';
+import { asFloat, isFloat, isNumber } from './python-float.js';
 import { splitArgs } from './template-arguments.js';
 
 /** `a.b.c` looked up on an object, as Jinja's `attribute=` does. */
@@ -27,7 +28,8 @@ const EXTRA_TESTS: Record<string, (value: any, ...args: any[]) => boolean> = {
   false: (value) => value === false,
   boolean: (value) => typeof value === 'boolean',
   integer: (value) => Number.isInteger(value),
-  float: (value) => typeof value === 'number' && !Number.isInteger(value),
+  float: isFloat,
+  number: isNumber,
   sequence: (value) => Array.isArray(value) || typeof value === 'string',
   '==': (value, other) => value === other,
   '!=': (value, other) => value !== other,
@@ -36,6 +38,16 @@ const EXTRA_TESTS: Record<string, (value: any, ...args: any[]) => boolean> = {
   '<': (value, other) => value < other,
   '<=': (value, other) => value <= other,
 };
+
+/** Jinja's `round` and `float` give floats: `{{ 4.6 | round }}` prints 5.0. */
+function addFloatFilters(env: nunjucks.Environment): void {
+  const round = (env as any).getFilter('round') as (...args: unknown[]) => number;
+  env.addFilter('round', (...args: unknown[]) => asFloat(round(...args)));
+  env.addFilter('float', (value: unknown, fallback: unknown = 0) => {
+    const parsed = Number.parseFloat(String(value));
+    return Number.isNaN(parsed) ? fallback : asFloat(parsed);
+  });
+}
 
 /** Filters Jinja has and nunjucks lacks or implements differently, used by dbt packages. */
 export function addJinjaFilters(env: nunjucks.Environment): void {
@@ -58,6 +70,7 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
         (item) => runTest(testName, attribute(item, attr), args) === keep,
       );
     };
+  addFloatFilters(env);
   env.addFilter('selectattr', selectBy(true));
   env.addFilter('rejectattr', selectBy(false));
   env.addFilter('map', function (this: unknown, items: unknown, ...rest: unknown[]) {

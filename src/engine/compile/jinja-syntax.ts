@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { patchLoopFilter } from './loop-filter.js';
 import { patchEquality, patchOutput } from './python-builtins.js';
 import { patchMacroFrames } from './macro-frames.js';
+import { patchFloatLiterals } from './python-float.js';
 import { patchOperators } from './python-operators.js';
 import { STRING_METHODS } from './python-string-methods.js';
 import { splitArgs } from './template-arguments.js';
@@ -350,6 +351,7 @@ export function installJinjaSyntax(): void {
   patchStrings();
   patchSet();
   patchOperators(nodes, Compiler, runtime);
+  patchFloatLiterals(Parser, Compiler, runtime);
   patchFilterLines();
   patchMemberLookup();
   patchMacroExtras();

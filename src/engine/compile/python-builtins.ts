@@ -70,6 +70,12 @@ export function pyEquals(left: unknown, right: unknown): boolean {
       keys.every((key) => Object.hasOwn(b, key) && pyEquals(a[key], b[key]))
     );
   }
+  // A float with an integral value is an object here (python-float.ts): equal by value.
+  if (left instanceof Number || right instanceof Number) {
+    const numeric = (value: unknown): boolean =>
+      typeof value === 'number' || typeof value === 'boolean' || value instanceof Number;
+    return numeric(left) && numeric(right) && Number(left) === Number(right);
+  }
   if (typeof left === 'boolean' || typeof right === 'boolean')
     return typeof left !== 'object' && typeof right !== 'object' && Number(left) === Number(right);
   if (left instanceof String || right instanceof String) return String(left) === String(right);

@@ -3,9 +3,12 @@
  * empty list or dict is false, `+` joins lists, `*` repeats strings and lists, `%` formats a string.
  */
 
+import { divide, floorDivide, keepFloat, numericModulo } from './python-float.js';
+
 /** Python truthiness: empty strings, lists, dicts, sets and maps are false, as are 0 and None. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Number) return value.valueOf() !== 0;
   if (value instanceof Map || value instanceof Set) return value.size > 0;
   if (value instanceof String) return value.length > 0;
   if (
@@ -32,12 +35,12 @@ export function add(left: unknown, right: unknown): unknown {
   if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
   const own = dunder(left, '__add__');
   if (own) return own(right);
-  return (left as number) + (right as number);
+  return keepFloat(left, right, (left as number) + (right as number));
 }
 
 export function subtract(left: unknown, right: unknown): unknown {
   const own = dunder(left, '__sub__');
-  return own ? own(right) : (left as number) - (right as number);
+  return own ? own(right) : keepFloat(left, right, (left as number) - (right as number));
 }
 
 export function multiply(left: unknown, right: unknown): unknown {
@@ -55,13 +58,12 @@ export function multiply(left: unknown, right: unknown): unknown {
     const repeated = repeat(right, left);
     if (repeated !== undefined) return repeated;
   }
-  return (left as number) * (right as number);
+  return keepFloat(left, right, (left as number) * (right as number));
 }
 
 /** `"%s-%d" % (a, b)`: printf-style formatting with %s, %r, %d, %i, %f (with precision) and %%. */
 export function modulo(left: unknown, right: unknown): unknown {
-  if (typeof left !== 'string' && !(left instanceof String))
-    return (left as number) % (right as number);
+  if (typeof left !== 'string' && !(left instanceof String)) return numericModulo(left, right);
   const values = Array.isArray(right) ? [...right] : [right];
   let next = 0;
   return String(left).replace(/%(?:\((\w+)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifr%])/g, (...m) => {
@@ -93,6 +95,8 @@ export function patchOperators(nodes: any, Compiler: any, runtime: any): void {
   runtime.pyMul = multiply;
   runtime.pySub = subtract;
   runtime.pyMod = modulo;
+  runtime.pyDiv = divide;
+  runtime.pyFloorDiv = floorDivide;
   Compiler.prototype.compileTruthy = function (this: any, node: any, frame: any) {
     this._emit('runtime.truthy(');
     this.compile(node.target, frame);
@@ -134,17 +138,20 @@ export function patchOperators(nodes: any, Compiler: any, runtime: any): void {
   };
   logical('compileOr', 'left');
   logical('compileAnd', 'right');
+  // Each sets the line first, so that an error it raises (a division by zero) names its line.
   const binary = (name: string, helper: string): void => {
     Compiler.prototype[name] = function (this: any, node: any, frame: any) {
-      this._emit(`runtime.${helper}(`);
+      this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.${helper}(`);
       this.compile(node.left, frame);
       this._emit(', ');
       this.compile(node.right, frame);
-      this._emit(')');
+      this._emit('))');
     };
   };
   binary('compileAdd', 'pyAdd');
   binary('compileMul', 'pyMul');
   binary('compileSub', 'pySub');
   binary('compileMod', 'pyMod');
+  binary('compileDiv', 'pyDiv');
+  binary('compileFloorDiv', 'pyFloorDiv');
 }

@@ -20,6 +20,40 @@ const FLAGS = {
   ASCII: 256,
 };
 
+/**
+ * Python's anchors in JavaScript's terms: `\A` and `\Z` are the very start and end, and `$`
+ * outside MULTILINE also matches before a newline that ends the text. Escapes and character
+ * classes are skipped over, so `\\A` and `[$]` stay what they are.
+ */
+function translateAnchors(source: string, multiline: boolean): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]!;
+    if (char === '\\') {
+      const next = source[i + 1] ?? '';
+      i++;
+      if (!inClass && next === 'A') out += '(?<![\\s\\S])';
+      else if (!inClass && next === 'Z') out += '(?![\\s\\S])';
+      else out += char + next;
+    } else if (inClass) {
+      if (char === ']') inClass = false;
+      out += char;
+    } else if (char === '[') {
+      inClass = true;
+      out += char;
+      // A `]` first in a class (or after `^`) is a literal, not its end.
+      if (source[i + 1] === '^') out += source[++i];
+      if (source[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
+    } else if (char === '$' && !multiline) out += '(?=\\n?(?![\\s\\S]))';
+    else out += char;
+  }
+  return out;
+}
+
 function translate(pattern: string, flags: number): RegExp {
   let source = pattern;
   let jsFlags = 'u';
@@ -37,11 +71,10 @@ function translate(pattern: string, flags: number): RegExp {
       .replace(/#.*$/gm, '')
       .replace(/\s+/g, '')
       .replace(/\u0000/g, '\\#');
-  source = source
-    .replace(/\(\?P<(\w+)>/g, '(?<$1>')
-    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
-    .replace(/\\A/g, '^')
-    .replace(/\\Z/g, '$');
+  source = translateAnchors(
+    source.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>'),
+    (flags & 8) !== 0,
+  );
   try {
     return new RegExp(source, jsFlags);
   } catch (error) {

@@ -39,7 +39,17 @@ export function formatOffset(minutes: number, separator = ''): string {
   return `${sign}${pad(Math.floor(value / 60))}${separator}${pad(value % 60)}`;
 }
 
+/** The ISO 8601 year and week of a date (weeks start on Monday; week 1 holds the first Thursday). */
+function isoWeek(value: DateTimeParts): { year: number; week: number } {
+  const day = value.date().wall;
+  const thursday = day + (3 - value.weekday()) * DAY_MS;
+  const year = new Date(thursday).getUTCFullYear();
+  return { year, week: Math.floor((thursday - Date.UTC(year, 0, 1)) / DAY_MS / 7) + 1 };
+}
+
 export function strftime(value: DateTimeParts, format: string): string {
+  const yearDay = (): number =>
+    Math.floor((value.date().wall - Date.UTC(value.year, 0, 1)) / DAY_MS);
   const directives: Record<string, () => string> = {
     Y: () => pad(value.year, 4),
     y: () => pad(value.year % 100),
@@ -51,7 +61,18 @@ export function strftime(value: DateTimeParts, format: string): string {
     M: () => pad(value.minute),
     S: () => pad(value.second),
     f: () => pad(value.microsecond, 6),
-    j: () => pad(Math.floor((value.date().wall - Date.UTC(value.year, 0, 1)) / DAY_MS) + 1, 3),
+    j: () => pad(yearDay() + 1, 3),
+    e: () => String(value.day).padStart(2, ' '),
+    // Weeks before the year's first Sunday (U) or Monday (W) are week 0.
+    U: () => pad(Math.floor((yearDay() + 7 - ((value.weekday() + 1) % 7)) / 7)),
+    W: () => pad(Math.floor((yearDay() + 7 - value.weekday()) / 7)),
+    V: () => pad(isoWeek(value).week),
+    G: () => pad(isoWeek(value).year, 4),
+    u: () => String(value.weekday() + 1),
+    // The C locale's forms, which is what dbt's Python prints.
+    c: () => strftime(value, '%a %b %e %H:%M:%S %Y'),
+    x: () => strftime(value, '%m/%d/%y'),
+    X: () => strftime(value, '%H:%M:%S'),
     a: () => DAYS[value.weekday()]!.slice(0, 3),
     A: () => DAYS[value.weekday()]!,
     b: () => MONTHS[value.month - 1]!.slice(0, 3),

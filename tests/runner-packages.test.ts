@@ -395,3 +395,77 @@ describe("a package's analyses", () => {
     );
   });
 });
+
+describe('a model name used by the root project and by a package', () => {
+  const SAME_NAME = installed(
+    'shop',
+    'shop',
+    {
+      'models/orders.sql': "select 'package' as owner\n",
+      'models/shop_report.sql':
+        "select (select owner from {{ ref('orders') }}) as bare, (select owner from {{ ref('shop', 'orders') }}) as own\n",
+      'models/schema.yml':
+        'models:\n  - name: orders\n    description: the package one\n    columns:\n      - name: owner\n        tests: [not_null]\n',
+    },
+    'models:\n  shop:\n    +schema: shop\n',
+  );
+
+  it("builds both; a one-argument ref finds the root project's first, ref('package', 'name') the package's; each YAML describes its own", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...SAME_NAME,
+      'models/orders.sql': "select 'root' as owner\n",
+      'models/report.sql':
+        "select (select owner from {{ ref('orders') }}) as bare, (select owner from {{ ref('shop', 'orders') }}) as qualified\n",
+      'models/schema.yml':
+        'models:\n  - name: orders\n    description: the root one\n    columns:\n      - name: owner\n        tests: [unique]\n',
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    const byId = Object.fromEntries(result.results.map((r) => [r.uniqueId, r.status]));
+    expect(byId).toMatchObject({ 'model.demo.orders': 'success', 'model.shop.orders': 'success' });
+    expect(await project.query('select * from main.report')).toEqual([
+      { bare: 'root', qualified: 'package' },
+    ]);
+    // Inside the package too, the root project's model wins a bare ref, as in dbt.
+    expect(await project.query('select * from main_shop.shop_report')).toEqual([
+      { bare: 'root', own: 'package' },
+    ]);
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.demo.orders'].description).toBe('the root one');
+    expect(manifest.nodes['model.shop.orders'].description).toBe('the package one');
+    expect(manifest.nodes['model.demo.report'].depends_on.nodes.sort()).toEqual([
+      'model.demo.orders',
+      'model.shop.orders',
+    ]);
+    const tests = Object.values(manifest.nodes as Record<string, Record<string, unknown>>)
+      .filter((node) => node['resource_type'] === 'test')
+      .map((node) => [node['name'], (node['depends_on'] as { nodes: string[] }).nodes]);
+    expect(tests.sort()).toEqual([
+      ['not_null_orders_owner', ['model.shop.orders']],
+      ['unique_orders_owner', ['model.demo.orders']],
+    ]);
+  });
+
+  it('refuses two models that would build the same table, naming both files', ({ makeProject }) => {
+    const project = makeProject({
+      ...SAME_NAME,
+      'dbt_packages/shop/dbt_project.yml': "name: shop\nversion: '1.0.0'\n",
+      'models/orders.sql': "select 'root' as owner\n",
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      'dbt_packages/shop/models/orders.sql: model "shop.orders" and model "orders" (models/orders.sql) would both build main.orders; give one of them another alias or schema',
+    );
+  });
+
+  it('a name defined twice within one package is still refused', ({ makeProject }) => {
+    const project = makeProject({
+      'models/a/orders.sql': 'select 1 as x\n',
+      'seeds/orders.csv': 'x\n1\n',
+    });
+    expect(() => compileProject({ projectDir: project.dir, write: false })).toThrow(
+      /"orders" is defined twice: in .* and in /,
+    );
+  });
+});

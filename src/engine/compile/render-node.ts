@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import type { GraphNode } from '../graph/graph-node.js';
+import { ScopedNames } from '../graph/scoped-names.js';
 import { quoteIdentifier } from '../../base/warehouse/quote.js';
 import type { WarehouseQueries } from './warehouse-queries.js';
 import type { RenderScope, RenderState } from './render-input.js';
@@ -23,17 +24,17 @@ export function ephemeralCteName(name: string): string {
   return `__dbt__cte__${name}`;
 }
 
-const nameIndex = new WeakMap<RenderScope, Map<string, GraphNode>>();
+const nameIndex = new WeakMap<RenderScope, ScopedNames<GraphNode>>();
 
-/** Models, seeds and snapshots by name (cached per parsed project). */
-function nodesByName(parsed: RenderScope): Map<string, GraphNode> {
+/** Models, seeds and snapshots by name in their package (cached per parsed project). */
+function nodesByName(parsed: RenderScope): ScopedNames<GraphNode> {
   let byName = nameIndex.get(parsed);
   if (!byName) {
-    byName = new Map();
+    byName = new ScopedNames(parsed.project.file.name);
     for (const candidate of parsed.nodes.values()) {
       const { resourceType } = candidate;
       if (resourceType === 'model' || resourceType === 'seed' || resourceType === 'snapshot')
-        byName.set(candidate.name, candidate);
+        byName.set(candidate.name, candidate.packageName, candidate);
     }
     nameIndex.set(parsed, byName);
   }
@@ -49,9 +50,12 @@ function executeHooks(
   const byName = nodesByName(parsed);
   return {
     mode: 'execute',
-    ref: (name) => {
-      const target = byName.get(name);
-      if (!target?.relation) throw new CompilerError(`ref('${name}'): no such model or seed`);
+    ref: (name, packageName) => {
+      const target = byName.find(name, node?.packageName, packageName);
+      if (!target?.relation)
+        throw new CompilerError(
+          `${packageName === undefined ? `ref('${name}')` : `ref('${packageName}', '${name}')`}: no such model or seed`,
+        );
       const substitute = state.substitutes?.get(target.uniqueId);
       if (substitute) return substitute;
       if (target.materialized === 'ephemeral') {

@@ -7,7 +7,8 @@ import type { ParseSession } from './parse-session.js';
 
 /** What a template asked for while rendered in the parse pass: its refs, sources and config. */
 export interface Capture {
-  readonly refs: { readonly name: string }[];
+  /** Each ref: the name, and the package of a two-argument `ref('package', 'name')`. */
+  readonly refs: { readonly name: string; readonly packageName?: string }[];
   readonly sources: [string, string][];
   /** The config so far: the defaults it started with, merged with every `config(...)` call. */
   config: Record<string, unknown>;
@@ -28,9 +29,12 @@ export function startCapture(config: Record<string, unknown> = {}, packageName?:
 function captureHooks(session: ParseSession, capture: Capture): RenderHooks {
   return {
     mode: 'parse',
-    ref: (name) => {
-      capture.refs.push({ name });
-      return session.refRelations.get(name) ?? new Relation('main', name);
+    ref: (name, packageName) => {
+      capture.refs.push({ name, ...(packageName === undefined ? {} : { packageName }) });
+      return (
+        session.refRelations.find(name, capture.packageName, packageName) ??
+        new Relation('main', name)
+      );
     },
     source: (sourceName, tableName) => {
       capture.sources.push([sourceName, tableName]);

@@ -1,4 +1,5 @@
 import { didYouMean } from '../compile/suggest.js';
+import { ScopedNames } from '../graph/scoped-names.js';
 import type { Capture } from './config-capture.js';
 import type { ParseSession } from './parse-session.js';
 
@@ -7,32 +8,39 @@ import type { ParseSession } from './parse-session.js';
  * disabled names. Made once the seeds and models are parsed: they are what a ref can name.
  */
 export class Dependencies {
-  /** `unique_id` of each model and seed by name. */
-  private readonly byName = new Map<string, string>();
+  /** `unique_id` of each model, seed and snapshot by name in its package. */
+  private readonly byName: ScopedNames<string>;
 
   constructor(private readonly session: ParseSession) {
-    for (const node of session.nodes.values()) this.byName.set(node.name, node.uniqueId);
+    this.byName = new ScopedNames(session.projectName);
+    for (const node of session.nodes.values()) {
+      const { resourceType } = node;
+      if (resourceType === 'model' || resourceType === 'seed' || resourceType === 'snapshot')
+        this.byName.set(node.name, node.packageName, node.uniqueId);
+    }
   }
 
-  /** The names of models and seeds, for suggestions. */
+  /** The names of models, seeds and snapshots, for suggestions. */
   names(): Iterable<string> {
-    return this.byName.keys();
+    return this.byName.names();
   }
 
   /** The dependencies of `capture`, without repeats; `who` names the node in messages. */
   resolve(capture: Capture, who: string, file: string): string[] {
     const { issues, disabled, sources, broken } = this.session;
     const deps: string[] = [];
-    for (const { name } of capture.refs) {
-      const id = this.byName.get(name);
+    for (const { name, packageName } of capture.refs) {
+      const id = this.byName.find(name, capture.packageName, packageName);
+      const call =
+        packageName === undefined ? `ref('${name}')` : `ref('${packageName}', '${name}')`;
       if (id) deps.push(id);
-      else if (broken.has(name)) continue;
-      else if (disabled.has(name))
+      else if (broken.find(name, capture.packageName, packageName)) continue;
+      else if (disabled.find(name, capture.packageName, packageName))
         issues.push({ file, message: `${who} refers to model "${name}", which is disabled` });
       else
         issues.push({
           file,
-          message: `${who} refers to unknown model "${name}" via ref('${name}').${didYouMean(name, this.byName.keys())}`,
+          message: `${who} refers to unknown model "${name}" via ${call}.${didYouMean(name, this.byName.names())}`,
         });
     }
     for (const [sourceName, tableName] of capture.sources) {

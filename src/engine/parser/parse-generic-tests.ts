@@ -5,7 +5,7 @@ import { didYouMean } from '../compile/suggest.js';
 import { describeTemplateError } from '../compile/template-error.js';
 import type { RelationNode, TestNode } from '../graph/graph-node.js';
 import { mergeConfig, toList } from '../project/folder-config.js';
-import type { TestDeclaration } from '../project/properties.js';
+import { propertiesKey, type TestDeclaration } from '../project/properties.js';
 import { buildNode } from './build-node.js';
 import { captureContext, renderCapture, startCapture, type Capture } from './config-capture.js';
 import type { Dependencies } from './dependencies.js';
@@ -20,9 +20,12 @@ import { resolveTestConfig, testConfigDefaults } from './test-config.js';
  */
 export function parseGenericTests(session: ParseSession, dependencies: Dependencies): void {
   const { project } = session;
-  // Models and seeds of installed packages have their package in their unique_id: find by name.
+  // A package's YAML describes the package's own nodes: find by kind, package and name.
   const byKindAndName = new Map(
-    [...session.nodes.values()].map((node) => [`${node.resourceType}:${node.name}`, node]),
+    [...session.nodes.values()].map((node) => [
+      `${node.resourceType}:${propertiesKey(node.name, node.packageName)}`,
+      node,
+    ]),
   );
   for (const [kind, map] of [
     ['model', project.properties.models],
@@ -30,14 +33,14 @@ export function parseGenericTests(session: ParseSession, dependencies: Dependenc
     ['snapshot', project.properties.snapshots],
   ] as const) {
     for (const props of map.values()) {
-      const target = byKindAndName.get(`${kind}:${props.name}`);
+      const target = byKindAndName.get(`${kind}:${propertiesKey(props.name, props.packageName)}`);
       if (target && target.resourceType !== 'test' && target.resourceType !== 'unit_test') {
         for (const declaration of props.tests)
           addGenericTest(session, dependencies, declaration, target);
       } else if (
         props.tests.length > 0 &&
-        !session.disabled.has(props.name) &&
-        session.ownerOf(props.name) === undefined
+        !session.disabled.has(props.name, props.packageName) &&
+        session.ownerOf(props.name, props.packageName) === undefined
       ) {
         // dbt warns and ignores the tests of a node that does not exist; so do we, loudly.
         session.warnings.push(
@@ -77,7 +80,9 @@ function addGenericTest(
     ') }}';
   const template = session.compileTemplate(call, declaration.file);
   if (!template) return;
-  const capture = startCapture(testConfigDefaults(session.project, declaration.file));
+  // A test declared in a package's YAML is the package's, as in dbt.
+  const owner = session.project.packages.find((pkg) => declaration.file.startsWith(`${pkg.dir}/`));
+  const capture = startCapture(testConfigDefaults(session.project, declaration.file), owner?.name);
   const args = renderArguments(session, declaration, capture);
   if (!args) return;
   const tested = testedRelation(session, target);
@@ -92,8 +97,6 @@ function addGenericTest(
   if (config['enabled'] === false) return;
   const newRowsProblem = newRowsByProblem(config['new_rows_by'], target, config['where']);
   if (newRowsProblem) return report(`test "${name}" on ${target.name}: ${newRowsProblem}`);
-  // A test declared in a package's YAML is the package's, as in dbt.
-  const owner = session.project.packages.find((pkg) => declaration.file.startsWith(`${pkg.dir}/`));
   const node = buildNode<TestNode>(session, {
     resourceType: 'test',
     name,
@@ -275,7 +278,7 @@ function renderArgument(
 /** The relation a test reads: a source's own, else what a ref resolves to (an ephemeral model's CTE). */
 function testedRelation(session: ParseSession, target: RelationNode): Relation {
   if (target.resourceType === 'source') return target.relation;
-  return session.refRelations.get(target.name) ?? target.relation;
+  return session.refRelations.get(target.name, target.packageName) ?? target.relation;
 }
 
 /** The tested relation, filtered by the test's `where` config when it has one. */

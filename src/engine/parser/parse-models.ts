@@ -4,6 +4,7 @@ import { ephemeralCteName } from '../compile/render-node.js';
 import type { ModelNode } from '../graph/graph-node.js';
 import { mergeConfig } from '../project/folder-config.js';
 import type { ModelFile } from '../project/load-project.js';
+import { propertiesKey } from '../project/properties.js';
 import { buildNode } from './build-node.js';
 import { checkContract } from './contract-config.js';
 import { renderCapture, startCapture, type Capture } from './config-capture.js';
@@ -38,12 +39,13 @@ function claimModels(session: ParseSession): ClaimedModel[] {
   const { project } = session;
   const claimed: ClaimedModel[] = [];
   for (const model of project.models) {
-    if (!session.claim(model.name, model.path)) continue;
-    const props = project.properties.models.get(model.name);
+    if (!session.claim(model.name, model.packageName, model.path)) continue;
+    const props = project.properties.models.get(propertiesKey(model.name, model.packageName));
     const template = session.compileTemplate(model.text, model.path);
     const config = mergeConfig({ materialized: 'view' }, model.folderConfig, props?.config ?? {});
     session.refRelations.set(
       model.name,
+      model.packageName,
       relationFor(session, model.name, config, {
         resourceType: 'model',
         path: model.path,
@@ -52,7 +54,7 @@ function claimModels(session: ParseSession): ClaimedModel[] {
     );
     if (template)
       claimed.push({ model, template, capture: startCapture(config, model.packageName) });
-    else session.broken.add(model.name);
+    else session.broken.set(model.name, model.packageName, true);
   }
   return claimed;
 }
@@ -63,22 +65,22 @@ function parseModel(
   template: nunjucks.Template,
   capture: Capture,
 ): ModelNode | undefined {
-  const self = session.refRelations.get(model.name);
+  const self = session.refRelations.get(model.name, model.packageName);
   if (!renderCapture(session, template, model.path, capture, self)) {
-    session.broken.add(model.name);
+    session.broken.set(model.name, model.packageName, true);
     return undefined;
   }
   // dbt applies the root project's config for a package's model last, over its own config().
   const config = model.rootConfig ? mergeConfig(capture.config, model.rootConfig) : capture.config;
   if (config['enabled'] === false) {
-    session.disabled.add(model.name);
-    session.refRelations.delete(model.name);
+    session.disabled.set(model.name, model.packageName, true);
+    session.refRelations.delete(model.name, model.packageName);
     return undefined;
   }
   const materialized = materializationOf(config, model.path, session.issues);
   if (!materialized) return undefined;
   const resolved = resolveModelConfig(model.name, model.path, config, materialized, session.issues);
-  const props = session.project.properties.models.get(model.name);
+  const props = session.project.properties.models.get(propertiesKey(model.name, model.packageName));
   if (resolved.contractEnforced)
     checkContract(model.name, model.path, materialized, props?.columns ?? [], session.issues);
   const relation = relationFor(session, model.name, config, {
@@ -86,7 +88,7 @@ function parseModel(
     path: model.path,
     packageName: model.packageName,
   });
-  session.refRelations.set(model.name, relation);
+  session.refRelations.set(model.name, model.packageName, relation);
   return buildNode<ModelNode>(session, {
     resourceType: 'model',
     name: model.name,
@@ -110,6 +112,7 @@ export function refEphemeralsAsCtes(session: ParseSession): void {
     const { schema, identifier } = node.relation;
     session.refRelations.set(
       node.name,
+      node.packageName,
       new Relation(schema, identifier, ephemeralCteName(node.name), 'cte'),
     );
   }

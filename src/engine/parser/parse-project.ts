@@ -2,6 +2,7 @@ import type { RenderScope } from '../compile/render-input.js';
 import type { Project } from '../project/load-project.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import { checkHooks } from './check-hooks.js';
+import { checkRelations } from './check-relations.js';
 import { Dependencies } from './dependencies.js';
 import { parseGenericTests } from './parse-generic-tests.js';
 import { parseModels, refEphemeralsAsCtes } from './parse-models.js';
@@ -48,6 +49,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   parseSeeds(session);
   const snapshotCaptures = parseSnapshots(session);
   const modelCaptures = parseModels(session);
+  checkRelations(session);
   refEphemeralsAsCtes(session);
   const dependencies = new Dependencies(session);
   dependencies.resolveModels(new Map([...snapshotCaptures, ...modelCaptures]));

@@ -1,5 +1,6 @@
 import type { SeedNode } from '../graph/graph-node.js';
 import { mergeConfig } from '../project/folder-config.js';
+import { propertiesKey } from '../project/properties.js';
 import { buildNode } from './build-node.js';
 import type { ParseSession } from './parse-session.js';
 import { relationFor } from './schema-name.js';
@@ -9,8 +10,8 @@ import { resolveSeedConfig } from './seed-config.js';
 export function parseSeeds(session: ParseSession): void {
   const { project } = session;
   for (const seed of project.seeds) {
-    if (!session.claim(seed.name, seed.path)) continue;
-    const props = project.properties.seeds.get(seed.name);
+    if (!session.claim(seed.name, seed.packageName, seed.path)) continue;
+    const props = project.properties.seeds.get(propertiesKey(seed.name, seed.packageName));
     // dbt applies the root project's config for a package's seed last.
     const config = mergeConfig(seed.folderConfig, props?.config ?? {}, seed.rootConfig ?? {});
     if (config['enabled'] === false) continue;
@@ -19,7 +20,7 @@ export function parseSeeds(session: ParseSession): void {
       path: seed.path,
       packageName: seed.packageName,
     });
-    session.refRelations.set(seed.name, relation);
+    session.refRelations.set(seed.name, seed.packageName, relation);
     const node = buildNode<SeedNode>(session, {
       resourceType: 'seed',
       name: seed.name,

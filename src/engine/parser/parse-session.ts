@@ -5,6 +5,7 @@ import { MacroLibrary } from '../compile/macro-library.js';
 import { createTemplateEnvironment } from '../compile/template-environment.js';
 import { describeTemplateError } from '../compile/template-error.js';
 import type { GraphNode, SourceNode } from '../graph/graph-node.js';
+import { ScopedNames } from '../graph/scoped-names.js';
 import type { Project } from '../project/load-project.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import { packageVars, projectVars } from './project-vars.js';
@@ -31,16 +32,16 @@ export class ParseSession {
   /** Declared source tables by `<source>.<table>`. */
   readonly sources = new Map<string, SourceNode>();
   /** What `ref(name)` resolves to: models' and seeds' relations (an ephemeral model's CTE for tests). */
-  readonly refRelations = new Map<string, Relation>();
+  readonly refRelations: ScopedNames<Relation>;
   /** Models disabled by `enabled: false` (a ref to one says so). */
-  readonly disabled = new Set<string>();
+  readonly disabled: ScopedNames<true>;
   /**
    * Models and snapshots whose template failed, already reported: a ref to one is not reported
    * again as a ref to an unknown model.
    */
-  readonly broken = new Set<string>();
-  /** Names of models and seeds, unique across the project, and the file of each. */
-  private readonly owners = new Map<string, string>();
+  readonly broken: ScopedNames<true>;
+  /** Names of models, seeds and snapshots, unique within their package, and the file of each. */
+  private readonly owners: ScopedNames<string>;
   private readonly testNames = new Set<string>();
   private readonly templates = new Map<string, nunjucks.Template>();
 
@@ -65,6 +66,10 @@ export class ParseSession {
       project.packages.map((pkg) => [pkg.name, packageVars(project, pkg.name, vars)]),
     );
     this.projectName = project.file.name;
+    this.refRelations = new ScopedNames(this.projectName);
+    this.disabled = new ScopedNames(this.projectName);
+    this.broken = new ScopedNames(this.projectName);
+    this.owners = new ScopedNames(this.projectName);
   }
 
   /** `<resourceType>.<project>.<name>`, dbt's `unique_id`. */
@@ -87,23 +92,26 @@ export class ParseSession {
     }
   }
 
-  /** Claims a model or seed name for `file`; reports a name taken by another file and returns false. */
-  claim(name: string, file: string): boolean {
-    const existing = this.owners.get(name);
+  /**
+   * Claims a model, seed or snapshot name in its package for `file`; reports a name the package
+   * has already and returns false. The root project and a package may each have one.
+   */
+  claim(name: string, packageName: string | undefined, file: string): boolean {
+    const existing = this.owners.get(name, packageName);
     if (existing) {
       this.issues.push({
         file,
-        message: `"${name}" is defined twice: in ${existing} and in ${file} (model and seed names must be unique)`,
+        message: `"${name}" is defined twice: in ${existing} and in ${file} (model, seed and snapshot names must be unique within a project or package)`,
       });
       return false;
     }
-    this.owners.set(name, file);
+    this.owners.set(name, packageName, file);
     return true;
   }
 
-  /** The file that defines the model or seed `name`, if any. */
-  ownerOf(name: string): string | undefined {
-    return this.owners.get(name);
+  /** The file that defines the model, seed or snapshot `name` of that package, if any. */
+  ownerOf(name: string, packageName: string | undefined): string | undefined {
+    return this.owners.get(name, packageName);
   }
 
   /** A test name unique in the project: `_2`, `_3` … after a name taken already. */

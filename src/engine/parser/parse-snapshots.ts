@@ -2,7 +2,7 @@ import type nunjucks from 'nunjucks';
 import { Relation } from '../../base/warehouse/relation.js';
 import type { SnapshotNode } from '../graph/graph-node.js';
 import { folderSegments, mergeConfig, resolveFolderConfig } from '../project/folder-config.js';
-import type { ResourceProperties } from '../project/properties.js';
+import { propertiesKey, type ResourceProperties } from '../project/properties.js';
 import { buildNode } from './build-node.js';
 import { renderCapture, startCapture, type Capture } from './config-capture.js';
 import type { ParseSession } from './parse-session.js';
@@ -69,7 +69,7 @@ function yamlSources(session: ParseSession): SnapshotSource[] {
     )
     .map((props) => {
       // A package's YAML snapshot is the package's, its folders counted from its snapshot paths.
-      const pkg = project.packages.find((candidate) => props.file.startsWith(`${candidate.dir}/`));
+      const pkg = project.packages.find((candidate) => candidate.name === props.packageName);
       const roots = pkg
         ? pkg.file.snapshotPaths.map((path) => `${pkg.dir}/${path}`)
         : project.file.snapshotPaths;
@@ -111,13 +111,13 @@ export function parseSnapshots(session: ParseSession): Map<string, Capture> {
   const captures = new Map<string, Capture>();
   const { project } = session;
   for (const source of [...blockSources(session), ...yamlSources(session)]) {
-    if (!session.claim(source.name, source.path)) continue;
+    if (!session.claim(source.name, source.packageName, source.path)) continue;
     const template = session.compileTemplate(source.text, source.path);
     if (!template) {
-      session.broken.add(source.name);
+      session.broken.set(source.name, source.packageName, true);
       continue;
     }
-    const props = project.properties.snapshots.get(source.name);
+    const props = project.properties.snapshots.get(propertiesKey(source.name, source.packageName));
     const fqn = [...source.folders, source.name];
     const pkg = project.packages.find((candidate) => candidate.name === source.packageName);
     const folderConfig = resolveFolderConfig(
@@ -149,12 +149,12 @@ function parseSnapshot(
 ): SnapshotNode | undefined {
   const placeholder = snapshotRelation(session, source, capture.config);
   if (!renderCapture(session, template, source.path, capture, placeholder)) {
-    session.broken.add(source.name);
+    session.broken.set(source.name, source.packageName, true);
     return undefined;
   }
   const config = rootConfig ? mergeConfig(capture.config, rootConfig) : capture.config;
   if (config['enabled'] === false) {
-    session.disabled.add(source.name);
+    session.disabled.set(source.name, source.packageName, true);
     return undefined;
   }
   const resolved = resolveSnapshotConfig(
@@ -166,7 +166,7 @@ function parseSnapshot(
   );
   if (!resolved) return undefined;
   const relation = snapshotRelation(session, source, config);
-  session.refRelations.set(source.name, relation);
+  session.refRelations.set(source.name, source.packageName, relation);
   return buildNode<SnapshotNode>(session, {
     resourceType: 'snapshot',
     name: source.name,

@@ -224,7 +224,7 @@ function fixtureReader(dir: string, file: ProjectFile): ReadFixture {
 
 function readProperties(
   dir: string,
-  propertyFiles: readonly string[],
+  propertyFiles: readonly { readonly path: string; readonly packageName?: string }[],
   readFixture: ReadFixture,
 ): { properties: Properties; issues: ProjectIssue[] } {
   const properties: Properties = {
@@ -235,13 +235,14 @@ function readProperties(
     unitTests: [],
   };
   const issues: ProjectIssue[] = [];
-  for (const path of propertyFiles) {
+  for (const { path, packageName } of propertyFiles) {
     parsePropertiesFile(
       path,
       readFileSync(join(dir, path), 'utf8'),
       properties,
       issues,
       readFixture,
+      packageName,
     );
   }
   return { properties, issues };
@@ -291,17 +292,26 @@ export function loadProject(
   const propertyFiles = findPropertyFiles(dir, file);
   const installed = loadInstalledPackages(dir, file, options.renderValue);
   // A package's models and seeds are built with the root project's, and described in its YAML.
-  const scopes = installed.packages.map((pkg) => ({ file: pkg.file, prefix: pkg.dir, root: file }));
+  const scopes = installed.packages.map((pkg) => ({
+    file: pkg.file,
+    prefix: pkg.dir,
+    root: file,
+    packageName: pkg.name,
+  }));
   const packageModels = scopes.flatMap((scope) => findModels(dir, scope).files);
   const packageSeeds = scopes.flatMap((scope) => findSeeds(dir, scope).files);
   const packageProperties = scopes.flatMap((scope) =>
     [...scope.file.modelPaths, ...scope.file.seedPaths, ...scope.file.snapshotPaths].flatMap(
-      (base) => propertyFilesUnder(dir, basePath(scope, base)),
+      (base) =>
+        propertyFilesUnder(dir, basePath(scope, base)).map((path) => ({
+          path,
+          packageName: scope.packageName,
+        })),
     ),
   );
   const { properties, issues } = readProperties(
     dir,
-    [...propertyFiles, ...packageProperties],
+    [...propertyFiles.map((path) => ({ path })), ...packageProperties],
     fixtureReader(dir, file),
   );
   return Object.freeze({

@@ -30,6 +30,8 @@ export interface ColumnConstraint {
 export interface ResourceProperties {
   readonly name: string;
   readonly file: string;
+  /** The installed package whose YAML describes it (its own nodes only); undefined for the root's. */
+  readonly packageName?: string;
   /** The line of the entry. */
   readonly line?: number;
   /** A snapshot defined in YAML: what it snapshots, `ref('x')` or `source('s', 't')`. */
@@ -53,7 +55,15 @@ export interface SourceTable {
   readonly tests: readonly TestDeclaration[];
 }
 
-/** Everything found in a project's properties files. */
+/**
+ * The key of a model's, seed's or snapshot's properties: a package's YAML describes the package's
+ * nodes, the root project's the root's, and both may describe a node of the same name.
+ */
+export function propertiesKey(name: string, packageName: string | undefined): string {
+  return packageName === undefined ? name : `${packageName}.${name}`;
+}
+
+/** Everything found in a project's properties files, models, seeds and snapshots by {@link propertiesKey}. */
 export interface Properties {
   readonly models: Map<string, ResourceProperties>;
   readonly seeds: Map<string, ResourceProperties>;
@@ -69,6 +79,7 @@ export function parsePropertiesFile(
   into: Properties,
   issues: ProjectIssue[],
   readFixture: ReadFixture = () => undefined,
+  packageName?: string,
 ): void {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
@@ -86,7 +97,7 @@ export function parsePropertiesFile(
   if (!isMap(root)) return;
   const reader = new PropertiesFileReader(file, lineCounter, issues);
   for (const kind of ['models', 'seeds', 'snapshots'] as const)
-    parseResources(reader, root, kind, into[kind]);
+    parseResources(reader, root, kind, into[kind], packageName);
   into.sources.push(...parseSources(reader, root));
   into.unitTests.push(...parseUnitTests(reader, root, readFixture));
 }
@@ -97,13 +108,16 @@ function parseResources(
   root: YAMLMap,
   kind: 'models' | 'seeds' | 'snapshots',
   into: Map<string, ResourceProperties>,
+  packageName: string | undefined,
 ): void {
   const list = reader.listAt(root.get(kind, true), `"${kind}:"`);
   if (!list) return;
   for (const entry of list.items) {
-    const resource = parseResource(reader, entry);
-    if (!resource) continue;
-    const existing = into.get(resource.name);
+    const parsed = parseResource(reader, entry);
+    if (!parsed) continue;
+    const resource = packageName === undefined ? parsed : { ...parsed, packageName };
+    const key = propertiesKey(resource.name, packageName);
+    const existing = into.get(key);
     if (existing) {
       reader.report(
         entry,
@@ -111,7 +125,7 @@ function parseResources(
       );
       continue;
     }
-    into.set(resource.name, resource);
+    into.set(key, resource);
   }
 }
 

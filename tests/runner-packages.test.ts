@@ -469,3 +469,47 @@ describe('a model name used by the root project and by a package', () => {
     );
   });
 });
+
+describe("a package's sources", () => {
+  it("are the package's, found in dbt's order: the root project's first, then the package's own", async ({
+    makeProject,
+  }) => {
+    const project = makeProject({
+      ...installed('shop', 'shop', {
+        'models/sources.yml':
+          'sources:\n  - name: raw\n    schema: shop_raw\n    tables:\n      - name: extras\n      - name: items\n        columns:\n          - name: id\n            tests: [not_null]\n',
+        'models/shop_items.sql':
+          "select (select id from {{ source('raw', 'items') }}) as item, (select id from {{ source('raw', 'extras') }}) as extra\n",
+      }),
+      'models/sources.yml':
+        'sources:\n  - name: raw\n    schema: root_raw\n    tables:\n      - name: items\n',
+      'models/items.sql': "select * from {{ source('raw', 'items') }}\n",
+      'macros/setup.sql':
+        "{% macro setup() %}create schema if not exists shop_raw; create schema if not exists root_raw; create or replace table shop_raw.items as select 'shop' as id; create or replace table root_raw.items as select 'root' as id; create or replace table shop_raw.extras as select 'shop extra' as id;{% endmacro %}\n",
+      'dbt_project.yml': projectYml('on-run-start: ["{{ setup() }}"]\n'),
+    });
+    const result = await project.build();
+    expect(result.exitCode, result.results.map((r) => r.message).join('\n')).toBe(0);
+    // As in dbt, a bare source() from a package's model finds the root project's table first.
+    expect(await project.query('select * from main.shop_items')).toEqual([
+      { item: 'root', extra: 'shop extra' },
+    ]);
+    expect(await project.query('select id from main.items')).toEqual([{ id: 'root' }]);
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'target/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.sources).sort()).toEqual([
+      'source.demo.raw.items',
+      'source.shop.raw.extras',
+      'source.shop.raw.items',
+    ]);
+    expect(manifest.nodes['model.shop.shop_items'].depends_on.nodes).toEqual([
+      'source.demo.raw.items',
+      'source.shop.raw.extras',
+    ]);
+    // The package's test on its own source table tests that table.
+    const sourceTest = Object.values(
+      manifest.nodes as Record<string, { name: string; depends_on: { nodes: string[] } }>,
+    ).find((node) => node.name === 'source_not_null_raw_items_id');
+    expect(sourceTest?.depends_on.nodes).toEqual(['source.shop.raw.items']);
+    expect(manifest.nodes['model.demo.items'].depends_on.nodes).toEqual(['source.demo.raw.items']);
+  });
+});

@@ -24,21 +24,35 @@ export function ephemeralCteName(name: string): string {
   return `__dbt__cte__${name}`;
 }
 
-const nameIndex = new WeakMap<RenderScope, ScopedNames<GraphNode>>();
+/** What `ref` and `source` find in a parsed project, by name in their package. */
+interface NameIndex {
+  /** Models, seeds and snapshots. */
+  readonly refs: ScopedNames<GraphNode>;
+  /** Source tables by `<source>.<table>`. */
+  readonly sources: ScopedNames<GraphNode>;
+}
 
-/** Models, seeds and snapshots by name in their package (cached per parsed project). */
-function nodesByName(parsed: RenderScope): ScopedNames<GraphNode> {
-  let byName = nameIndex.get(parsed);
-  if (!byName) {
-    byName = new ScopedNames(parsed.project.file.name);
+const nameIndex = new WeakMap<RenderScope, NameIndex>();
+
+/** The {@link NameIndex} of a parsed project (cached). */
+function nodesByName(parsed: RenderScope): NameIndex {
+  let index = nameIndex.get(parsed);
+  if (!index) {
+    const root = parsed.project.file.name;
+    index = { refs: new ScopedNames(root), sources: new ScopedNames(root) };
+    const rootPrefix = `source.${root}.`;
     for (const candidate of parsed.nodes.values()) {
-      const { resourceType } = candidate;
+      const { resourceType, packageName, uniqueId } = candidate;
       if (resourceType === 'model' || resourceType === 'seed' || resourceType === 'snapshot')
-        byName.set(candidate.name, candidate.packageName, candidate);
+        index.refs.set(candidate.name, packageName, candidate);
+      else if (resourceType === 'source') {
+        const prefix = packageName ? `source.${packageName}.` : rootPrefix;
+        index.sources.set(uniqueId.slice(prefix.length), packageName, candidate);
+      }
     }
-    nameIndex.set(parsed, byName);
+    nameIndex.set(parsed, index);
   }
-  return byName;
+  return index;
 }
 
 function executeHooks(
@@ -47,11 +61,11 @@ function executeHooks(
   state: RenderState,
   ephemerals: string[],
 ): RenderHooks {
-  const byName = nodesByName(parsed);
+  const { refs, sources } = nodesByName(parsed);
   return {
     mode: 'execute',
     ref: (name, packageName) => {
-      const target = byName.find(name, node?.packageName, packageName);
+      const target = refs.find(name, node?.packageName, packageName);
       if (!target?.relation)
         throw new CompilerError(
           `${packageName === undefined ? `ref('${name}')` : `ref('${packageName}', '${name}')`}: no such model or seed`,
@@ -70,9 +84,7 @@ function executeHooks(
       return target.relation;
     },
     source: (sourceName, tableName) => {
-      const source = parsed.nodes.get(
-        `source.${parsed.project.file.name}.${sourceName}.${tableName}`,
-      );
+      const source = sources.find(`${sourceName}.${tableName}`, node?.packageName);
       if (!source?.relation)
         throw new CompilerError(`source('${sourceName}', '${tableName}'): no such source`);
       return state.substitutes?.get(source.uniqueId) ?? source.relation;

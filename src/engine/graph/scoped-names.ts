@@ -28,6 +28,11 @@ export class ScopedNames<T> {
     this.byName.get(name)?.delete(this.scope(packageName));
   }
 
+  /** Every value, of every package. */
+  values(): T[] {
+    return [...this.byName.values()].flatMap((scopes) => [...scopes.values()]);
+  }
+
   /** Every name with a value in some package. */
   names(): string[] {
     return [...this.byName].filter(([, scopes]) => scopes.size > 0).map(([name]) => name);

@@ -39,7 +39,7 @@ function captureHooks(session: ParseSession, capture: Capture): RenderHooks {
     source: (sourceName, tableName) => {
       capture.sources.push([sourceName, tableName]);
       return (
-        session.sources.get(`${sourceName}.${tableName}`)?.relation ??
+        session.sources.find(`${sourceName}.${tableName}`, capture.packageName)?.relation ??
         new Relation('main', tableName)
       );
     },

@@ -44,12 +44,12 @@ export class Dependencies {
         });
     }
     for (const [sourceName, tableName] of capture.sources) {
-      const source = sources.get(`${sourceName}.${tableName}`);
+      const source = sources.find(`${sourceName}.${tableName}`, capture.packageName);
       if (source) deps.push(source.uniqueId);
       else {
         issues.push({
           file,
-          message: `${who} refers to unknown source "${sourceName}.${tableName}" via source('${sourceName}', '${tableName}'); declare it under sources: in a models/*.yml file.${didYouMean(`${sourceName}.${tableName}`, sources.keys())}`,
+          message: `${who} refers to unknown source "${sourceName}.${tableName}" via source('${sourceName}', '${tableName}'); declare it under sources: in a models/*.yml file.${didYouMean(`${sourceName}.${tableName}`, sources.names())}`,
         });
       }
     }

@@ -50,7 +50,7 @@ export function parseGenericTests(session: ParseSession, dependencies: Dependenc
     }
   }
   for (const table of project.properties.sources) {
-    const target = session.sources.get(`${table.sourceName}.${table.name}`);
+    const target = session.sources.get(`${table.sourceName}.${table.name}`, table.packageName);
     if (target)
       for (const declaration of table.tests)
         addGenericTest(session, dependencies, declaration, target);

@@ -29,8 +29,8 @@ export class ParseSession {
   readonly projectName: string;
   /** The nodes, in the order dbt lists them: seeds, models, sources, tests. */
   readonly nodes = new Map<string, GraphNode>();
-  /** Declared source tables by `<source>.<table>`. */
-  readonly sources = new Map<string, SourceNode>();
+  /** Declared source tables by `<source>.<table>` in the package that declares them. */
+  readonly sources: ScopedNames<SourceNode>;
   /** What `ref(name)` resolves to: models' and seeds' relations (an ephemeral model's CTE for tests). */
   readonly refRelations: ScopedNames<Relation>;
   /** Models disabled by `enabled: false` (a ref to one says so). */
@@ -66,6 +66,7 @@ export class ParseSession {
       project.packages.map((pkg) => [pkg.name, packageVars(project, pkg.name, vars)]),
     );
     this.projectName = project.file.name;
+    this.sources = new ScopedNames(this.projectName);
     this.refRelations = new ScopedNames(this.projectName);
     this.disabled = new ScopedNames(this.projectName);
     this.broken = new ScopedNames(this.projectName);

@@ -45,6 +45,8 @@ export interface ResourceProperties {
 /** One source table (`sources: [{name, schema, tables: [{name, identifier}]}]`). */
 export interface SourceTable {
   readonly sourceName: string;
+  /** The installed package whose YAML declares it; undefined for the root project's. */
+  readonly packageName?: string;
   readonly name: string;
   /** Defaults to `name`. */
   readonly identifier: string;
@@ -98,7 +100,11 @@ export function parsePropertiesFile(
   const reader = new PropertiesFileReader(file, lineCounter, issues);
   for (const kind of ['models', 'seeds', 'snapshots'] as const)
     parseResources(reader, root, kind, into[kind], packageName);
-  into.sources.push(...parseSources(reader, root));
+  into.sources.push(
+    ...parseSources(reader, root).map((table) =>
+      packageName === undefined ? table : { ...table, packageName },
+    ),
+  );
   into.unitTests.push(...parseUnitTests(reader, root, readFixture));
 }
 

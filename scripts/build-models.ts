@@ -21,6 +21,8 @@ interface Flags {
   vars?: string;
   projectDir?: string;
   db?: string;
+  target?: string;
+  profilesDir?: string;
   threads?: number;
   memoryLimit?: string;
 }
@@ -35,6 +37,8 @@ function toOptions(flags: Flags): BuildOptions {
   return {
     projectDir: flags.projectDir ?? process.cwd(),
     dbPath: flags.db,
+    target: flags.target,
+    profilesDir: flags.profilesDir,
     select: flags.select,
     exclude: flags.exclude,
     indirectSelection: flags.indirectSelection,
@@ -63,7 +67,12 @@ function addFlags(command: Command): Command {
     .option('--project-dir <dir>', 'directory holding dbt_project.yml (default: current directory)')
     .option(
       '--db <path>',
-      'warehouse file (default: $WAREHOUSE_PATH or <project-dir>/warehouse.duckdb)',
+      "DuckDB file, over the target's path (default: the profile's target, else $WAREHOUSE_PATH or <project-dir>/warehouse.duckdb)",
+    )
+    .option('--target <name>', "the output of the project's profile to use (default: its target:)")
+    .option(
+      '--profiles-dir <dir>',
+      'folder holding profiles.yml (default: $DBT_PROFILES_DIR, the project folder, ~/.dbt)',
     )
     .option('--threads <n>', 'DuckDB threads', parseThreads)
     .option('--memory-limit <size>', "DuckDB memory limit, e.g. '2GB'")
@@ -121,6 +130,9 @@ runCli(async () => {
     )
     .option('--project-dir <dir>', 'directory holding dbt_project.yml (default: current directory)')
     .option('--upgrade', 'resolve versions and revisions again instead of those of the lock file')
+    // dbt deps accepts these too; installing packages needs no warehouse.
+    .option('--target <name>', 'accepted for dbt compatibility (deps opens no warehouse)')
+    .option('--profiles-dir <dir>', 'accepted for dbt compatibility (deps opens no warehouse)')
     .exitOverride()
     .action(async (flags: { projectDir?: string; upgrade?: boolean }) => {
       const result = await installPackages({

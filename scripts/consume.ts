@@ -8,7 +8,7 @@ import {
 } from '../src/app/streaming/micro-batch-builds.js';
 import { printLine } from '../src/base/console/console.js';
 import { UserError } from '../src/base/errors/user-error.js';
-import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+import { addTargetFlags, warehouseTarget, type TargetFlags } from './lib/target-flags.js';
 
 function positive(value: string): number {
   const n = Number(value);
@@ -33,7 +33,7 @@ function port(value: string): number {
 const DEFAULT_BUILD_EVERY = 5;
 
 /** The build flags as given. */
-interface BuildFlags {
+interface BuildFlags extends TargetFlags {
   readonly untilIdle?: number;
   readonly buildEvery?: number;
   readonly buildAfter?: number;
@@ -53,6 +53,8 @@ function buildTrigger(o: BuildFlags, projectDir: string): BuildTrigger | undefin
   if (!o.build) return undefined;
   return {
     projectDir,
+    target: o.target,
+    profilesDir: o.profilesDir,
     ...(o.buildAfter !== undefined
       ? { afterMessages: o.buildAfter }
       : { everySeconds: o.buildEvery ?? DEFAULT_BUILD_EVERY }),
@@ -62,10 +64,12 @@ function buildTrigger(o: BuildFlags, projectDir: string): BuildTrigger | undefin
 }
 
 function consumeProgram(): Command {
-  return new Command('consume')
-    .description(
+  return addTargetFlags(
+    new Command('consume').description(
       'Land a NATS JetStream stream into the warehouse exactly once per stream sequence, building the models between batches.',
-    )
+    ),
+    false,
+  )
     .requiredOption('--stream <name>', 'the JetStream stream to land')
     .option('--server <url>', 'NATS server', 'nats://127.0.0.1:4222')
     .option(
@@ -73,7 +77,6 @@ function consumeProgram(): Command {
       "the durable consumer, and the warehouse checkpoint's name",
       'warehouse',
     )
-    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
     .option(
       '--batch <n>',
       'messages per batch at most (one transaction each)',
@@ -122,37 +125,40 @@ function consumeProgram(): Command {
 runCli(async () => {
   const program = consumeProgram();
   program.parse();
-  const o = program.opts<{
-    stream: string;
-    server: string;
-    durable: string;
-    db?: string;
-    batch: number;
-    untilIdle?: number;
-    buildEvery?: number;
-    buildAfter?: number;
-    completeBuildEvery?: number;
-    build: boolean;
-    projectDir?: string;
-    query: boolean;
-    queryPort?: number;
-    queryTimeout: number;
-    queryMaxRows: number;
-    threads?: number;
-    memoryLimit?: string;
-  }>();
+  const o = program.opts<
+    TargetFlags & {
+      stream: string;
+      server: string;
+      durable: string;
+      batch: number;
+      untilIdle?: number;
+      buildEvery?: number;
+      buildAfter?: number;
+      completeBuildEvery?: number;
+      build: boolean;
+      projectDir?: string;
+      query: boolean;
+      queryPort?: number;
+      queryTimeout: number;
+      queryMaxRows: number;
+      threads?: number;
+      memoryLimit?: string;
+    }
+  >();
   const projectDir = o.projectDir ?? process.cwd();
   const build = buildTrigger(o, projectDir);
+  const target = warehouseTarget(o, projectDir);
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   const summary = await consumeStream({
     server: o.server,
     stream: o.stream,
     durable: o.durable,
-    dbPath: resolveDbPath(projectDir, o.db),
+    dbPath: target.path,
     batch: o.batch,
     signal: stop.signal,
     settings: {
+      settings: target.settings,
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
       ...(o.memoryLimit !== undefined ? { memoryLimit: o.memoryLimit } : {}),
     },

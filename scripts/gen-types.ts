@@ -4,19 +4,19 @@ import { runCli } from '../src/app/cli/run-cli.js';
 import { writeWarehouseTypes } from '../src/app/explore/kysely/write-warehouse-types.js';
 import { WAREHOUSE_TYPES_FILE } from '../src/app/explore/kysely/generate-warehouse-types.js';
 import { printInfo } from '../src/base/console/console.js';
-import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+import { addTargetFlags, warehouseTarget, type TargetFlags } from './lib/target-flags.js';
 
 runCli(async () => {
-  const program = new Command('gen-types')
-    .description(
+  const program = addTargetFlags(
+    new Command('gen-types').description(
       'Generate TypeScript types for every table and view of the warehouse (for Kysely).',
-    )
-    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
+    ),
+  )
     .option('--out <file>', 'file to write', WAREHOUSE_TYPES_FILE)
     .exitOverride();
   program.parse();
-  const opts = program.opts<{ db?: string; out: string }>();
-  const result = await writeWarehouseTypes(resolveDbPath(process.cwd(), opts.db), opts.out);
+  const opts = program.opts<TargetFlags & { out: string }>();
+  const result = await writeWarehouseTypes(warehouseTarget(opts).path, opts.out);
   printInfo(
     `${result.changed ? 'Wrote' : 'Unchanged:'} ${opts.out} (${result.relations} relations).`,
   );

@@ -5,20 +5,21 @@ import { formatLoadResult } from '../src/app/landing/format-load-result.js';
 import { loadFiles } from '../src/app/landing/load-file.js';
 import { printError, printLine } from '../src/base/console/console.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+import { addTargetFlags, warehouseTarget, type TargetFlags } from './lib/target-flags.js';
 
 runCli(async () => {
-  const program = new Command('load')
-    .description(
+  const program = addTargetFlags(
+    new Command('load').description(
       'Land JSONL message files (.jsonl or .jsonl.gz) into raw_messages, one transaction per file.',
-    )
+    ),
+  )
     .argument('<files...>', 'files to land, in arrival order')
     .option('--replay', 'land files whose content was already landed again, on purpose', false)
-    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
     .exitOverride();
   program.parse();
-  const opts = program.opts<{ replay: boolean; db?: string }>();
-  const results = await withWarehouse(resolveDbPath(process.cwd(), opts.db), {}, (warehouse) =>
+  const opts = program.opts<TargetFlags & { replay: boolean }>();
+  const target = warehouseTarget(opts);
+  const results = await withWarehouse(target.path, { settings: target.settings }, (warehouse) =>
     loadFiles(warehouse, program.args, { replay: opts.replay }),
   );
   for (const result of results) {

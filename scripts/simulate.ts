@@ -7,7 +7,7 @@ import { landSimulation } from '../src/app/landing/land-simulation.js';
 import { writeSimulationJsonl } from '../src/app/landing/write-simulation-jsonl.js';
 import { printLine } from '../src/base/console/console.js';
 import { withWarehouse } from '../src/base/warehouse/open-warehouse.js';
-import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+import { addTargetFlags, warehouseTarget, type TargetFlags } from './lib/target-flags.js';
 import {
   addSimulationOptions,
   simulationOptions,
@@ -18,16 +18,17 @@ function simulateCommand(): Command {
   const command = new Command('simulate').description(
     'Generate a deterministic chaotic payment-event stream and land it (default) or write JSONL (--out).',
   );
-  return addSimulationOptions(command, 'share of malformed lines (JSONL output only)')
+  return addTargetFlags(
+    addSimulationOptions(command, 'share of malformed lines (JSONL output only)'),
+  )
     .option('--out <file>', 'write JSONL (gzip when .gz) instead of landing into the warehouse')
-    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
     .exitOverride();
 }
 
 runCli(async () => {
   const program = simulateCommand();
   program.parse();
-  const o = program.opts<SimulationFlags & { out?: string; db?: string }>();
+  const o = program.opts<SimulationFlags & TargetFlags & { out?: string }>();
   const options = simulationOptions(o);
   const bar = progressBar('simulate');
   try {
@@ -36,8 +37,9 @@ runCli(async () => {
       bar.stop();
       printLine(formatSimulationSummary(summary, o.out));
     } else {
-      const db = resolveDbPath(process.cwd(), o.db);
-      const summary = await withWarehouse(db, {}, (warehouse) =>
+      const target = warehouseTarget(o);
+      const db = target.path;
+      const summary = await withWarehouse(db, { settings: target.settings }, (warehouse) =>
         landSimulation(warehouse, options, bar.listener),
       );
       bar.stop();

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCli } from '../src/app/cli/run-cli.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../src/app/explore/sql/format-result.js';
 import { runSqlCommand } from '../src/app/explore/sql/sql-command.js';
-import { resolveDbPath } from '../src/base/warehouse/resolve-db-path.js';
+import { addTargetFlags, warehouseTarget, type TargetFlags } from './lib/target-flags.js';
 
 // "all" (or 0) is kept as the string 'all': commander turns a parser's null into ''.
 function parseMaxRows(value: string): number | 'all' {
@@ -39,20 +39,21 @@ runCli(async () => {
     )
     .option('-o, --output <file>', 'write results to this file instead of stdout')
     .option('--write', 'open the warehouse for writing (default: read-only)', false)
-    .option('--db <path>', 'warehouse file (default: $WAREHOUSE_PATH or ./warehouse.duckdb)')
     .exitOverride();
+  addTargetFlags(program);
   program.parse(withQueriesLast(process.argv.slice(2)), { from: 'user' });
-  const opts = program.opts<{
-    file?: string;
-    format: OutputFormat;
-    maxRows?: number | 'all';
-    output?: string;
-    write: boolean;
-    db?: string;
-  }>();
+  const opts = program.opts<
+    TargetFlags & {
+      file?: string;
+      format: OutputFormat;
+      maxRows?: number | 'all';
+      output?: string;
+      write: boolean;
+    }
+  >();
   const query = program.args[0];
   return runSqlCommand({
-    dbPath: resolveDbPath(process.cwd(), opts.db),
+    dbPath: warehouseTarget(opts).path,
     query,
     file: opts.file,
     format: opts.format,

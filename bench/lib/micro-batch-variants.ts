@@ -49,7 +49,8 @@ function consumerVariant(name: string, complete: boolean, what: string): Variant
       const cache = new ProjectCache();
       return {
         name,
-        build: (warehouse) => build(microBatchBuildOptions(projectDir, warehouse, cache, complete)),
+        build: (warehouse) =>
+          build(microBatchBuildOptions({ projectDir }, warehouse, cache, complete)),
       };
     },
   };

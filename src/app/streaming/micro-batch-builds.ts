@@ -7,6 +7,9 @@ import { build } from '../../engine/runner/run-project.js';
 export interface BuildTrigger {
   /** The dbt-style project to build (the folder holding `dbt_project.yml`). */
   readonly projectDir: string;
+  /** `--target` and `--profiles-dir`: the profile target the build renders for (`target.schema`). */
+  readonly target?: string;
+  readonly profilesDir?: string;
   /** Build once this many seconds passed since the last build, if anything landed. */
   readonly everySeconds?: number;
   /** Build once this many messages landed since the last build. */
@@ -40,13 +43,15 @@ const MICRO_BATCH_SELECTION: Pick<CachedBuildOptions, 'select' | 'indirectSelect
 
 /** The options of a consumer's build: `complete` runs every node, else {@link MICRO_BATCH_SELECTION}. */
 export function microBatchBuildOptions(
-  projectDir: string,
+  trigger: Pick<BuildTrigger, 'projectDir' | 'target' | 'profilesDir'>,
   warehouse: Warehouse,
   projectCache: ProjectCache,
   complete: boolean,
 ): CachedBuildOptions {
   return {
-    projectDir,
+    projectDir: trigger.projectDir,
+    target: trigger.target,
+    profilesDir: trigger.profilesDir,
     warehouse,
     projectCache,
     print: false,
@@ -123,7 +128,7 @@ export class MicroBatchBuilds {
     if (complete) this.lastComplete = this.lastBuild;
     try {
       const options = microBatchBuildOptions(
-        this.trigger.projectDir,
+        this.trigger,
         this.warehouse,
         this.projectCache,
         complete,

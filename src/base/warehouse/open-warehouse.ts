@@ -17,6 +17,11 @@ export interface WarehouseSettings {
   readonly memoryLimit?: string;
   /** DuckDB `threads`. Default: DuckDB's (all cores). Env: `DUCKDB_THREADS`. */
   readonly threads?: number;
+  /**
+   * Further DuckDB settings by name (a profile's `settings:`); `memoryLimit` and `threads` win
+   * over the same names here, as flags win over a profile.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 export interface OpenWarehouseOptions extends WarehouseSettings {
@@ -67,7 +72,7 @@ export async function openWarehouse(
   if (key !== null && openInThisProcess.has(key)) {
     throw alreadyOpenError(path, openInThisProcess.get(key), options.holder);
   }
-  const config: Record<string, string> = {};
+  const config: Record<string, string> = { ...options.settings };
   if (readOnly) config['access_mode'] = 'READ_ONLY';
   const memoryLimit = options.memoryLimit ?? process.env['DUCKDB_MEMORY_LIMIT'];
   if (memoryLimit) config['memory_limit'] = memoryLimit;

@@ -8,6 +8,7 @@ import { splitArgs } from './template-arguments.js';
 import { macroReturn } from './template-environment.js';
 import { CompilerError } from './template-error.js';
 import type { WarehouseQueries } from './warehouse-queries.js';
+import type { WarehouseTarget } from '../project/profiles.js';
 
 /** What a render context reports back and asks for; the parse pass records, the execute pass resolves. */
 export interface RenderHooks {
@@ -39,15 +40,15 @@ export interface RenderContextOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra names (test arguments, `model`). */
   readonly extra?: Readonly<Record<string, unknown>>;
-  /** `target.database`: the warehouse's catalog name. Default `warehouse`. */
-  readonly database?: string;
+  /** The warehouse target (`target`). */
+  readonly target: WarehouseTarget;
   /** The warehouse's answers, in the execute pass of a command that opened it. */
   readonly queries?: WarehouseQueries;
 }
 
 /**
  * The dbt context a template renders with: `ref`, `source`, `config`, `this`, `is_incremental`,
- * `var`, `env_var`, `target` (name `dev`, schema `main`, type `duckdb`), `log`, `exceptions`,
+ * `var`, `env_var`, `target` (the profile's output, see {@link targetContext}), `log`, `exceptions`,
  * `return`, `execute`, `flags`, `adapter.quote`, `run_started_at`, `invocation_id`, and what reads
  * the warehouse (`run_query`, `statement`, `adapter.get_columns_in_relation` …).
  */
@@ -64,14 +65,7 @@ export function createRenderContext(
     // Failing rows are never stored in tables here, whatever `store_failures` says.
     should_store_failures: (): boolean => false,
     ...variableFunctions(hooks, options.vars, options.env ?? process.env),
-    target: {
-      name: 'dev',
-      schema: 'main',
-      type: 'duckdb',
-      database: options.database ?? 'warehouse',
-      profile_name: options.projectName,
-      threads: 1,
-    },
+    target: targetContext(options.target),
     project_name: options.projectName,
     ...messageFunctions(),
     return: macroReturn,
@@ -83,6 +77,19 @@ export function createRenderContext(
     invocation_id: options.invocationId,
     modules: pythonModules(),
     ...options.extra,
+  };
+}
+
+/** dbt's `target`: the output's name, type, schema, database (catalog), threads and DuckDB path. */
+export function targetContext(target: WarehouseTarget): Record<string, unknown> {
+  return {
+    name: target.name,
+    type: target.type,
+    schema: target.schema,
+    database: target.database,
+    threads: target.threads,
+    profile_name: target.profileName,
+    path: target.path,
   };
 }
 

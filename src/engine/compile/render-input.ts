@@ -1,6 +1,7 @@
 import type nunjucks from 'nunjucks';
 import type { GraphNode } from '../graph/graph-node.js';
 import type { Project } from '../project/load-project.js';
+import type { WarehouseTarget } from '../project/profiles.js';
 import type { MacroLibrary } from './macro-library.js';
 import type { WarehouseQueries } from './warehouse-queries.js';
 import type { Relation } from '../../base/warehouse/relation.js';
@@ -18,8 +19,8 @@ export interface RenderScope {
   readonly fullRefresh: boolean;
   readonly runStartedAt: string;
   readonly invocationId: string;
-  /** `target.database`: the catalog name of the warehouse the command uses. */
-  readonly database: string;
+  /** The warehouse the command uses (`target` in templates). */
+  readonly target: WarehouseTarget;
 }
 
 /** Run-time facts a render needs. */

@@ -116,7 +116,7 @@ function executeContext(
     invocationId: parsed.invocationId,
     extra: { ...node?.extraContext, ...newRowsContext(state) },
     queries: state.queries,
-    database: parsed.database,
+    target: parsed.target,
   });
   return { ...context, ...parsed.macros.bind(context, packageName) };
 }

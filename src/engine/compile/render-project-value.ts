@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
-import { envVarFunction } from './render-context.js';
+import type { WarehouseTarget } from '../project/profiles.js';
+import { envVarFunction, targetContext } from './render-context.js';
 import { createTemplateEnvironment } from './template-environment.js';
 import { CompilerError, describeTemplateError } from './template-error.js';
 
@@ -8,8 +9,8 @@ export interface ProjectValueContext {
   /** `--vars` only: dbt renders `dbt_project.yml` before the project's own `vars:` exist. */
   readonly cliVars: Readonly<Record<string, unknown>>;
   readonly projectName?: string;
-  /** `target.database`: the warehouse's catalog name. Default `warehouse`. */
-  readonly database?: string;
+  /** `target`; undefined while `profiles.yml` itself is rendered (it defines the target). */
+  readonly target?: WarehouseTarget;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -37,13 +38,7 @@ export function createProjectValueRenderer(
       );
     },
     env_var: envVarFunction(environment),
-    target: {
-      name: 'dev',
-      schema: 'main',
-      type: 'duckdb',
-      database: options.database ?? 'warehouse',
-      threads: 1,
-    },
+    ...(options.target ? { target: targetContext(options.target) } : {}),
     project_name: options.projectName,
   };
   return (template: string): unknown => {

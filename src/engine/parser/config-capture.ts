@@ -23,7 +23,7 @@ export function startCapture(config: Record<string, unknown> = {}, packageName?:
 
 /**
  * The parse pass's render hooks: `ref` and `source` record the dependency and resolve to what is
- * known so far (a placeholder in `main` for a name not known yet), `config(...)` merges into the
+ * known so far (a placeholder in the target schema for a name not known yet), `config(...)` merges into the
  * capture, and `is_incremental()` is false, as in dbt's parse.
  */
 function captureHooks(session: ParseSession, capture: Capture): RenderHooks {
@@ -33,14 +33,14 @@ function captureHooks(session: ParseSession, capture: Capture): RenderHooks {
       capture.refs.push({ name, ...(packageName === undefined ? {} : { packageName }) });
       return (
         session.refRelations.find(name, capture.packageName, packageName) ??
-        new Relation('main', name)
+        new Relation(session.target.schema, name)
       );
     },
     source: (sourceName, tableName) => {
       capture.sources.push([sourceName, tableName]);
       return (
         session.sources.find(`${sourceName}.${tableName}`, capture.packageName)?.relation ??
-        new Relation('main', tableName)
+        new Relation(session.target.schema, tableName)
       );
     },
     config: (values) => {
@@ -65,7 +65,7 @@ export function captureContext(
     fullRefresh: session.fullRefresh,
     runStartedAt: session.runStartedAt,
     invocationId: session.invocationId,
-    database: session.database,
+    target: session.target,
     extra,
   });
 }

@@ -1,6 +1,7 @@
 import type { RenderScope } from '../compile/render-input.js';
 import type { Project } from '../project/load-project.js';
 import type { ProjectIssue } from '../project/project-issue.js';
+import { defaultTarget, type WarehouseTarget } from '../project/profiles.js';
 import { checkHooks } from './check-hooks.js';
 import { checkRelations } from './check-relations.js';
 import { Dependencies } from './dependencies.js';
@@ -13,14 +14,16 @@ import { parseUnitTests } from './parse-unit-tests.js';
 import { parseSingularTests } from './parse-singular-tests.js';
 import { parseSources } from './parse-sources.js';
 
+const DEFAULT_TARGET = defaultTarget('default', 'warehouse.duckdb');
+
 /** Options of the parse pass. */
 export interface ParseOptions {
   /** `--vars`, overriding the project's `vars:`. Default `{}`. */
   readonly vars?: Readonly<Record<string, unknown>>;
   /** Default `false`. */
   readonly fullRefresh?: boolean;
-  /** `target.database`, the warehouse's catalog name. Default `warehouse`. */
-  readonly database?: string;
+  /** The warehouse target (`target` in templates). Default: the DuckDB file `warehouse.duckdb`. */
+  readonly target?: WarehouseTarget;
 }
 
 /** A parsed project: every node with its config and dependencies, plus what rendering needs. */
@@ -43,7 +46,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     project,
     options.vars,
     options.fullRefresh ?? false,
-    options.database ?? 'warehouse',
+    options.target ?? DEFAULT_TARGET,
   );
   parseSources(session);
   parseSeeds(session);
@@ -58,7 +61,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
   parseSingularTests(session, dependencies);
   parseUnitTests(session, dependencies);
   checkHooks(session);
-  const { env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues, database } =
+  const { env, macros, nodes, vars, fullRefresh, runStartedAt, invocationId, issues, target } =
     session;
   return {
     project,
@@ -70,7 +73,7 @@ export function parseProject(project: Project, options: ParseOptions = {}): Pars
     fullRefresh,
     runStartedAt,
     invocationId,
-    database,
+    target,
     issues,
     warnings: [...session.warnings, ...macros.warnings],
   };

@@ -7,6 +7,7 @@ import { describeTemplateError } from '../compile/template-error.js';
 import type { GraphNode, SourceNode } from '../graph/graph-node.js';
 import { ScopedNames } from '../graph/scoped-names.js';
 import type { Project } from '../project/load-project.js';
+import type { WarehouseTarget } from '../project/profiles.js';
 import type { ProjectIssue } from '../project/project-issue.js';
 import { packageVars, projectVars } from './project-vars.js';
 
@@ -49,8 +50,8 @@ export class ParseSession {
     readonly project: Project,
     vars: Readonly<Record<string, unknown>> | undefined,
     readonly fullRefresh: boolean,
-    /** `target.database`: the warehouse's catalog name. */
-    readonly database: string,
+    /** The warehouse target (`target` in templates). */
+    readonly target: WarehouseTarget,
   ) {
     this.issues = [...project.issues];
     this.macros = new MacroLibrary(

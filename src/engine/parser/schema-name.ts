@@ -17,8 +17,8 @@ function callOverride(
 }
 
 /**
- * dbt's default schema naming: a model without `+schema` lives in the target schema (`main`), a
- * model with `+schema: x` in `main_x`. A project macro `generate_schema_name` overrides this.
+ * dbt's default schema naming: a model without `+schema` lives in the target schema (`main` without a
+ * profile), a model with `+schema: x` in `<target schema>_x`. A project macro `generate_schema_name` overrides this.
  */
 function generateSchemaName(
   session: ParseSession,
@@ -27,9 +27,10 @@ function generateSchemaName(
 ): string {
   const overridden = callOverride(session, 'generate_schema_name', custom, node);
   if (overridden !== undefined) return overridden;
+  const schema = session.target.schema;
   return custom === undefined || custom === null || custom === ''
-    ? 'main'
-    : `main_${String(custom)}`;
+    ? schema
+    : `${schema}_${String(custom)}`;
 }
 
 /** The node as `generate_schema_name` and `generate_alias_name` receive it (dbt's `node`). */

@@ -24,13 +24,14 @@ function rendersAtParse(keys: readonly string[]): boolean {
 
 /**
  * Renders, in place, every string value of `document` that holds `{{` or `{%` and that dbt
- * renders when it reads the project. A failure names the file, the line and the key.
+ * renders when it reads the project (and `only` accepts). A failure names the file, the line and the key.
  */
 export function renderTemplatedValues(
   document: Document,
   lineCounter: LineCounter,
   label: string,
   render: RenderProjectValue,
+  only: (keys: readonly string[]) => boolean = () => true,
 ): void {
   visit(document, {
     Scalar(key, node, path) {
@@ -39,7 +40,7 @@ export function renderTemplatedValues(
       const keys = path
         .filter(isPair)
         .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
-      if (!rendersAtParse(keys)) return;
+      if (!rendersAtParse(keys) || !only(keys)) return;
       try {
         node.value = render(node.value);
       } catch (error) {

@@ -4,8 +4,7 @@ import { findCycles } from '../graph/find-cycles.js';
 import type { ResourceType } from '../graph/graph-node.js';
 import { selectNodes } from '../graph/select-nodes.js';
 import { loadProject } from '../project/load-project.js';
-import { catalogName } from '../../base/warehouse/catalog-name.js';
-import { resolveDbPath } from '../../base/warehouse/resolve-db-path.js';
+import { resolveTarget } from '../project/profiles.js';
 import { ProjectError } from '../project/project-issue.js';
 import type { BuildOptions } from './runner-options.js';
 
@@ -24,16 +23,21 @@ export function prepareProject(
   options: BuildOptions,
   types: ReadonlySet<ResourceType>,
 ): PreparedProject {
-  const database = catalogName(
-    options.warehouse?.path ?? resolveDbPath(options.projectDir, options.dbPath),
-  );
+  const cliVars = options.vars ?? {};
+  const target = resolveTarget({
+    projectDir: options.projectDir,
+    profilesDir: options.profilesDir,
+    target: options.target,
+    dbPath: options.warehouse?.path ?? options.dbPath,
+    renderValue: createProjectValueRenderer({ cliVars }),
+  });
   const project = loadProject(options.projectDir, {
-    renderValue: createProjectValueRenderer({ cliVars: options.vars ?? {}, database }),
+    renderValue: createProjectValueRenderer({ cliVars, target }),
   });
   const parsed = parseProject(project, {
     vars: options.vars,
     fullRefresh: options.fullRefresh ?? false,
-    database,
+    target,
   });
   const issues = [...parsed.issues, ...findCycles(parsed.nodes)];
   if (issues.length > 0) throw new ProjectError(issues);
@@ -51,6 +55,6 @@ export function prepareProject(
   return {
     parsed,
     selected: runnable,
-    warnings: [...project.warnings, ...parsed.warnings, ...warnings],
+    warnings: [...target.warnings, ...project.warnings, ...parsed.warnings, ...warnings],
   };
 }

@@ -68,6 +68,7 @@ function cacheKey(
   const folders = [...file.modelPaths, ...file.seedPaths, ...file.macroPaths];
   const files = [
     PROJECT_FILE,
+    'profiles.yml',
     ...folders.flatMap((folder) => sourceFiles(dir, folder, [])),
     ...file.testPaths.flatMap((folder) => sourceFiles(dir, folder, ['fixtures/**'])),
   ];
@@ -83,6 +84,10 @@ function cacheKey(
     select: options.select ?? [],
     exclude: options.exclude ?? [],
     indirectSelection: options.indirectSelection ?? 'eager',
+    // The target shapes the parse (target.schema, target.name in templates).
+    target: options.target,
+    profilesDir: options.profilesDir ?? process.env['DBT_PROFILES_DIR'],
+    dbPath: options.warehouse?.path ?? options.dbPath ?? process.env['WAREHOUSE_PATH'],
     stats,
   });
 }

@@ -9,7 +9,6 @@ import { clock, formatNodeLine } from './node-line.js';
 import type { NodeResult } from '../artifacts/node-result.js';
 import { writeManifest, writeRunResults } from '../artifacts/write-artifacts.js';
 import { openWarehouse } from '../../base/warehouse/open-warehouse.js';
-import { resolveDbPath } from '../../base/warehouse/resolve-db-path.js';
 import { executeNode, skippedResult } from './execute-node.js';
 import { ExecutionPlan } from './execution-plan.js';
 import { prepareProject } from './prepare-project.js';
@@ -46,7 +45,8 @@ export async function runProject(
   // A second build of the same file in this process is refused as "in use by another build".
   const warehouse =
     options.warehouse ??
-    (await openWarehouse(resolveDbPath(parsed.project.dir, options.dbPath), {
+    (await openWarehouse(parsed.target.path, {
+      settings: parsed.target.settings,
       threads: options.threads,
       memoryLimit: options.memoryLimit,
       holder: 'build',

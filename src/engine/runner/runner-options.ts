@@ -9,8 +9,15 @@ export type RunnerCommand = 'build' | 'run' | 'test' | 'seed' | 'snapshot';
 export interface BuildOptions {
   /** The directory holding `dbt_project.yml`. */
   readonly projectDir: string;
-  /** Warehouse file; default `resolveDbPath(projectDir)` (`WAREHOUSE_PATH` or `warehouse.duckdb`). */
+  /**
+   * DuckDB file, over the target's `path`; default: the profile's target, else `WAREHOUSE_PATH`
+   * or `warehouse.duckdb` (see resolveTarget).
+   */
   readonly dbPath?: string;
+  /** `--target`: the output of the project's profile to run against. Default: the profile's `target:`. */
+  readonly target?: string;
+  /** `--profiles-dir`: where `profiles.yml` is. Default: `DBT_PROFILES_DIR`, the project, `~/.dbt`. */
+  readonly profilesDir?: string;
   /** dbt selectors (space-separated union). Default: every node. */
   readonly select?: readonly string[];
   /** dbt selectors to leave out. Default: none. */

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../src/base/files/repository-root.js';
 import { $, type ProcessOutput, type ProcessPromise } from 'zx';
 
 /** The root of this repository: where the scripts run and whose project they build. */
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = REPOSITORY_ROOT;
 
 /** An output line of a running script, stamped with `Date.now()` when it arrived. */
 export interface TimedLine {

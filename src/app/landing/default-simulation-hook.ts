@@ -1,13 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPOSITORY_ROOT } from '../../base/files/repository-root.js';
 import { printLine } from '../../base/console/console.js';
 import type { Warehouse } from '../../base/warehouse/open-warehouse.js';
 import { formatSimulationSummary } from './format-simulation-summary.js';
 import { landDefaultSimulationIfEmpty } from './land-default-simulation.js';
 
 /** The root of this repository: the project whose quickstart lands a default simulated batch. */
-export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export { REPOSITORY_ROOT };
 
 function canonical(dir: string): string {
   try {

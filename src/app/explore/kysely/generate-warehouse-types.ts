@@ -8,7 +8,8 @@ import {
   type DuckDBConnection,
   type DuckDBType,
 } from '@duckdb/node-api';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../../base/files/repository-root.js';
 import { quoteIdentifier, quoteLiteral } from '../../../base/warehouse/quote.js';
 
 /** Where the generated types are checked in (relative to the project root). */
@@ -173,7 +174,7 @@ export async function generateWarehouseTypes(connection: DuckDBConnection): Prom
       ? 'export interface WarehouseDatabase {}\n'
       : `export interface WarehouseDatabase {\n${entries.join('\n')}\n}\n`,
   ].join('\n');
-  const formatAs = fileURLToPath(new URL('../../../generated/warehouse-types.ts', import.meta.url));
+  const formatAs = join(REPOSITORY_ROOT, 'generated', 'warehouse-types.ts');
   const { format, resolveConfig } = await import('prettier'); // a dev tool: loaded only here
   const config = (await resolveConfig(formatAs)) ?? {};
   return format(text, { ...config, parser: 'typescript', filepath: formatAs });

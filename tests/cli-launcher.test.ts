@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { it } from './support/fixtures.js';
@@ -77,6 +77,22 @@ describe('bin/cli.mjs: the commands from compiled bundles', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
     expect(await project.query('select n from m')).toEqual([{ n: 4 }]);
+  });
+
+  it('every command loads from its bundle and prints its help', async () => {
+    const commands = readdirSync(join(REPO_ROOT, 'scripts'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
+    expect(commands).toContain('consume');
+    for (const command of commands) {
+      const run = await cli([command, '--help']);
+      expect({ command, code: run.code, stderr: run.stderr }).toEqual({
+        command,
+        code: 0,
+        stderr: '',
+      });
+      expect(run.stdout).toMatch(/^Usage: /m);
+    }
   });
 
   it('refuses an unknown command with the list of commands, exit 2', async () => {

@@ -52,8 +52,10 @@ runCli(async () => {
     }
   >();
   const query = program.args[0];
+  const target = warehouseTarget(opts);
   return runSqlCommand({
-    dbPath: warehouseTarget(opts).path,
+    dbPath: target.path,
+    schema: target.schema,
     query,
     file: opts.file,
     format: opts.format,

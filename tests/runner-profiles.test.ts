@@ -240,19 +240,19 @@ describe('profiles.yml and targets', () => {
       dir,
       profiles(
         dir,
-        '    dev:\n      type: duckdb\n      path: DIR/dev.duckdb\n    ci:\n      type: duckdb\n      path: DIR/ci.duckdb\n',
+        '    dev:\n      type: duckdb\n      path: DIR/dev.duckdb\n    ci:\n      type: duckdb\n      path: DIR/ci.duckdb\n      schema: analytics\n    other:\n      type: duckdb\n      path: DIR/ci.duckdb\n      schema: elsewhere\n',
       ),
     );
     const args = ['build', '--project-dir', project.dir, '--profiles-dir', dir, '--threads', '1'];
     const ok = await runScript('build-models', [...args, '--target', 'ci']);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(await read(join(dir, 'ci.duckdb'), 'select target_name from m')).toEqual([
+    expect(await read(join(dir, 'ci.duckdb'), 'select target_name from analytics.m')).toEqual([
       { target_name: 'ci' },
     ]);
     const bad = await runScript('build-models', [...args, '--target', 'prod']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('profile shop has no target prod (it has dev, ci)');
+    expect(bad.stderr).toContain('profile shop has no target prod (it has dev, ci, other)');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     const sql = await runScript('sql', [
       'select target_name from m',
@@ -263,8 +263,22 @@ describe('profiles.yml and targets', () => {
       '--target',
       'ci',
     ]);
+    // sql looks up unqualified names in the target's schema first.
     expect(sql.code).toBe(0);
     expect(sql.stdout).toContain('ci');
+    const unbuilt = await runScript('sql', [
+      'select 1',
+      '--project-dir',
+      project.dir,
+      '--profiles-dir',
+      dir,
+      '--target',
+      'other',
+    ]);
+    expect(unbuilt.code).toBe(2);
+    expect(unbuilt.stderr).toContain(
+      `Warehouse ${join(dir, 'ci.duckdb')} has no schema elsewhere, the target's schema`,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { UserError } from '../../../base/errors/user-error.js';
 import { printInfo } from '../../../base/console/console.js';
 import { openWarehouse, type Warehouse } from '../../../base/warehouse/open-warehouse.js';
+import { quoteIdentifier, quoteLiteral } from '../../../base/warehouse/quote.js';
 import { WarehouseError } from '../../../base/warehouse/warehouse-error.js';
 import { findLiveEndpoint } from '../../endpoint/endpoint-client.js';
 import { EndpointStatements } from './endpoint-statements.js';
@@ -24,6 +25,11 @@ export interface SqlCommandOptions {
   readonly maxRows?: number | null;
   /** Write results to this file instead of stdout (it is overwritten). */
   readonly output?: string;
+  /**
+   * The target's schema (`--target`): unqualified names are looked up there first, then in `main`,
+   * as the models of that target were built there. Default `main`.
+   */
+  readonly schema?: string;
   /** Open the warehouse for writing (default false: read-only). */
   readonly write?: boolean;
   /** Prompt settings when neither `query` nor `file` is given (tests pass a scripted input). */
@@ -62,9 +68,26 @@ export async function runSqlCommand(options: SqlCommandOptions): Promise<number>
     return runThroughEndpoint(error, options, script);
   }
   try {
+    if (options.schema !== undefined && options.schema !== 'main')
+      await searchSchema(warehouse, options.schema);
     return await runSession(new DuckDbStatements(warehouse.connection), readOnly, script, options);
   } finally {
     warehouse.close();
+  }
+}
+
+/** Puts `schema` before `main` in the search path; a schema not built yet is a UserError. */
+async function searchSchema(warehouse: Warehouse, schema: string): Promise<void> {
+  try {
+    await warehouse.connection.run(
+      `set search_path = ${quoteLiteral(`${quoteIdentifier(schema)},main`)}`,
+    );
+  } catch (cause) {
+    throw new UserError(
+      `Warehouse ${warehouse.path} has no schema ${schema}, the target's schema: build the project for that target first (npm run build-models -- --target …).`,
+      2,
+      { cause },
+    );
   }
 }
 

@@ -19,6 +19,11 @@ export interface NatsBroker {
   createStream(stream: string, subject: string): Promise<void>;
   /** A stream's messages and consumers, from the monitoring endpoint (zeros while it does not exist). */
   streamState(stream: string): Promise<{ messages: number; consumers: number }>;
+  /**
+   * Kills the server with SIGKILL (a crash, not a shutdown) and starts it again on the same ports
+   * and store, so that streams and consumers survive it.
+   */
+  restart(): Promise<void>;
   /** Stops the server by its pid and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -72,39 +77,67 @@ function processGone(pid: number): boolean {
   }
 }
 
-/**
- * Starts `nats-server -js` on free loopback ports with its store in a new temporary folder and
- * waits until JetStream answers its health check.
- */
-export async function startNatsBroker(): Promise<NatsBroker> {
-  const dir = mkdtempSync(join(tmpdir(), 'nats-broker-'));
+interface Running {
+  readonly server: ProcessPromise;
+  readonly ports: { pid: number; nats: string; monitoring: string };
+}
+
+/** Starts the server in `dir` (on free ports, or the given ones) and waits until it is ready. */
+async function launch(dir: string, port = -1, monitorPort = -1): Promise<Running> {
   // `exec` makes the shell become the server, so that its pid is the server's own.
   const server = $({
     prefix: 'exec ',
     quiet: true,
     nothrow: true,
-  })`${BINARY} -js -a 127.0.0.1 -p -1 -m -1 --ports_file_dir ${dir} -sd ${join(dir, 'store')}`;
-  let ports: { pid: number; nats: string; monitoring: string };
+  })`${BINARY} -js -a 127.0.0.1 -p ${port} -m ${monitorPort} --ports_file_dir ${dir} -sd ${join(dir, 'store')}`;
   try {
-    ports = await waitReady(server, dir);
+    return { server, ports: await waitReady(server, dir) };
   } catch (error) {
     // zx refuses (synchronously) to kill a process that has exited already.
     if (server.stage === 'running') await server.kill('SIGKILL').catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
     throw new UserError(
       `could not start ${BINARY} (${error instanceof Error ? error.message : String(error)}): install nats-server, or name it with NATS_SERVER`,
       1,
       { cause: error },
     );
   }
+}
+
+/** Signals the server's pid and waits until it has exited. */
+async function halt(running: Running, signal: NodeJS.Signals): Promise<void> {
+  if (!processGone(running.ports.pid)) process.kill(running.ports.pid, signal);
+  await running.server;
+}
+
+/**
+ * Starts `nats-server -js` on free loopback ports with its store in a new temporary folder and
+ * waits until JetStream answers its health check.
+ */
+export async function startNatsBroker(): Promise<NatsBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'nats-broker-'));
+  let running: Running;
+  try {
+    running = await launch(dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const loopback = (url: string): string => url.replace(/^nats:\/\/[^:]+/, 'nats://127.0.0.1');
+  const portOf = (url: string): number => Number(new URL(url).port);
   let stopped = false;
   return {
-    url: ports.nats.replace(/^nats:\/\/[^:]+/, 'nats://127.0.0.1'),
-    monitorUrl: ports.monitoring,
-    pid: ports.pid,
+    get url() {
+      return loopback(running.ports.nats);
+    },
+    get monitorUrl() {
+      return running.ports.monitoring;
+    },
+    get pid() {
+      return running.ports.pid;
+    },
     dir,
     async createStream(stream, subject) {
-      const connection = await connect({ servers: ports.nats });
+      const connection = await connect({ servers: running.ports.nats });
       try {
         await (
           await jetstreamManager(connection)
@@ -114,7 +147,7 @@ export async function startNatsBroker(): Promise<NatsBroker> {
       }
     },
     async streamState(stream) {
-      const response = await fetch(`${ports.monitoring}/jsz?streams=true`);
+      const response = await fetch(`${running.ports.monitoring}/jsz?streams=true`);
       const body = (await response.json()) as {
         account_details?: {
           stream_detail?: { name: string; state: { messages: number; consumer_count: number } }[];
@@ -124,11 +157,18 @@ export async function startNatsBroker(): Promise<NatsBroker> {
       const state = streams.find((s) => s.name === stream)?.state;
       return { messages: state?.messages ?? 0, consumers: state?.consumer_count ?? 0 };
     },
+    async restart() {
+      const { nats, monitoring } = running.ports;
+      await halt(running, 'SIGKILL');
+      // The old ports file would be read as the new server's.
+      for (const file of readdirSync(dir).filter((name) => name.endsWith('.ports')))
+        rmSync(join(dir, file), { force: true });
+      running = await launch(dir, portOf(nats), portOf(monitoring));
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (!processGone(ports.pid)) process.kill(ports.pid, 'SIGTERM');
-      await server;
+      await halt(running, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

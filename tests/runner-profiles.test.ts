@@ -210,6 +210,16 @@ describe('profiles.yml and targets', () => {
         ),
       ),
     ).toContain('shop.outputs.dev.schema: prod is also the name DuckDB gives the file');
+    expect(
+      attempt(
+        profiles(
+          project.dir,
+          '    dev:\n      type: duckdb\n      path: DIR/dev.duckdb\n      database: warehouse\n',
+        ),
+      ),
+    ).toBe(
+      `${file}: shop.outputs.dev.database: warehouse is not the catalog DuckDB gives ${join(project.dir, 'dev.duckdb')} (dev): leave database: out or make it match the file name`,
+    );
     expect(attempt('shop:\n  target: [dev\n')).toMatch(new RegExp(`^${file}:\\d+: invalid YAML`));
     expect(
       (() => {

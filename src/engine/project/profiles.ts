@@ -214,6 +214,13 @@ function duckdbTarget(output: Record<string, unknown>, scope: OutputScope): Ware
       `${where}.schema: ${schema} is also the name DuckDB gives the file ${path}, so DuckDB cannot tell the schema from the catalog in ${schema}.<table>: choose another schema or file name`,
       2,
     );
+  // DuckDB names the file's catalog itself; dbt-duckdb refuses a database: that differs from it.
+  const database = output['database'];
+  if (database !== undefined && database !== null && String(database) !== catalogName(path))
+    throw new UserError(
+      `${where}.database: ${String(database)} is not the catalog DuckDB gives ${path} (${catalogName(path)}): leave database: out or make it match the file name`,
+      2,
+    );
   const threads = output['threads'] ?? 1;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1)
     throw new UserError(`${where}.threads: expected a positive whole number`, 2);

@@ -23,6 +23,7 @@ const LAYERS = [
   'src/app/explore/sql',
   'src/app/explore/kysely',
   'src/app/explore/health',
+  'src/app/docs',
   'src/app/cli',
 ];
 

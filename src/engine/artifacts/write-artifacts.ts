@@ -1,3 +1,4 @@
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphNode } from '../graph/graph-node.js';
 import type { ParsedProject } from '../parser/parse-project.js';
@@ -139,7 +140,15 @@ function manifestMacros(parsed: ParsedProject): Record<string, unknown> {
   return macros;
 }
 
-/** Writes `target/run_results.json` shaped like dbt's. */
+/** Where every run's `run_results.json` is also kept, so that `npm run docs` can show run history. */
+export const RUN_HISTORY_DIR = 'run_history';
+/** The runs kept in {@link RUN_HISTORY_DIR}; older ones are removed as new ones arrive. */
+const KEPT_RUNS = 30;
+
+/**
+ * Writes `target/run_results.json` shaped like dbt's, and a copy under `target/run_history/` named
+ * by its time, so that file names sort in run order.
+ */
 export function writeRunResults(
   targetDir: string,
   results: readonly NodeResult[],
@@ -173,5 +182,14 @@ export function writeRunResults(
     elapsed_time: meta.elapsedSeconds,
     args: meta.args,
   };
-  writeFileAtomic(join(targetDir, 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  writeFileAtomic(join(targetDir, 'run_results.json'), text);
+  const stamp = document.metadata.generated_at.replace(/[:.]/g, '-');
+  const historyDir = join(targetDir, RUN_HISTORY_DIR);
+  writeFileAtomic(join(historyDir, `${stamp}-${meta.invocationId}.json`), text);
+  const kept = readdirSync(historyDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  for (const old of kept.slice(0, Math.max(0, kept.length - KEPT_RUNS)))
+    rmSync(join(historyDir, old), { force: true });
 }

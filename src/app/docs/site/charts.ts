@@ -66,7 +66,12 @@ export function dailyChart(
     width: 520,
     height: 200,
     marginLeft: 56,
-    x: { type: 'utc', label: null },
+    // One tick per day while they fit; Plot picks coarser ones for longer series.
+    x: {
+      type: 'utc',
+      label: null,
+      ...(points.length <= 14 ? { ticks: 'day', tickFormat: '%b %-d' } : {}),
+    },
     y: {
       domain: [0, max === 0 ? 1 : max * 1.15],
       grid: true,

@@ -233,6 +233,10 @@ function benchmarksSection(data: DocsData): HTMLElement | null {
   );
 }
 
+/** A check that was not compared (its note says why) is skipped, not passed. */
+const verdict = (check: DocsHealth['checks'][number]): string =>
+  !check.passed ? 'failed' : check.expected === null && check.note !== null ? 'skipped' : 'passed';
+
 /** The health dashboard: verdicts first, then the daily rates against their thresholds. */
 export function renderHealthPage(data: DocsData): HTMLElement {
   const health = data.health;
@@ -262,7 +266,7 @@ export function renderHealthPage(data: DocsData): HTMLElement {
         check.checkName,
         check.expected ?? '–',
         check.actual ?? '–',
-        badge(check.passed ? 'passed' : 'failed'),
+        badge(verdict(check)),
         check.note ?? '',
       ]),
       { class: 'checks' },

@@ -39,6 +39,10 @@ export function renderLineage(data: DocsData, options: LineageOptions): HTMLElem
   }
   const edges = data.edges.filter(([from, to]) => shown.has(from) && shown.has(to));
   for (const [from, to] of edges) layoutGraph.setEdge(from, to);
+  orderLayers(
+    layoutGraph,
+    [...shown].map((id) => graph.nodes.get(id)!),
+  );
   layout(layoutGraph);
   const { width = 0, height = 0 } = layoutGraph.graph();
   const canvas = svg('svg', {
@@ -78,17 +82,57 @@ export function renderLineage(data: DocsData, options: LineageOptions): HTMLElem
   canvas.addEventListener('mouseover', (event) => highlight(nodeIdOf(event.target)));
   canvas.addEventListener('mouseleave', () => highlight(null));
   highlight(null);
-  const frame = el('div', { class: 'lineage-frame' }, canvas);
-  enablePanZoom(
+  const view = enablePanZoom(
     canvas,
     viewport,
     width,
     height,
     options.focus ? layoutGraph.node(options.focus) : undefined,
   );
+  const controls = el(
+    'div',
+    { class: 'zoom' },
+    el(
+      'button',
+      { type: 'button', 'aria-label': 'zoom in', onclick: () => view.zoomBy(1.25) },
+      '+',
+    ),
+    el(
+      'button',
+      { type: 'button', 'aria-label': 'zoom out', onclick: () => view.zoomBy(0.8) },
+      '−',
+    ),
+    el('button', { type: 'button', 'aria-label': 'fit', onclick: () => view.fit(false) }, 'fit'),
+  );
+  const frame = el('div', { class: 'lineage-frame' }, controls, canvas);
   const empty =
     shown.size === 0 ? el('p', { class: 'empty' }, 'No node matches this selection.') : null;
   return el('div', { class: 'lineage' }, legend(), empty, frame);
+}
+
+/** The layers that must come in this order left to right, whatever the edges say. */
+const ORDERED_LAYERS = ['landing', 'bronze', 'silver', 'gold', 'audit'];
+
+/**
+ * Puts each ordered layer in columns right of the one before it: an invisible node between two
+ * consecutive layers, with an edge from every node of the first to it and from it to every node of
+ * the second (weight 0, so that it does not pull the drawing). Linear in nodes, unlike all pairs.
+ */
+function orderLayers(
+  layoutGraph: InstanceType<typeof graphlib.Graph>,
+  nodes: readonly DocsNode[],
+): void {
+  const present = ORDERED_LAYERS.map((layer) =>
+    nodes.filter((node) => node.layer === layer),
+  ).filter((members) => members.length > 0);
+  for (let index = 1; index < present.length; index += 1) {
+    const gate = `__layer_gate_${index}`;
+    layoutGraph.setNode(gate, { width: 0, height: 0 });
+    for (const node of present[index - 1]!)
+      layoutGraph.setEdge(node.id, gate, { weight: 0, minlen: 1 });
+    for (const node of present[index]!)
+      layoutGraph.setEdge(gate, node.id, { weight: 0, minlen: 1 });
+  }
 }
 
 function nodeIdOf(target: EventTarget | null): string | null {
@@ -177,27 +221,39 @@ function legend(): HTMLElement {
   );
 }
 
-/** Wheel zoom around the pointer and drag to pan, by the viewport group's transform. */
+interface PanZoom {
+  zoomBy(factor: number): void;
+  /** The whole graph, or (`centreFocus`) the focused node in the middle at a readable size. */
+  fit(centreFocus: boolean): void;
+}
+
+/** Wheel zoom around the pointer, buttons, and drag to pan, by the viewport group's transform. */
 function enablePanZoom(
   canvas: SVGSVGElement,
   viewport: SVGGElement,
   width: number,
   height: number,
   focus: { x: number; y: number } | undefined,
-): void {
+): PanZoom {
   let scale = 1;
   let x = 0;
   let y = 0;
   const apply = (): void =>
     viewport.setAttribute('transform', `translate(${x},${y}) scale(${scale})`);
-  // Fit once the frame has a size: the whole graph, or the focused node in the middle.
-  requestAnimationFrame(() => {
+  const zoomAt = (px: number, py: number, factor: number): void => {
+    const next = Math.min(4, Math.max(0.1, scale * factor));
+    x = px - ((px - x) * next) / scale;
+    y = py - ((py - y) * next) / scale;
+    scale = next;
+    apply();
+  };
+  const fit = (centreFocus: boolean): void => {
     const box = canvas.getBoundingClientRect();
     scale = Math.min(
       1.2,
       Math.max(0.2, Math.min(box.width / (width || 1), box.height / (height || 1))),
     );
-    if (focus) {
+    if (centreFocus && focus) {
       scale = Math.max(scale, 0.9);
       x = box.width / 2 - focus.x * scale;
       y = box.height / 2 - focus.y * scale;
@@ -206,20 +262,15 @@ function enablePanZoom(
       y = Math.max(0, (box.height - height * scale) / 2);
     }
     apply();
-  });
+  };
+  // Once the frame has a size.
+  requestAnimationFrame(() => fit(true));
   canvas.addEventListener(
     'wheel',
     (event) => {
       event.preventDefault();
       const box = canvas.getBoundingClientRect();
-      const factor = Math.exp(-event.deltaY * 0.0015);
-      const next = Math.min(4, Math.max(0.1, scale * factor));
-      const px = event.clientX - box.left;
-      const py = event.clientY - box.top;
-      x = px - ((px - x) * next) / scale;
-      y = py - ((py - y) * next) / scale;
-      scale = next;
-      apply();
+      zoomAt(event.clientX - box.left, event.clientY - box.top, Math.exp(-event.deltaY * 0.0015));
     },
     { passive: false },
   );
@@ -238,4 +289,11 @@ function enablePanZoom(
   canvas.addEventListener('pointerup', () => {
     drag = null;
   });
+  return {
+    fit,
+    zoomBy: (factor) => {
+      const box = canvas.getBoundingClientRect();
+      zoomAt(box.width / 2, box.height / 2, factor);
+    },
+  };
 }

@@ -18,6 +18,7 @@ function indexHtml(data: DocsData): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(data.projectName)} · docs</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/app.css">
 </head>
 <body>

@@ -57,24 +57,8 @@ export function renderLineage(data: DocsData, options: LineageOptions): HTMLElem
   canvas.appendChild(viewport);
   const edgeLayer = viewport.appendChild(svg('g', { class: 'edges' }));
   const nodeLayer = viewport.appendChild(svg('g', { class: 'nodes' }));
-  for (const [from, to] of edges) {
-    const points = layoutGraph.edge(from, to).points ?? [];
-    const d = points
-      .map(
-        (p: { x: number; y: number }, i: number) =>
-          `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`,
-      )
-      .join(' ');
-    edgeLayer.appendChild(
-      svg('path', {
-        class: 'edge',
-        d,
-        'data-from': from,
-        'data-to': to,
-        'marker-end': 'url(#arrow)',
-      }),
-    );
-  }
+  for (const [from, to] of edges)
+    edgeLayer.appendChild(edgePath(from, to, layoutGraph.edge(from, to).points ?? []));
   for (const id of shown)
     nodeLayer.appendChild(nodeGroup(graph.nodes.get(id)!, layoutGraph.node(id)));
   const highlight = (id: string | null): void =>
@@ -89,7 +73,33 @@ export function renderLineage(data: DocsData, options: LineageOptions): HTMLElem
     height,
     options.focus ? layoutGraph.node(options.focus) : undefined,
   );
-  const controls = el(
+  const controls = zoomControls(view);
+  const frame = el('div', { class: 'lineage-frame' }, controls, canvas);
+  const empty =
+    shown.size === 0 ? el('p', { class: 'empty' }, 'No node matches this selection.') : null;
+  return el('div', { class: 'lineage' }, legend(), empty, frame);
+}
+
+/** An edge as a path with its ends as attributes, an arrow at the downstream end. */
+function edgePath(
+  from: string,
+  to: string,
+  points: readonly { x: number; y: number }[],
+): SVGPathElement {
+  const d = points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`)
+    .join(' ');
+  return svg('path', {
+    class: 'edge',
+    d,
+    'data-from': from,
+    'data-to': to,
+    'marker-end': 'url(#arrow)',
+  });
+}
+
+function zoomControls(view: PanZoom): HTMLElement {
+  return el(
     'div',
     { class: 'zoom' },
     el(
@@ -104,10 +114,6 @@ export function renderLineage(data: DocsData, options: LineageOptions): HTMLElem
     ),
     el('button', { type: 'button', 'aria-label': 'fit', onclick: () => view.fit(false) }, 'fit'),
   );
-  const frame = el('div', { class: 'lineage-frame' }, controls, canvas);
-  const empty =
-    shown.size === 0 ? el('p', { class: 'empty' }, 'No node matches this selection.') : null;
-  return el('div', { class: 'lineage' }, legend(), empty, frame);
 }
 
 /** The layers that must come in this order left to right, whatever the edges say. */
